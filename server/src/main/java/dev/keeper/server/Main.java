@@ -1,0 +1,47 @@
+package dev.keeper.server;
+
+import dev.keeper.server.config.ServerConfig;
+import dev.keeper.server.config.ZooCfg;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar keeper-server.jar zoo.cfg}: what {@code bin/zkServer.sh} runs. Exits 0 on a clean stop,
+ * 2 on a configuration error and 1 when the server cannot start or stops on a storage failure.
+ */
+public final class Main {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        Path cfg = Path.of(args.length > 0 ? args[args.length - 1] : "conf/zoo.cfg");
+        ServerConfig config;
+        try {
+            if (!Files.isRegularFile(cfg)) {
+                throw new IllegalArgumentException("config file " + cfg.toAbsolutePath() + " is missing");
+            }
+            config = ZooCfg.load(cfg);
+            if (config.dataDir() == null) {
+                throw new IllegalArgumentException("dataDir is not set");
+            }
+        } catch (Exception e) {
+            LOG.error("Invalid config, exiting abnormally: {}", e.getMessage());
+            System.exit(2);
+            return;
+        }
+        ZkServer server;
+        try {
+            server = ZkServer.start(config);
+        } catch (Exception e) {
+            LOG.error("Unable to start the server: {}", e.getMessage(), e);
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "keeper-shutdown"));
+        server.stopped().join();
+    }
+}

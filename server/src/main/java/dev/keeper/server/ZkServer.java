@@ -1,0 +1,203 @@
+package dev.keeper.server;
+
+import dev.keeper.server.admin.ServerView;
+import dev.keeper.server.config.ServerConfig;
+import dev.keeper.server.metrics.ServerMetrics;
+import dev.keeper.server.net.Connection;
+import dev.keeper.server.net.NettyServer;
+import dev.keeper.server.persist.TxnLog;
+import dev.keeper.server.processor.Event;
+import dev.keeper.server.processor.RequestProcessor;
+import dev.keeper.server.session.SessionTracker;
+import dev.keeper.server.tree.DataTree;
+import dev.keeper.server.watch.WatchManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running server: the composition root. Builds the tree, the processor thread and the client port from a
+ * {@link ServerConfig} and a {@link ServerClock}, both passed in; {@link #close()} stops all of it.
+ */
+public final class ZkServer implements AutoCloseable, ServerView {
+    private static final Logger LOG = LoggerFactory.getLogger(ZkServer.class);
+
+    private final ServerConfig config;
+    private final ServerMetrics metrics = new ServerMetrics();
+    private final RequestProcessor processor;
+    private final NettyServer net;
+    private final TxnLog log;
+    private final ScheduledExecutorService timer;
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private InetSocketAddress address;
+
+    private ZkServer(ServerConfig config, ServerClock clock, DataTree tree, TxnLog log) {
+        this.config = config;
+        this.log = log;
+        this.processor = new RequestProcessor(config, clock, tree, log, metrics, this::fatal);
+        this.net = new NettyServer(config, processor, metrics);
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "keeper-timer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public static ZkServer start(ServerConfig config) throws IOException {
+        return start(config, ServerClock.SYSTEM);
+    }
+
+    public static ZkServer start(ServerConfig config, ServerClock clock) throws IOException {
+        ZkServer s = new ZkServer(config, clock, new DataTree(config.extendedTypesEnabled()), TxnLog.NONE);
+        s.startServing();
+        return s;
+    }
+
+    private void startServing() throws IOException {
+        processor.start();
+        try {
+            address = net.start(this);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while binding", e);
+        } catch (RuntimeException e) {
+            close();
+            throw new IOException("cannot bind client port " + config.clientPort() + ": " + e.getMessage(), e);
+        }
+        long tick = Math.max(10, config.tickTime() / 2);
+        timer.scheduleAtFixedRate(() -> processor.submit(new Event.Tick()), tick, tick, TimeUnit.MILLISECONDS);
+        long reap = Math.max(10, config.containerCheckIntervalMs());
+        timer.scheduleAtFixedRate(() -> processor.submit(new Event.ReapContainers()), reap, reap,
+                TimeUnit.MILLISECONDS);
+        LOG.info("Serving on {} (tickTime {} ms, sessions {}..{} ms)", address, config.tickTime(),
+                config.minSessionTimeout(), config.maxSessionTimeout());
+    }
+
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    public int port() {
+        return address.getPort();
+    }
+
+    /** Completes when the server has stopped, by {@link #close()} or because its log failed. */
+    public CompletableFuture<Void> stopped() {
+        return stopped;
+    }
+
+    /** Runs {@code work} on the processor thread and waits for its result (tools and tests). */
+    public <T> T onProcessor(Callable<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        processor.submit(new Event.Task(() -> {
+            try {
+                result.complete(work.call());
+            } catch (Exception e) {
+                result.completeExceptionally(e);
+            }
+        }));
+        try {
+            return result.get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void fatal() {
+        Thread t = new Thread(this::close, "keeper-stop");
+        t.start();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (stopped.isDone()) {
+            return;
+        }
+        timer.shutdownNow();
+        net.close();
+        processor.stop();
+        log.close();
+        stopped.complete(null);
+        LOG.info("Stopped");
+    }
+
+    // ServerView: read on the processor thread only.
+
+    @Override
+    public ServerConfig config() {
+        return config;
+    }
+
+    @Override
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public DataTree tree() {
+        return processor.tree();
+    }
+
+    @Override
+    public SessionTracker sessions() {
+        return processor.sessions();
+    }
+
+    @Override
+    public WatchManager watches() {
+        return processor.watches();
+    }
+
+    @Override
+    public Collection<Connection> connections() {
+        return net.connections();
+    }
+
+    @Override
+    public int outstanding() {
+        return processor.outstanding();
+    }
+
+    @Override
+    public long dataDirSize() {
+        return sizeOf(config.dataDir());
+    }
+
+    @Override
+    public long logDirSize() {
+        return sizeOf(config.logDir());
+    }
+
+    private static long sizeOf(Path dir) {
+        if (dir == null || !Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        } catch (IOException | UncheckedIOException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.keeper.server.admin;
+
+import dev.keeper.server.config.ServerConfig;
+import java.io.PrintWriter;
+
+/** conf: the serving configuration ({@code ZooKeeperServer.dumpConf}). */
+final class Conf implements Word {
+    @Override
+    public void run(ServerView v, PrintWriter out) {
+        ServerConfig c = v.config();
+        out.println("clientPort=" + c.clientPort());
+        out.println("secureClientPort=-1");
+        out.println("dataDir=" + (c.dataDir() == null ? "" : c.dataDir().toAbsolutePath()));
+        out.println("dataDirSize=" + v.dataDirSize());
+        out.println("dataLogDir=" + (c.logDir() == null ? "" : c.logDir().toAbsolutePath()));
+        out.println("dataLogSize=" + v.logDirSize());
+        out.println("tickTime=" + c.tickTime());
+        out.println("maxClientCnxns=" + c.maxClientCnxns());
+        out.println("minSessionTimeout=" + c.minSessionTimeout());
+        out.println("maxSessionTimeout=" + c.maxSessionTimeout());
+        out.println("clientPortListenBacklog=-1");
+        out.println("serverId=0");
+    }
+}

@@ -1,0 +1,54 @@
+package dev.keeper.server.admin;
+
+import com.sun.management.UnixOperatingSystemMXBean;
+import dev.keeper.server.metrics.ServerMetrics;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
+
+/**
+ * mntr: "zk_name\tvalue" lines, under ZooKeeper's names ({@code ZooKeeperServer.registerMetrics} and
+ * {@code ServerMetrics}) for every figure this server keeps.
+ */
+final class Mntr implements Word {
+    @Override
+    public void run(ServerView v, PrintWriter out) {
+        ServerMetrics m = v.metrics();
+        put(out, "version", Version.full());
+        put(out, "server_state", "standalone");
+        put(out, "avg_latency", m.avgLatency());
+        put(out, "max_latency", m.maxLatency());
+        put(out, "min_latency", m.minLatency());
+        put(out, "packets_received", m.packetsReceived());
+        put(out, "packets_sent", m.packetsSent());
+        put(out, "num_alive_connections", v.connections().size());
+        put(out, "outstanding_requests", v.outstanding());
+        put(out, "uptime", m.uptimeMillis());
+        put(out, "znode_count", v.tree().nodeCount());
+        put(out, "watch_count", v.watches().watchCount());
+        put(out, "ephemerals_count", v.tree().ephemeralCount());
+        put(out, "approximate_data_size", v.tree().approximateDataSize());
+        put(out, "global_sessions", v.sessions().size());
+        put(out, "local_sessions", 0);
+        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof UnixOperatingSystemMXBean unix) {
+            put(out, "open_file_descriptor_count", unix.getOpenFileDescriptorCount());
+            put(out, "max_file_descriptor_count", unix.getMaxFileDescriptorCount());
+        }
+        put(out, "connection_drop_probability", 0.0);
+        put(out, "connection_rejected", m.connectionsRejected());
+        put(out, "connection_drop_count", m.connectionsDroppedForBacklog());
+        put(out, "p50_request_latency", m.latencyPercentile(0.5));
+        put(out, "p99_request_latency", m.latencyPercentile(0.99));
+        put(out, "datadir_size", v.dataDirSize());
+        put(out, "logdir_size", v.logDirSize());
+    }
+
+    private static void put(PrintWriter out, String key, Object value) {
+        out.print("zk_");
+        out.print(key);
+        out.print("\t");
+        out.println(value instanceof Integer || value instanceof Long || value instanceof String
+                ? value.toString() : String.valueOf(((Number) value).doubleValue()));
+    }
+}

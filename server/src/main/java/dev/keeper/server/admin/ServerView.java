@@ -1,0 +1,31 @@
+package dev.keeper.server.admin;
+
+import dev.keeper.server.config.ServerConfig;
+import dev.keeper.server.metrics.ServerMetrics;
+import dev.keeper.server.net.Connection;
+import dev.keeper.server.session.SessionTracker;
+import dev.keeper.server.tree.DataTree;
+import dev.keeper.server.watch.WatchManager;
+import java.util.Collection;
+
+/** What the reports read. Only valid on the processor thread, where every word runs. */
+public interface ServerView {
+    ServerConfig config();
+
+    ServerMetrics metrics();
+
+    DataTree tree();
+
+    SessionTracker sessions();
+
+    WatchManager watches();
+
+    /** Every open client connection, with or without a session. */
+    Collection<Connection> connections();
+
+    int outstanding();
+
+    long dataDirSize();
+
+    long logDirSize();
+}

@@ -1,0 +1,246 @@
+package dev.keeper.server.config;
+
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * Everything the server reads from {@code zoo.cfg} and system properties, read once at start and passed in.
+ *
+ * @param tickTime             ms; the unit of session timeouts and of expiry buckets
+ * @param clientPortAddress    address to bind, or null for every address (ZooKeeper's default)
+ * @param clientPort           port to bind; 0 picks a free one (tests)
+ * @param dataDir              where snapshots (and, without dataLogDir, the log) live
+ * @param dataLogDir           where the transaction log lives, or null for dataDir
+ * @param maxClientCnxns       connections per client address; 0 is unlimited
+ * @param minSessionTimeout    ms; negotiated timeouts are raised to this (default 2 ticks)
+ * @param maxSessionTimeout    ms; and lowered to this (default 20 ticks)
+ * @param fourLetterWords      the 4lw whitelist; {@code srvr} is always in it, as in ZooKeeper
+ * @param containerCheckIntervalMs how often empty containers (and expired TTL nodes) are looked for
+ * @param containerMaxPerMinute    the most containers deleted per minute
+ * @param juteMaxBuffer        the largest frame accepted, and the largest znode data
+ * @param extendedTypesEnabled TTL nodes ({@code zookeeper.extendedTypesEnabled})
+ * @param superDigest          {@code zookeeper.DigestAuthenticationProvider.superDigest}, or null
+ * @param maxClientOutboundBytes bytes a client may leave unread before its connection is closed
+ * @param forceSync            fsync the log before replying ({@code forceSync=no} turns it off)
+ * @param snapCount            transactions between snapshots (randomised by up to half, as ZooKeeper does)
+ * @param preAllocSize         bytes the log file grows by at a time
+ * @param snapRetainCount      snapshots autopurge keeps
+ * @param purgeIntervalHours   hours between autopurge runs; 0 turns it off
+ * @param fsyncWarningThresholdMs an fsync slower than this is logged
+ */
+public record ServerConfig(
+        int tickTime,
+        String clientPortAddress,
+        int clientPort,
+        Path dataDir,
+        Path dataLogDir,
+        int maxClientCnxns,
+        int minSessionTimeout,
+        int maxSessionTimeout,
+        Set<String> fourLetterWords,
+        long containerCheckIntervalMs,
+        int containerMaxPerMinute,
+        int juteMaxBuffer,
+        boolean extendedTypesEnabled,
+        String superDigest,
+        long maxClientOutboundBytes,
+        boolean forceSync,
+        int snapCount,
+        long preAllocSize,
+        int snapRetainCount,
+        int purgeIntervalHours,
+        long fsyncWarningThresholdMs) {
+
+    public ServerConfig {
+        if (tickTime <= 0) {
+            throw new IllegalArgumentException("tickTime must be positive, got " + tickTime);
+        }
+        if (minSessionTimeout <= 0) {
+            minSessionTimeout = 2 * tickTime;
+        }
+        if (maxSessionTimeout <= 0) {
+            maxSessionTimeout = 20 * tickTime;
+        }
+        if (minSessionTimeout > maxSessionTimeout) {
+            throw new IllegalArgumentException("minSessionTimeout must not be larger than maxSessionTimeout");
+        }
+        fourLetterWords = Set.copyOf(fourLetterWords);
+    }
+
+    /** ZooKeeper's defaults, listening on 127.0.0.1 and a free port, with no data directory. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.tickTime = tickTime;
+        b.clientPortAddress = clientPortAddress;
+        b.clientPort = clientPort;
+        b.dataDir = dataDir;
+        b.dataLogDir = dataLogDir;
+        b.maxClientCnxns = maxClientCnxns;
+        b.minSessionTimeout = minSessionTimeout;
+        b.maxSessionTimeout = maxSessionTimeout;
+        b.fourLetterWords = fourLetterWords;
+        b.containerCheckIntervalMs = containerCheckIntervalMs;
+        b.containerMaxPerMinute = containerMaxPerMinute;
+        b.juteMaxBuffer = juteMaxBuffer;
+        b.extendedTypesEnabled = extendedTypesEnabled;
+        b.superDigest = superDigest;
+        b.maxClientOutboundBytes = maxClientOutboundBytes;
+        b.forceSync = forceSync;
+        b.snapCount = snapCount;
+        b.preAllocSize = preAllocSize;
+        b.snapRetainCount = snapRetainCount;
+        b.purgeIntervalHours = purgeIntervalHours;
+        b.fsyncWarningThresholdMs = fsyncWarningThresholdMs;
+        return b;
+    }
+
+    /** True if the four-letter word may run ({@code FourLetterCommands.isEnabled}). */
+    public boolean fourLetterWordEnabled(String word) {
+        return "srvr".equals(word) || fourLetterWords.contains("*") || fourLetterWords.contains(word);
+    }
+
+    public Path logDir() {
+        return dataLogDir != null ? dataLogDir : dataDir;
+    }
+
+    public static final class Builder {
+        private int tickTime = 2000;
+        private String clientPortAddress = "127.0.0.1";
+        private int clientPort;
+        private Path dataDir;
+        private Path dataLogDir;
+        private int maxClientCnxns = 60;
+        private int minSessionTimeout = -1;
+        private int maxSessionTimeout = -1;
+        private Set<String> fourLetterWords = Set.of("srvr");
+        private long containerCheckIntervalMs = 60_000;
+        private int containerMaxPerMinute = 10_000;
+        private int juteMaxBuffer = 0xfffff;
+        private boolean extendedTypesEnabled;
+        private String superDigest;
+        private long maxClientOutboundBytes = 64L << 20;
+        private boolean forceSync = true;
+        private int snapCount = 100_000;
+        private long preAllocSize = 64L << 20;
+        private int snapRetainCount = 3;
+        private int purgeIntervalHours;
+        private long fsyncWarningThresholdMs = 1000;
+
+        public Builder tickTime(int v) {
+            tickTime = v;
+            return this;
+        }
+
+        public Builder clientPortAddress(String v) {
+            clientPortAddress = v;
+            return this;
+        }
+
+        public Builder clientPort(int v) {
+            clientPort = v;
+            return this;
+        }
+
+        public Builder dataDir(Path v) {
+            dataDir = v;
+            return this;
+        }
+
+        public Builder dataLogDir(Path v) {
+            dataLogDir = v;
+            return this;
+        }
+
+        public Builder maxClientCnxns(int v) {
+            maxClientCnxns = v;
+            return this;
+        }
+
+        public Builder minSessionTimeout(int v) {
+            minSessionTimeout = v;
+            return this;
+        }
+
+        public Builder maxSessionTimeout(int v) {
+            maxSessionTimeout = v;
+            return this;
+        }
+
+        public Builder fourLetterWords(Set<String> v) {
+            fourLetterWords = v;
+            return this;
+        }
+
+        public Builder containerCheckIntervalMs(long v) {
+            containerCheckIntervalMs = v;
+            return this;
+        }
+
+        public Builder containerMaxPerMinute(int v) {
+            containerMaxPerMinute = v;
+            return this;
+        }
+
+        public Builder juteMaxBuffer(int v) {
+            juteMaxBuffer = v;
+            return this;
+        }
+
+        public Builder extendedTypesEnabled(boolean v) {
+            extendedTypesEnabled = v;
+            return this;
+        }
+
+        public Builder superDigest(String v) {
+            superDigest = v;
+            return this;
+        }
+
+        public Builder maxClientOutboundBytes(long v) {
+            maxClientOutboundBytes = v;
+            return this;
+        }
+
+        public Builder forceSync(boolean v) {
+            forceSync = v;
+            return this;
+        }
+
+        public Builder snapCount(int v) {
+            snapCount = v;
+            return this;
+        }
+
+        public Builder preAllocSize(long v) {
+            preAllocSize = v;
+            return this;
+        }
+
+        public Builder snapRetainCount(int v) {
+            snapRetainCount = v;
+            return this;
+        }
+
+        public Builder purgeIntervalHours(int v) {
+            purgeIntervalHours = v;
+            return this;
+        }
+
+        public Builder fsyncWarningThresholdMs(long v) {
+            fsyncWarningThresholdMs = v;
+            return this;
+        }
+
+        public ServerConfig build() {
+            return new ServerConfig(tickTime, clientPortAddress, clientPort, dataDir, dataLogDir, maxClientCnxns,
+                    minSessionTimeout, maxSessionTimeout, fourLetterWords, containerCheckIntervalMs,
+                    containerMaxPerMinute, juteMaxBuffer, extendedTypesEnabled, superDigest,
+                    maxClientOutboundBytes, forceSync, snapCount, preAllocSize, snapRetainCount,
+                    purgeIntervalHours, fsyncWarningThresholdMs);
+        }
+    }
+}

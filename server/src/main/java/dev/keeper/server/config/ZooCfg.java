@@ -1,0 +1,136 @@
+package dev.keeper.server.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads {@code zoo.cfg} (Java properties syntax, as ZooKeeper's {@code QuorumPeerConfig} does) and the system
+ * properties ZooKeeper users set with -D, into a {@link ServerConfig}. Runs once at start.
+ *
+ * <p>ZooKeeper turns a zoo.cfg key it does not know into the system property {@code zookeeper.<key>}; that is
+ * how {@code 4lw.commands.whitelist} and {@code snapCount} work from zoo.cfg, and we honour them the same way.
+ * A key we do not use is logged once and otherwise ignored, never fatal.
+ */
+public final class ZooCfg {
+    private static final Logger LOG = LoggerFactory.getLogger(ZooCfg.class);
+
+    /** Keys ZooKeeper knows that this server accepts without acting on them. */
+    private static final Set<String> IGNORED = Set.of("initLimit", "syncLimit", "electionAlg", "peerType",
+            "standaloneEnabled", "reconfigEnabled", "admin.enableServer", "admin.serverPort",
+            "admin.serverAddress", "metricsProvider.className", "metricsProvider.httpPort",
+            "metricsProvider.httpHost", "metricsProvider.exportJvmInfo", "audit.enable", "secureClientPort",
+            "secureClientPortAddress", "clientPortListenBacklog", "localSessionsEnabled",
+            "localSessionsUpgradingEnabled", "quorumListenOnAllIPs", "maxCnxns", "connectToLearnerMasterLimit",
+            "jvm.pause.monitor", "dynamicConfigFile", "multiAddress.enabled", "sslQuorum", "portUnification",
+            "serverCnxnFactory", "syncEnabled", "zookeeper.serverCnxnFactory");
+
+    private ZooCfg() {
+    }
+
+    public static ServerConfig load(Path file) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        }
+        Map<String, String> kv = new TreeMap<>();
+        for (String k : p.stringPropertyNames()) {
+            kv.put(k.trim(), p.getProperty(k).trim());
+        }
+        return parse(kv, System.getProperties(), file.toAbsolutePath().getParent());
+    }
+
+    /** Builds the config from zoo.cfg entries and system properties; relative paths resolve against {@code base}. */
+    public static ServerConfig parse(Map<String, String> cfg, Properties sys, Path base) {
+        ServerConfig.Builder b = ServerConfig.builder().clientPortAddress(null).clientPort(2181);
+        // System properties first, then zoo.cfg, which wins (zoo.cfg keys become zookeeper.* properties in
+        // ZooKeeper and so override -D settings too).
+        String whitelist = sys.getProperty("zookeeper.4lw.commands.whitelist");
+        b.juteMaxBuffer(intOf(sys.getProperty("jute.maxbuffer"), 0xfffff, "jute.maxbuffer"));
+        b.extendedTypesEnabled(Boolean.parseBoolean(sys.getProperty("zookeeper.extendedTypesEnabled")));
+        b.superDigest(sys.getProperty("zookeeper.DigestAuthenticationProvider.superDigest"));
+        b.containerCheckIntervalMs(longOf(sys.getProperty("znode.container.checkIntervalMs"), 60_000,
+                "znode.container.checkIntervalMs"));
+        b.containerMaxPerMinute(intOf(sys.getProperty("znode.container.maxPerMinute"), 10_000,
+                "znode.container.maxPerMinute"));
+        b.snapCount(intOf(sys.getProperty("zookeeper.snapCount"), 100_000, "zookeeper.snapCount"));
+        b.preAllocSize(longOf(sys.getProperty("zookeeper.preAllocSize"), 64L * 1024, "zookeeper.preAllocSize")
+                * 1024);
+        String forceSync = sys.getProperty("zookeeper.forceSync");
+        if (forceSync != null) {
+            b.forceSync(!"no".equals(forceSync));
+        }
+        b.fsyncWarningThresholdMs(longOf(sys.getProperty("zookeeper.fsync.warningthresholdms",
+                sys.getProperty("fsync.warningthresholdms")), 1000, "fsync.warningthresholdms"));
+
+        Set<String> unknown = new LinkedHashSet<>();
+        for (Map.Entry<String, String> e : cfg.entrySet()) {
+            String key = e.getKey();
+            String v = e.getValue();
+            switch (key) {
+                case "tickTime" -> b.tickTime(intOf(v, 2000, key));
+                case "clientPort" -> b.clientPort(intOf(v, 2181, key));
+                case "clientPortAddress" -> b.clientPortAddress(v);
+                case "dataDir" -> b.dataDir(base.resolve(v));
+                case "dataLogDir" -> b.dataLogDir(base.resolve(v));
+                case "maxClientCnxns" -> b.maxClientCnxns(intOf(v, 60, key));
+                case "minSessionTimeout" -> b.minSessionTimeout(intOf(v, -1, key));
+                case "maxSessionTimeout" -> b.maxSessionTimeout(intOf(v, -1, key));
+                case "4lw.commands.whitelist" -> whitelist = v;
+                case "znode.container.checkIntervalMs" -> b.containerCheckIntervalMs(longOf(v, 60_000, key));
+                case "znode.container.maxPerMinute" -> b.containerMaxPerMinute(intOf(v, 10_000, key));
+                case "jute.maxbuffer" -> b.juteMaxBuffer(intOf(v, 0xfffff, key));
+                case "extendedTypesEnabled" -> b.extendedTypesEnabled(Boolean.parseBoolean(v));
+                case "forceSync" -> b.forceSync(!"no".equals(v));
+                case "snapCount" -> b.snapCount(intOf(v, 100_000, key));
+                case "preAllocSize" -> b.preAllocSize(longOf(v, 64L * 1024, key) * 1024);
+                case "autopurge.snapRetainCount" -> b.snapRetainCount(Math.max(3, intOf(v, 3, key)));
+                case "autopurge.purgeInterval" -> b.purgeIntervalHours(intOf(v, 0, key));
+                case "fsync.warningthresholdms" -> b.fsyncWarningThresholdMs(longOf(v, 1000, key));
+                default -> {
+                    if (key.startsWith("server.") || key.startsWith("group.") || key.startsWith("weight.")) {
+                        LOG.warn("Ignoring {}: this server runs standalone; replication is not supported yet", key);
+                    } else if (IGNORED.contains(key)) {
+                        LOG.info("zoo.cfg key {} is accepted and has no effect on this server", key);
+                    } else {
+                        unknown.add(key);
+                    }
+                }
+            }
+        }
+        if (!unknown.isEmpty()) {
+            LOG.warn("Unknown zoo.cfg keys, ignored: {}", unknown);
+        }
+        if (whitelist != null) {
+            b.fourLetterWords(Arrays.stream(whitelist.split(","))
+                    .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet()));
+        }
+        return b.build();
+    }
+
+    private static int intOf(String v, int dflt, String key) {
+        return (int) longOf(v, dflt, key);
+    }
+
+    private static long longOf(String v, long dflt, String key) {
+        if (v == null || v.isEmpty()) {
+            return dflt;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a number, got '" + v + "'");
+        }
+    }
+}

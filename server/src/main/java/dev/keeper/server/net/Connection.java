@@ -1,0 +1,236 @@
+package dev.keeper.server.net;
+
+import dev.keeper.server.metrics.ServerMetrics;
+import dev.keeper.server.op.Caller;
+import dev.keeper.wire.Notification;
+import dev.keeper.wire.Outbound;
+import dev.keeper.wire.ReplyEncoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.zookeeper.data.Id;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: what the processor knows of it (its session, credentials, statistics) and the way
+ * out to its socket.
+ *
+ * <p>Session fields, credentials and statistics belong to the processor thread. {@link #send} may be called
+ * from any thread; it hands the batch to the channel's event loop, which encodes and flushes it once. A client
+ * that leaves more than {@code maxOutboundBytes} unread is disconnected, so it costs only its own connection.
+ */
+public final class Connection implements Caller {
+    private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+
+    private final Channel channel;
+    private final InetSocketAddress remote;
+    private final ServerMetrics metrics;
+    private final long maxOutboundBytes;
+    private final long established = System.currentTimeMillis();
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong sent = new AtomicLong();
+
+    // Processor thread.
+    private long sessionId;
+    private int sessionTimeout;
+    private boolean readOnlySent;
+    private boolean gone;
+    private final List<Id> auth = new ArrayList<>(2);
+    private String lastOp = "NA";
+    private long lastCxid = -1;
+    private long lastZxid = -1;
+    private long lastResponseTime;
+    private long lastLatency;
+    private long minLatency = Long.MAX_VALUE;
+    private long maxLatency;
+    private long totalLatency;
+    private long count;
+
+    Connection(Channel channel, ServerMetrics metrics, long maxOutboundBytes) {
+        this.channel = channel;
+        this.remote = (InetSocketAddress) channel.remoteAddress();
+        this.metrics = metrics;
+        this.maxOutboundBytes = maxOutboundBytes;
+        auth.add(new Id("ip", remote.getAddress().getHostAddress()));
+    }
+
+    public InetSocketAddress remote() {
+        return remote;
+    }
+
+    @Override
+    public long sessionId() {
+        return sessionId;
+    }
+
+    public int sessionTimeout() {
+        return sessionTimeout;
+    }
+
+    public boolean readOnlySent() {
+        return readOnlySent;
+    }
+
+    /** Processor thread: this connection now speaks for {@code session}. */
+    public void bind(long session, int timeout, boolean readOnlyByte) {
+        this.sessionId = session;
+        this.sessionTimeout = timeout;
+        this.readOnlySent = readOnlyByte;
+    }
+
+    public void unbind() {
+        this.sessionId = 0;
+    }
+
+    @Override
+    public List<Id> auth() {
+        return auth;
+    }
+
+    public void addAuth(Id id) {
+        if (!auth.contains(id)) {
+            auth.add(id);
+        }
+    }
+
+    /** Processor thread: the connection has closed, nothing more is queued for it. */
+    public void markGone() {
+        gone = true;
+    }
+
+    public boolean gone() {
+        return gone;
+    }
+
+    void packetReceived() {
+        received.incrementAndGet();
+        metrics.packetReceived();
+    }
+
+    /** Processor thread: a reply went out for {@code cxid} after {@code latency} ms. */
+    public void replied(String op, long cxid, long zxid, long latency) {
+        lastOp = op;
+        if (cxid >= 0) {
+            lastCxid = cxid;
+        }
+        lastZxid = zxid;
+        lastResponseTime = System.currentTimeMillis();
+        lastLatency = latency;
+        minLatency = Math.min(minLatency, latency);
+        maxLatency = Math.max(maxLatency, latency);
+        totalLatency += latency;
+        count++;
+    }
+
+    /** crst. */
+    public void resetStats() {
+        received.set(0);
+        sent.set(0);
+        lastOp = "NA";
+        lastCxid = -1;
+        lastZxid = -1;
+        lastResponseTime = 0;
+        lastLatency = 0;
+        minLatency = Long.MAX_VALUE;
+        maxLatency = 0;
+        totalLatency = 0;
+        count = 0;
+    }
+
+    /** Sends a batch and flushes once; closes afterwards if asked. Any thread. */
+    public void send(List<Outbound> batch, boolean closeAfter) {
+        channel.eventLoop().execute(() -> write(batch, closeAfter));
+    }
+
+    private void write(List<Outbound> batch, boolean closeAfter) {
+        if (!channel.isActive()) {
+            return;
+        }
+        if (!batch.isEmpty()) {
+            ByteBuf buf = channel.alloc().ioBuffer(64 * batch.size());
+            int events = 0;
+            for (Outbound m : batch) {
+                ReplyEncoder.encode(m, buf);
+                if (m instanceof Notification) {
+                    events++;
+                }
+            }
+            sent.addAndGet(batch.size());
+            metrics.packetsSent(batch.size());
+            for (int i = 0; i < events; i++) {
+                metrics.watchEventSent();
+            }
+            if (closeAfter) {
+                channel.writeAndFlush(buf).addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            channel.writeAndFlush(buf, channel.voidPromise());
+        }
+        if (closeAfter) {
+            channel.close();
+            return;
+        }
+        ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
+        if (out != null && out.totalPendingWriteBytes() > maxOutboundBytes) {
+            LOG.warn("Closing connection from {} (session 0x{}): {} bytes of replies and events left unread,"
+                    + " more than the {} allowed", remote, Long.toHexString(sessionId), out.totalPendingWriteBytes(),
+                    maxOutboundBytes);
+            metrics.connectionDroppedForBacklog();
+            channel.close();
+        }
+    }
+
+    /** Closes the socket. Any thread. */
+    public void close() {
+        channel.close();
+    }
+
+    /** The cons/stat line for this connection ({@code ServerCnxn.dumpConnectionInfo}). */
+    public void dump(PrintWriter pw, boolean brief) {
+        pw.print(" ");
+        pw.print(remote);
+        pw.print("[1](queued=0,recved=");
+        pw.print(received.get());
+        pw.print(",sent=");
+        pw.print(sent.get());
+        if (!brief && sessionId != 0) {
+            pw.print(",sid=0x");
+            pw.print(Long.toHexString(sessionId));
+            pw.print(",lop=");
+            pw.print(lastOp);
+            pw.print(",est=");
+            pw.print(established);
+            pw.print(",to=");
+            pw.print(sessionTimeout);
+            if (lastCxid >= 0) {
+                pw.print(",lcxid=0x");
+                pw.print(Long.toHexString(lastCxid));
+            }
+            pw.print(",lzxid=0x");
+            pw.print(Long.toHexString(lastZxid));
+            pw.print(",lresp=");
+            pw.print(lastResponseTime);
+            pw.print(",llat=");
+            pw.print(lastLatency);
+            pw.print(",minlat=");
+            pw.print(count == 0 ? 0 : minLatency);
+            pw.print(",avglat=");
+            pw.print(count == 0 ? 0 : totalLatency / count);
+            pw.print(",maxlat=");
+            pw.print(maxLatency);
+        }
+        pw.print(")");
+    }
+
+    @Override
+    public String toString() {
+        return "ip: " + remote + " sessionId: 0x" + Long.toHexString(sessionId);
+    }
+}

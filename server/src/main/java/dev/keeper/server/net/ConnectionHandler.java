@@ -1,0 +1,138 @@
+package dev.keeper.server.net;
+
+import dev.keeper.server.admin.FourLetterWords;
+import dev.keeper.server.admin.ServerView;
+import dev.keeper.server.processor.Event;
+import dev.keeper.server.processor.RequestProcessor;
+import dev.keeper.wire.FourLetterWord;
+import dev.keeper.wire.Handshake;
+import dev.keeper.wire.Request;
+import dev.keeper.wire.RequestDecoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection's inbound side, on its I/O thread: the first frame is a four-letter word (answered, then the
+ * connection closes) or the session handshake; every later frame is decoded into a {@link Request} here and
+ * queued for the processor. Anything broken on the wire costs this connection and one log line.
+ */
+final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
+    /** ZooKeeper closes a connection that has not sent its handshake in this long (sessionlessCnxnTimeout). */
+    private static final long HANDSHAKE_TIMEOUT_MS = 10_000;
+
+    private final NettyServer server;
+    private final RequestProcessor processor;
+    private final ServerView view;
+    private final RequestDecoder decoder;
+    private final int maxBuffer;
+    private Connection connection;
+    private boolean handshaken;
+    private ScheduledFuture<?> handshakeTimer;
+
+    ConnectionHandler(NettyServer server, RequestProcessor processor, ServerView view, int maxBuffer) {
+        this.server = server;
+        this.processor = processor;
+        this.view = view;
+        this.maxBuffer = maxBuffer;
+        this.decoder = new RequestDecoder(maxBuffer);
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        connection = server.register(ctx.channel());
+        if (connection == null) {
+            return;
+        }
+        handshakeTimer = ctx.executor().schedule(() -> {
+            if (!handshaken) {
+                LOG.info("Closing connection from {}: no handshake within {} ms", connection.remote(),
+                        HANDSHAKE_TIMEOUT_MS);
+                ctx.close();
+            }
+        }, HANDSHAKE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (connection == null) {
+            release(msg);
+            return;
+        }
+        connection.packetReceived();
+        if (msg instanceof FourLetterWord word) {
+            handshaken = true;
+            LOG.info("Processing {} command from {}", word.word(), connection.remote());
+            processor.submit(new Event.Task(() -> {
+                String text = FourLetterWords.answer(word, view);
+                ctx.writeAndFlush(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8))
+                        .addListener(ChannelFutureListener.CLOSE);
+            }));
+            return;
+        }
+        ByteBuf frame = (ByteBuf) msg;
+        try {
+            if (!handshaken) {
+                Handshake.Connect connect = Handshake.decode(frame, maxBuffer);
+                handshaken = true;
+                processor.submit(new Event.Connected(connection, connect));
+            } else {
+                Request r = decoder.decode(frame);
+                processor.submit(new Event.Received(connection, r, System.nanoTime()));
+            }
+        } catch (IOException e) {
+            LOG.warn("Closing connection from {}: {}", connection.remote(), e.getMessage());
+            ctx.close();
+        } finally {
+            frame.release();
+        }
+    }
+
+    private static void release(Object msg) {
+        if (msg instanceof ByteBuf b) {
+            b.release();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        // A client that does not read its replies stops being read from: it can only pile up its own output.
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+        }
+        if (connection != null) {
+            server.unregister(connection);
+            processor.submit(new Event.Disconnected(connection));
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (ctx.channel().isActive()) {
+            Object who = connection != null ? connection.remote() : ctx.channel().remoteAddress();
+            if (cause instanceof IOException) {
+                LOG.info("Connection from {} closed: {}", who, cause.getMessage());
+            } else {
+                LOG.warn("Closing connection from {}: {}", who, cause.getMessage());
+            }
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.keeper.server.net;
+
+import dev.keeper.server.admin.ServerView;
+import dev.keeper.server.config.ServerConfig;
+import dev.keeper.server.metrics.ServerMetrics;
+import dev.keeper.server.processor.RequestProcessor;
+import dev.keeper.wire.FrameDecoder;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client port: accepts connections, enforces {@code maxClientCnxns} per client address (ZooKeeper closes
+ * the extra connection at once, with nothing sent), and gives each one a frame decoder and a
+ * {@link ConnectionHandler}. Uses epoll where the platform has it.
+ */
+public final class NettyServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NettyServer.class);
+
+    private final ServerConfig config;
+    private final RequestProcessor processor;
+    private final ServerMetrics metrics;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+    private final Map<Connection, Boolean> connections = new ConcurrentHashMap<>();
+    private Channel listener;
+
+    public NettyServer(ServerConfig config, RequestProcessor processor, ServerMetrics metrics) {
+        this.config = config;
+        this.processor = processor;
+        this.metrics = metrics;
+        boolean epoll = Epoll.isAvailable();
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        this.boss = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
+        this.workers = epoll ? new EpollEventLoopGroup(threads) : new NioEventLoopGroup(threads);
+    }
+
+    /** Binds the client port; returns the address actually bound. */
+    public InetSocketAddress start(ServerView view) throws InterruptedException {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast("frames", new FrameDecoder(config.juteMaxBuffer()));
+                        ch.pipeline().addLast("connection",
+                                new ConnectionHandler(NettyServer.this, processor, view, config.juteMaxBuffer()));
+                    }
+                });
+        InetSocketAddress bind = config.clientPortAddress() == null
+                ? new InetSocketAddress(config.clientPort())
+                : new InetSocketAddress(config.clientPortAddress(), config.clientPort());
+        listener = b.bind(bind).sync().channel();
+        InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
+        LOG.info("binding to port {}", bound);
+        return bound;
+    }
+
+    /** I/O thread: a new connection, or null (and closed) if its address already has maxClientCnxns. */
+    Connection register(Channel ch) {
+        InetAddress addr = ((InetSocketAddress) ch.remoteAddress()).getAddress();
+        AtomicInteger count = perAddress.computeIfAbsent(addr, k -> new AtomicInteger());
+        if (config.maxClientCnxns() > 0 && count.incrementAndGet() > config.maxClientCnxns()) {
+            count.decrementAndGet();
+            LOG.warn("Too many connections from {} - max is {}", addr, config.maxClientCnxns());
+            metrics.connectionRejected();
+            ch.close();
+            return null;
+        }
+        if (config.maxClientCnxns() <= 0) {
+            count.incrementAndGet();
+        }
+        Connection c = new Connection(ch, metrics, config.maxClientOutboundBytes());
+        connections.put(c, Boolean.TRUE);
+        return c;
+    }
+
+    void unregister(Connection c) {
+        if (connections.remove(c) != null) {
+            AtomicInteger count = perAddress.get(c.remote().getAddress());
+            if (count != null) {
+                count.decrementAndGet();
+            }
+        }
+    }
+
+    public Collection<Connection> connections() {
+        return Collections.unmodifiableSet(connections.keySet());
+    }
+
+    @Override
+    public void close() {
+        if (listener != null) {
+            listener.close().awaitUninterruptibly();
+        }
+        for (Connection c : connections.keySet()) {
+            c.close();
+        }
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+}

@@ -1,0 +1,26 @@
+package dev.keeper.server.op;
+
+import dev.keeper.server.auth.DigestAuth;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.jute.Record;
+import org.apache.zookeeper.data.ClientInfo;
+import org.apache.zookeeper.data.Id;
+import org.apache.zookeeper.proto.WhoAmIResponse;
+
+/** whoAmI (107): the caller's authenticated ids as (scheme, user) pairs ({@code AuthUtil.getClientInfos}). */
+public final class WhoAmIOp implements Op.Read {
+    @Override
+    public Record read(OpContext ctx, Caller caller, Object request) {
+        List<ClientInfo> infos = new ArrayList<>();
+        for (Id id : caller.auth()) {
+            String user = switch (id.getScheme()) {
+                case DigestAuth.SCHEME -> DigestAuth.userOf(id.getId());
+                case "ip" -> id.getId();
+                default -> "";
+            };
+            infos.add(new ClientInfo(id.getScheme(), user));
+        }
+        return new WhoAmIResponse(infos);
+    }
+}

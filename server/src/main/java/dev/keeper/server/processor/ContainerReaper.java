@@ -1,0 +1,48 @@
+package dev.keeper.server.processor;
+
+import dev.keeper.server.tree.DataTree;
+import dev.keeper.server.tree.EphemeralType;
+import dev.keeper.server.tree.Znode;
+import dev.keeper.wire.OpCode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.zookeeper.txn.DeleteTxn;
+
+/**
+ * Deletes containers whose last child has gone, and TTL nodes without children whose TTL has passed since they
+ * last changed, on ZooKeeper's schedule ({@code ContainerManager}: every {@code znode.container.checkIntervalMs},
+ * at most {@code znode.container.maxPerMinute}). A container that never had a child stays, as in ZooKeeper.
+ *
+ * <p>Runs on the processor thread, so the check and the delete see the same tree and cannot race a create;
+ * each delete is a deleteContainer transaction from session 0.
+ */
+final class ContainerReaper {
+    private ContainerReaper() {
+    }
+
+    static void reap(RequestProcessor p) throws IOException {
+        DataTree tree = p.tree();
+        long now = p.clock().wallMillis();
+        long perCheck = Math.max(1, p.config().containerMaxPerMinute() * p.config().containerCheckIntervalMs() / 60_000);
+        List<String> doomed = new ArrayList<>();
+        for (String path : tree.containers()) {
+            Znode z = tree.find(path);
+            if (z != null && z.numChildren() == 0 && z.cversion() > 0) {
+                doomed.add(path);
+            }
+        }
+        for (String path : tree.ttls()) {
+            Znode z = tree.find(path);
+            if (z != null && z.numChildren() == 0 && tree.typeOf(z.ephemeralOwner()) == EphemeralType.TTL) {
+                long ttl = EphemeralType.ttlOf(z.ephemeralOwner());
+                if (ttl != 0 && now - z.mtime() > ttl) {
+                    doomed.add(path);
+                }
+            }
+        }
+        for (int i = 0; i < doomed.size() && i < perCheck; i++) {
+            p.write(0, 0, OpCode.DELETE_CONTAINER, new DeleteTxn(doomed.get(i)));
+        }
+    }
+}

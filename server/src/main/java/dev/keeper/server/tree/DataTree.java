@@ -1,0 +1,479 @@
+package dev.keeper.server.tree;
+
+import dev.keeper.wire.ErrorCode;
+import dev.keeper.wire.Jute;
+import dev.keeper.wire.OpCode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.jute.Record;
+import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Stat;
+import org.apache.zookeeper.txn.CheckVersionTxn;
+import org.apache.zookeeper.txn.CloseSessionTxn;
+import org.apache.zookeeper.txn.CreateContainerTxn;
+import org.apache.zookeeper.txn.CreateSessionTxn;
+import org.apache.zookeeper.txn.CreateTTLTxn;
+import org.apache.zookeeper.txn.CreateTxn;
+import org.apache.zookeeper.txn.DeleteTxn;
+import org.apache.zookeeper.txn.ErrorTxn;
+import org.apache.zookeeper.txn.MultiTxn;
+import org.apache.zookeeper.txn.SetACLTxn;
+import org.apache.zookeeper.txn.SetDataTxn;
+import org.apache.zookeeper.txn.Txn;
+import org.apache.zookeeper.txn.TxnHeader;
+
+/**
+ * The znode tree, and {@link #apply} — the one place it changes.
+ *
+ * <p>{@code apply} reads only the transaction: never the clock, the configuration or a connection, so replaying
+ * a log from a snapshot rebuilds the same tree. It mirrors {@code DataTree.processTxn}, including what ZooKeeper
+ * does when a transaction meets a tree that is already ahead of it (a fuzzy snapshot): a create of an existing
+ * node fails with NodeExists but still raises the parent's cversion, and a delete of a missing node still moves
+ * the parent's pzxid.
+ *
+ * <p>Also tracked here, because they follow from transactions: each session's ephemerals, the containers and
+ * TTL nodes, and the sessions with their timeouts (ZooKeeper's {@code ZKDatabase.sessionsWithTimeouts}).
+ *
+ * <p>Owned by the processor thread.
+ */
+public final class DataTree implements TreeView {
+    private final boolean extendedTypesEnabled;
+    private final AclCache acls = new AclCache();
+    private final Znode root = new Znode(new byte[0], new byte[0], AclCache.OPEN_UNSAFE_ID, 0, 0);
+    private final Map<Long, Set<String>> ephemerals = new HashMap<>();
+    private final Set<String> containers = new LinkedHashSet<>();
+    private final Set<String> ttls = new LinkedHashSet<>();
+    private final Map<Long, Integer> sessions = new HashMap<>();
+    private long nodeCount = 1;
+    private long dataSize;
+    private long lastZxid;
+
+    public DataTree(boolean extendedTypesEnabled) {
+        this.extendedTypesEnabled = extendedTypesEnabled;
+        // The built-in nodes exactly as ZooKeeper's DataTree constructor makes them: zero stats, the open ACL,
+        // and /zookeeper/config set READ-only with aversion -1 (its setACL passes version -1).
+        Znode zookeeper = addBuiltIn(root, "zookeeper");
+        addBuiltIn(zookeeper, "quota");
+        Znode config = addBuiltIn(zookeeper, "config");
+        config.acl = acls.acquire(AclCache.READ_ACL_UNSAFE);
+        config.aversion = -1;
+    }
+
+    private Znode addBuiltIn(Znode parent, String name) {
+        Znode z = new Znode(name.getBytes(StandardCharsets.UTF_8), new byte[0], AclCache.OPEN_UNSAFE_ID, 0, 0);
+        childrenOf(parent).add(z);
+        nodeCount++;
+        return z;
+    }
+
+    @Override
+    public NodeState get(String path) {
+        return find(path);
+    }
+
+    @Override
+    public List<ACL> acl(NodeState node) {
+        return acls.get(((Znode) node).acl);
+    }
+
+    @Override
+    public boolean extendedTypesEnabled() {
+        return extendedTypesEnabled;
+    }
+
+    public AclCache acls() {
+        return acls;
+    }
+
+    public List<ACL> aclOf(Znode z) {
+        return acls.get(z.acl);
+    }
+
+    public long lastZxid() {
+        return lastZxid;
+    }
+
+    /** Sets the zxid a loaded snapshot or log stopped at. */
+    public void setLastZxid(long zxid) {
+        this.lastZxid = zxid;
+    }
+
+    public long nodeCount() {
+        return nodeCount;
+    }
+
+    public long approximateDataSize() {
+        return dataSize;
+    }
+
+    public Map<Long, Integer> sessions() {
+        return Collections.unmodifiableMap(sessions);
+    }
+
+    public Set<String> containers() {
+        return Collections.unmodifiableSet(containers);
+    }
+
+    public Set<String> ttls() {
+        return Collections.unmodifiableSet(ttls);
+    }
+
+    public Set<String> ephemerals(long session) {
+        Set<String> s = ephemerals.get(session);
+        return s == null ? Set.of() : Collections.unmodifiableSet(s);
+    }
+
+    public Map<Long, Set<String>> allEphemerals() {
+        return Collections.unmodifiableMap(ephemerals);
+    }
+
+    public int ephemeralCount() {
+        int n = 0;
+        for (Set<String> s : ephemerals.values()) {
+            n += s.size();
+        }
+        return n;
+    }
+
+    public Znode root() {
+        return root;
+    }
+
+    /** The node at {@code path}, or null. "" is ZooKeeper's alias for the root. */
+    public Znode find(String path) {
+        int n = path.length();
+        if (n <= 1) {
+            return n == 0 || path.charAt(0) == '/' ? root : null;
+        }
+        if (path.charAt(0) != '/' || path.charAt(n - 1) == '/') {
+            return null;
+        }
+        byte[] p = path.getBytes(StandardCharsets.UTF_8);
+        Znode cur = root;
+        int pos = 1;
+        while (pos <= p.length) {
+            int end = pos;
+            while (end < p.length && p[end] != '/') {
+                end++;
+            }
+            if (end == pos || cur.children == null) {
+                return null;
+            }
+            cur = cur.children.get(p, pos, end);
+            if (cur == null) {
+                return null;
+            }
+            pos = end + 1;
+        }
+        return cur;
+    }
+
+    /** The names of a node's children, in no particular order (ZooKeeper's come from a HashSet). */
+    public List<String> childNames(Znode z) {
+        if (z.children == null) {
+            return new ArrayList<>(0);
+        }
+        List<String> names = new ArrayList<>(z.children.size());
+        z.children.forEach(c -> names.add(new String(c.name, StandardCharsets.UTF_8)));
+        return names;
+    }
+
+    /** Every node under {@code path} (not counting the node itself), as {@code getAllChildrenNumber} counts. */
+    public int descendantCount(Znode z) {
+        if (z == root) {
+            // ZooKeeper's count leaves out the root's two map keys, "" and "/", not the root's children.
+            return (int) nodeCount - 1;
+        }
+        int[] count = {0};
+        countUnder(z, count);
+        return count[0];
+    }
+
+    private static void countUnder(Znode z, int[] count) {
+        if (z.children != null) {
+            z.children.forEach(c -> {
+                count[0]++;
+                countUnder(c, count);
+            });
+        }
+    }
+
+    public Stat stat(Znode z) {
+        return z.stat(extendedTypesEnabled);
+    }
+
+    public EphemeralType typeOf(long owner) {
+        return EphemeralType.of(owner, extendedTypesEnabled);
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // apply: the one mutator
+
+    /** Applies one transaction; never throws for a transaction the tree cannot honour, reports it in err. */
+    public Applied apply(TxnHeader hdr, Record txn) {
+        List<Change> changes = new ArrayList<>(2);
+        Applied a = applyOne(hdr, txn, changes);
+        if (hdr.getZxid() > lastZxid) {
+            lastZxid = hdr.getZxid();
+        }
+        return changes.isEmpty() ? a : new Applied(a.type(), a.zxid(), a.err(), a.path(), a.stat(), a.multi(), changes);
+    }
+
+    private Applied applyOne(TxnHeader hdr, Record txn, List<Change> changes) {
+        long zxid = hdr.getZxid();
+        int type = hdr.getType();
+        switch (type) {
+            case OpCode.CREATE, OpCode.CREATE2 -> {
+                CreateTxn t = (CreateTxn) txn;
+                long owner = t.getEphemeral() ? hdr.getClientId() : 0;
+                return create(type, zxid, hdr.getTime(), t.getPath(), t.getData(), t.getAcl(), owner,
+                        t.getParentCVersion(), changes);
+            }
+            case OpCode.CREATE_CONTAINER -> {
+                CreateContainerTxn t = (CreateContainerTxn) txn;
+                return create(type, zxid, hdr.getTime(), t.getPath(), t.getData(), t.getAcl(),
+                        EphemeralType.CONTAINER_OWNER, t.getParentCVersion(), changes);
+            }
+            case OpCode.CREATE_TTL -> {
+                CreateTTLTxn t = (CreateTTLTxn) txn;
+                return create(type, zxid, hdr.getTime(), t.getPath(), t.getData(), t.getAcl(),
+                        EphemeralType.ttlOwner(t.getTtl()), t.getParentCVersion(), changes);
+            }
+            case OpCode.DELETE, OpCode.DELETE_CONTAINER -> {
+                String path = ((DeleteTxn) txn).getPath();
+                return result(type, zxid, delete(path, zxid, changes), path, null);
+            }
+            case OpCode.SET_DATA -> {
+                SetDataTxn t = (SetDataTxn) txn;
+                Znode z = find(t.getPath());
+                if (z == null) {
+                    return result(type, zxid, ErrorCode.NO_NODE, t.getPath(), null);
+                }
+                dataSize += length(t.getData()) - length(z.data);
+                z.data = t.getData();
+                z.version = t.getVersion();
+                z.mtime = hdr.getTime();
+                z.mzxid = zxid;
+                changes.add(new Change(Change.Kind.DATA_CHANGED, t.getPath(), acls.get(z.acl), null, null));
+                return result(type, zxid, ErrorCode.OK, t.getPath(), stat(z));
+            }
+            case OpCode.SET_ACL -> {
+                SetACLTxn t = (SetACLTxn) txn;
+                Znode z = find(t.getPath());
+                if (z == null) {
+                    return result(type, zxid, ErrorCode.NO_NODE, t.getPath(), null);
+                }
+                acls.release(z.acl);
+                z.acl = acls.acquire(t.getAcl());
+                z.aversion = t.getVersion();
+                return result(type, zxid, ErrorCode.OK, t.getPath(), stat(z));
+            }
+            case OpCode.CREATE_SESSION -> {
+                sessions.put(hdr.getClientId(), ((CreateSessionTxn) txn).getTimeOut());
+                return result(type, zxid, ErrorCode.OK, null, null);
+            }
+            case OpCode.CLOSE_SESSION -> {
+                closeSession(hdr.getClientId(), zxid, txn == null ? null : ((CloseSessionTxn) txn).getPaths2Delete(),
+                        changes);
+                return result(type, zxid, ErrorCode.OK, null, null);
+            }
+            case OpCode.ERROR -> {
+                return result(type, zxid, ((ErrorTxn) txn).getErr(), null, null);
+            }
+            case OpCode.CHECK -> {
+                return result(type, zxid, ErrorCode.OK, ((CheckVersionTxn) txn).getPath(), null);
+            }
+            case OpCode.MULTI -> {
+                return multi(hdr, (MultiTxn) txn, changes);
+            }
+            default -> throw new IllegalArgumentException("unknown txn type " + type);
+        }
+    }
+
+    private Applied result(int type, long zxid, int err, String path, Stat stat) {
+        return new Applied(type, zxid, err, path, stat, null, List.of());
+    }
+
+    private Applied create(int type, long zxid, long time, String path, byte[] data, List<ACL> acl, long owner,
+            int parentCVersion, List<Change> changes) {
+        String parentPath = ZPath.parent(path);
+        Znode parent = find(parentPath);
+        if (parent == null) {
+            return result(type, zxid, ErrorCode.NO_NODE, path, null);
+        }
+        int aclId = acls.acquire(acl);
+        byte[] name = ZPath.name(path).getBytes(StandardCharsets.UTF_8);
+        Znode existing = parent.children == null ? null : parent.children.get(name, 0, name.length);
+        if (existing != null) {
+            // As ZooKeeper: the existing node takes the new ACL number, and a plain create replayed over a
+            // fuzzy snapshot still raises the parent's cversion and pzxid (processTxn's NODEEXISTS branch).
+            existing.acl = aclId;
+            if (type == OpCode.CREATE) {
+                int cv = parentCVersion == -1 ? parent.cversion + 1 : parentCVersion;
+                if (cv > parent.cversion) {
+                    parent.cversion = cv;
+                    parent.pzxid = zxid;
+                }
+            }
+            return result(type, zxid, ErrorCode.NODE_EXISTS, path, null);
+        }
+        int cv = parentCVersion == -1 ? parent.cversion + 1 : parentCVersion;
+        if (cv > parent.cversion) {
+            parent.cversion = cv;
+            parent.pzxid = zxid;
+        }
+        Znode child = Znode.create(name, data, aclId, owner, zxid, time);
+        childrenOf(parent).add(child);
+        nodeCount++;
+        dataSize += path.length() + length(data);
+        track(path, owner);
+        changes.add(new Change(Change.Kind.CREATED, path, acl, parentPath.isEmpty() ? "/" : parentPath,
+                acls.get(parent.acl)));
+        return result(type, zxid, ErrorCode.OK, path, type == OpCode.CREATE ? null : stat(child));
+    }
+
+    private void track(String path, long owner) {
+        switch (typeOf(owner)) {
+            case CONTAINER -> containers.add(path);
+            case TTL -> ttls.add(path);
+            case NORMAL -> ephemerals.computeIfAbsent(owner, k -> new LinkedHashSet<>()).add(path);
+            case VOID -> {
+            }
+        }
+    }
+
+    private void untrack(String path, long owner) {
+        switch (typeOf(owner)) {
+            case CONTAINER -> containers.remove(path);
+            case TTL -> ttls.remove(path);
+            case NORMAL -> {
+                Set<String> s = ephemerals.get(owner);
+                if (s != null) {
+                    s.remove(path);
+                    if (s.isEmpty()) {
+                        ephemerals.remove(owner);
+                    }
+                }
+            }
+            case VOID -> {
+            }
+        }
+    }
+
+    private int delete(String path, long zxid, List<Change> changes) {
+        String parentPath = ZPath.parent(path);
+        Znode parent = find(parentPath);
+        if (parent == null) {
+            return ErrorCode.NO_NODE;
+        }
+        byte[] name = ZPath.name(path).getBytes(StandardCharsets.UTF_8);
+        Znode z = parent.children == null ? null : parent.children.remove(name, 0, name.length);
+        // ZooKeeper moves pzxid even when the child is already gone (a fuzzy snapshot), but never backwards.
+        if (zxid > parent.pzxid) {
+            parent.pzxid = zxid;
+        }
+        if (z == null) {
+            return ErrorCode.NO_NODE;
+        }
+        if (parent.children.size() == 0) {
+            parent.children = null;
+        }
+        nodeCount--;
+        dataSize -= path.length() + length(z.data);
+        List<ACL> acl = acls.get(z.acl);
+        acls.release(z.acl);
+        untrack(path, z.ephemeralOwner());
+        changes.add(new Change(Change.Kind.DELETED, path, acl, parentPath.isEmpty() ? "/" : parentPath,
+                acls.get(parent.acl)));
+        return ErrorCode.OK;
+    }
+
+    private void closeSession(long session, long zxid, List<String> paths, List<Change> changes) {
+        sessions.remove(session);
+        Set<String> local = ephemerals.remove(session);
+        List<String> toDelete = new ArrayList<>();
+        if (paths != null) {
+            toDelete.addAll(paths);
+        }
+        if (local != null) {
+            for (String p : local) {
+                if (paths == null || !paths.contains(p)) {
+                    toDelete.add(p);
+                }
+            }
+        }
+        for (String p : toDelete) {
+            delete(p, zxid, changes);
+        }
+    }
+
+    private Applied multi(TxnHeader hdr, MultiTxn multi, List<Change> changes) {
+        List<Txn> txns = multi.getTxns();
+        boolean failed = false;
+        for (Txn t : txns) {
+            if (t.getType() == OpCode.ERROR) {
+                failed = true;
+                break;
+            }
+        }
+        List<Applied> results = new ArrayList<>(txns.size());
+        int err = ErrorCode.OK;
+        boolean pastFailure = false;
+        for (Txn t : txns) {
+            int subType = t.getType();
+            Record record;
+            if (subType == OpCode.ERROR) {
+                pastFailure = true;
+                record = decode(t, new ErrorTxn());
+            } else if (failed) {
+                // A failed multi applies nothing: ops before the failure report OK, ops after it
+                // RuntimeInconsistency, as DataTree.processTxn rewrites them.
+                subType = OpCode.ERROR;
+                record = new ErrorTxn(pastFailure ? ErrorCode.RUNTIME_INCONSISTENCY : ErrorCode.OK);
+            } else {
+                record = decode(t, switch (subType) {
+                    case OpCode.CREATE, OpCode.CREATE2 -> new CreateTxn();
+                    case OpCode.CREATE_TTL -> new CreateTTLTxn();
+                    case OpCode.CREATE_CONTAINER -> new CreateContainerTxn();
+                    case OpCode.DELETE, OpCode.DELETE_CONTAINER -> new DeleteTxn();
+                    case OpCode.SET_DATA -> new SetDataTxn();
+                    case OpCode.CHECK -> new CheckVersionTxn();
+                    default -> throw new IllegalArgumentException("Invalid type of op: " + t.getType());
+                });
+            }
+            TxnHeader sub = new TxnHeader(hdr.getClientId(), hdr.getCxid(), hdr.getZxid(), hdr.getTime(), subType);
+            Applied r = applyOne(sub, record, changes);
+            results.add(r);
+            if (r.err() != ErrorCode.OK && err == ErrorCode.OK) {
+                err = r.err();
+            }
+        }
+        return new Applied(OpCode.MULTI, hdr.getZxid(), err, null, null, results, List.of());
+    }
+
+    private static <T extends Record> T decode(Txn t, T record) {
+        try {
+            return Jute.fromBytes(t.getData(), record);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("undecodable sub-transaction of type " + t.getType(), e);
+        }
+    }
+
+    private static Children childrenOf(Znode z) {
+        if (z.children == null) {
+            z.children = new Children();
+        }
+        return z.children;
+    }
+
+    private static int length(byte[] b) {
+        return b == null ? 0 : b.length;
+    }
+}

@@ -1,0 +1,167 @@
+package dev.keeper.server.watch;
+
+import dev.keeper.server.tree.Change;
+import dev.keeper.wire.EventType;
+import dev.keeper.wire.Notification;
+import java.io.PrintWriter;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import org.apache.zookeeper.data.ACL;
+
+/**
+ * ZooKeeper's watch rules over two tables, as its {@code DataTree} keeps them ({@code dataWatches},
+ * {@code childWatches}):
+ *
+ * <ul>
+ *   <li>getData and exists set a one-shot watch on the data side; getChildren on the child side.</li>
+ *   <li>A PERSISTENT watch sits on both sides; a PERSISTENT_RECURSIVE one on the data side only, so it never
+ *       sees NodeChildrenChanged, and it fires for every node below it with that node's own path
+ *       (ZOOKEEPER-4475).</li>
+ *   <li>A created node fires NodeCreated on its data side and NodeChildrenChanged on its parent's child side;
+ *       a deleted node fires NodeDeleted on both its sides (a watcher already told by the data side is not told
+ *       twice) and NodeChildrenChanged on its parent; new data fires NodeDataChanged on its data side.</li>
+ * </ul>
+ *
+ * <p>Events carry the zxid of the change. Whether a watcher may see one (READ on the node) is the caller's
+ * {@link Delivery} to decide, since it knows the watcher's credentials. Owned by the processor thread.
+ */
+public final class WatchManager {
+    /** Receives each event a change fires, with the ACL of the node whose permission gates it. */
+    public interface Delivery {
+        void deliver(Watcher w, Notification event, List<ACL> acl);
+    }
+
+    /** {@code Watcher.WatcherType} codes, as checkWatches and removeWatches carry them. */
+    public static final int TYPE_CHILDREN = 1;
+    public static final int TYPE_DATA = 2;
+    public static final int TYPE_ANY = 3;
+    public static final int TYPE_PERSISTENT = 4;
+    public static final int TYPE_PERSISTENT_RECURSIVE = 5;
+
+    private final WatchTable data = new WatchTable();
+    private final WatchTable child = new WatchTable();
+
+    public void addDataWatch(String path, Watcher w) {
+        data.add(path, w, WatchMode.STANDARD);
+    }
+
+    public void addChildWatch(String path, Watcher w) {
+        child.add(path, w, WatchMode.STANDARD);
+    }
+
+    /** addWatch: {@code mode} is {@link WatchMode#PERSISTENT} or {@link WatchMode#PERSISTENT_RECURSIVE}. */
+    public void addPersistentWatch(String path, Watcher w, byte mode) {
+        data.add(path, w, mode);
+        if (mode != WatchMode.PERSISTENT_RECURSIVE) {
+            child.add(path, w, mode);
+        }
+    }
+
+    /** Fires the watches one applied change triggers, in ZooKeeper's order. */
+    public void fire(Change c, long zxid, Delivery delivery) {
+        switch (c.kind()) {
+            case CREATED -> {
+                send(data.trigger(c.path()), new Notification(EventType.NODE_CREATED, c.path(), zxid), c.acl(),
+                        null, delivery);
+                send(child.trigger(c.parent()),
+                        new Notification(EventType.NODE_CHILDREN_CHANGED, c.parent(), zxid), c.parentAcl(), null,
+                        delivery);
+            }
+            case DELETED -> {
+                Notification deleted = new Notification(EventType.NODE_DELETED, c.path(), zxid);
+                List<Watcher> told = data.trigger(c.path());
+                send(told, deleted, c.acl(), null, delivery);
+                send(child.trigger(c.path()), deleted, c.acl(), told, delivery);
+                send(child.trigger(c.parent()),
+                        new Notification(EventType.NODE_CHILDREN_CHANGED, c.parent(), zxid), c.parentAcl(), null,
+                        delivery);
+            }
+            case DATA_CHANGED -> send(data.trigger(c.path()),
+                    new Notification(EventType.NODE_DATA_CHANGED, c.path(), zxid), c.acl(), null, delivery);
+        }
+    }
+
+    private static void send(List<Watcher> watchers, Notification n, List<ACL> acl, List<Watcher> suppress,
+            Delivery delivery) {
+        if (watchers.isEmpty()) {
+            return;
+        }
+        Set<Watcher> skip = null;
+        if (suppress != null && !suppress.isEmpty()) {
+            skip = Collections.newSetFromMap(new IdentityHashMap<>());
+            skip.addAll(suppress);
+        }
+        for (Watcher w : watchers) {
+            if (skip == null || !skip.contains(w)) {
+                delivery.deliver(w, n, acl);
+            }
+        }
+    }
+
+
+    public boolean contains(String path, int watcherType, Watcher w) {
+        return switch (watcherType) {
+            case TYPE_CHILDREN -> child.contains(path, w, WatchMode.STANDARD);
+            case TYPE_DATA -> data.contains(path, w, WatchMode.STANDARD);
+            case TYPE_PERSISTENT -> data.contains(path, w, WatchMode.PERSISTENT);
+            case TYPE_PERSISTENT_RECURSIVE -> data.contains(path, w, WatchMode.PERSISTENT_RECURSIVE);
+            case TYPE_ANY -> child.contains(path, w, (byte) 0) || data.contains(path, w, (byte) 0);
+            default -> throw new IllegalArgumentException("Invalid type: " + watcherType);
+        };
+    }
+
+    /** removeWatches for one watcher type, as {@code DataTree.removeWatch}; true if anything went. */
+    public boolean remove(String path, int watcherType, Watcher w) {
+        return switch (watcherType) {
+            case TYPE_CHILDREN -> child.remove(path, w, WatchMode.STANDARD);
+            case TYPE_DATA -> data.remove(path, w, WatchMode.STANDARD);
+            case TYPE_PERSISTENT -> child.remove(path, w, WatchMode.PERSISTENT)
+                    | data.remove(path, w, WatchMode.PERSISTENT);
+            case TYPE_PERSISTENT_RECURSIVE -> data.remove(path, w, WatchMode.PERSISTENT_RECURSIVE);
+            case TYPE_ANY -> child.remove(path, w, (byte) 0) | data.remove(path, w, (byte) 0);
+            default -> throw new IllegalArgumentException("Invalid type: " + watcherType);
+        };
+    }
+
+    /** Drops every watch of a watcher: its connection is gone. */
+    public void removeWatcher(Watcher w) {
+        data.removeWatcher(w);
+        child.removeWatcher(w);
+    }
+
+    /** Watches across both tables, as {@code DataTree.getWatchCount} counts them for mntr. */
+    public long watchCount() {
+        return data.watchCount() + child.watchCount();
+    }
+
+    /** wchs: ZooKeeper summarises the data-side table only ({@code DataTree.dumpWatchesSummary}). */
+    public void dumpSummary(PrintWriter out) {
+        out.print(data.watcherCount() + " connections watching " + data.pathCount() + " paths\n");
+        out.print("Total watches:" + data.watchCount());
+    }
+
+    /** wchp (by path) and wchc (by session), from the data-side table as ZooKeeper does. */
+    public void dump(PrintWriter out, boolean byPath) {
+        if (byPath) {
+            data.forEachPath((path, ws) -> {
+                out.println(path);
+                for (Watcher w : ws) {
+                    out.print("\t0x");
+                    out.print(Long.toHexString(w.sessionId()));
+                    out.print("\n");
+                }
+            });
+        } else {
+            data.forEachWatcher((w, paths) -> {
+                out.print("0x");
+                out.println(Long.toHexString(w.sessionId()));
+                for (String p : paths) {
+                    out.print("\t");
+                    out.println(p);
+                }
+            });
+        }
+    }
+}

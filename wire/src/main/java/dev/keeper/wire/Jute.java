@@ -1,0 +1,62 @@
+package dev.keeper.wire;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.buffer.ByteBufOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import org.apache.jute.BinaryInputArchive;
+import org.apache.jute.BinaryOutputArchive;
+import org.apache.jute.Record;
+
+/**
+ * Jute archives over Netty buffers and byte arrays, with {@code jute.maxbuffer} passed in rather than read from
+ * a system property, so one process can hold servers with different limits.
+ */
+public final class Jute {
+    private Jute() {
+    }
+
+    /** ZooKeeper's default {@code jute.maxbuffer}: 0xfffff bytes. */
+    public static final int DEFAULT_MAX_BUFFER = 0xfffff;
+
+    public static BinaryInputArchive input(ByteBuf buf, int maxBuffer) {
+        // ZooKeeper allows a record's own strings and buffers an extra margin of maxBuffer (at least 1024)
+        // beyond the frame limit; the frame limit is already enforced by FrameDecoder.
+        return new BinaryInputArchive(new ByteBufInputStream(buf), maxBuffer, Math.max(1024, maxBuffer));
+    }
+
+    public static <T extends Record> T read(ByteBuf buf, int maxBuffer, T record) throws IOException {
+        try {
+            record.deserialize(input(buf, maxBuffer), "");
+            return record;
+        } catch (RuntimeException e) {
+            throw new IOException("malformed " + record.getClass().getSimpleName() + ": " + e, e);
+        }
+    }
+
+    public static void write(Record record, ByteBuf out) {
+        try (ByteBufOutputStream stream = new ByteBufOutputStream(out)) {
+            record.serialize(new BinaryOutputArchive(stream), "");
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to a ByteBuf cannot fail", e);
+        }
+    }
+
+    /** A record's bytes, as stored inside a {@code Txn} of a {@code MultiTxn} or on disk. */
+    public static byte[] toBytes(Record record) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        try {
+            record.serialize(new BinaryOutputArchive(new DataOutputStream(bytes)), "");
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to memory cannot fail", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    public static <T extends Record> T fromBytes(byte[] bytes, T record) throws IOException {
+        record.deserialize(BinaryInputArchive.getArchive(new java.io.ByteArrayInputStream(bytes)), "");
+        return record;
+    }
+}
