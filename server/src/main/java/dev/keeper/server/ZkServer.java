@@ -5,6 +5,12 @@ import dev.keeper.server.config.ServerConfig;
 import dev.keeper.server.metrics.ServerMetrics;
 import dev.keeper.server.net.Connection;
 import dev.keeper.server.net.NettyServer;
+import dev.keeper.server.persist.DataDir;
+import dev.keeper.server.persist.FileTxnLog;
+import dev.keeper.server.persist.Purge;
+import dev.keeper.server.persist.Recovery;
+import dev.keeper.server.persist.SnapshotJob;
+import dev.keeper.server.persist.Snapshotter;
 import dev.keeper.server.persist.TxnLog;
 import dev.keeper.server.processor.Event;
 import dev.keeper.server.processor.RequestProcessor;
@@ -40,16 +46,51 @@ public final class ZkServer implements AutoCloseable, ServerView {
     private final RequestProcessor processor;
     private final NettyServer net;
     private final TxnLog log;
+    private final Snapshotter snapshots;
+    private final DataDir dataDir;
     private final ScheduledExecutorService timer;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private InetSocketAddress address;
 
-    private ZkServer(ServerConfig config, ServerClock clock, DataTree tree, TxnLog log) {
+    /** In memory: no data directory, nothing survives a restart. For tests of the protocol alone. */
+    private ZkServer(ServerConfig config, ServerClock clock) {
         this.config = config;
-        this.log = log;
-        this.processor = new RequestProcessor(config, clock, tree, log, metrics, this::fatal);
+        this.dataDir = null;
+        this.log = TxnLog.NONE;
+        this.snapshots = null;
+        this.processor = new RequestProcessor(config, clock, new DataTree(config.extendedTypesEnabled()), log,
+                null, metrics, this::fatal);
         this.net = new NettyServer(config, processor, metrics);
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        this.timer = newTimer();
+    }
+
+    /**
+     * On disk: recovers the tree from {@code dataDir}, writes a snapshot of it before serving (as ZooKeeper does
+     * at every start, so a fresh directory gets snapshot.0), and logs every transaction from then on.
+     */
+    private ZkServer(ServerConfig config, ServerClock clock, DataDir dataDir, FileTxnLog.Syncer syncer)
+            throws IOException {
+        this.config = config;
+        this.dataDir = dataDir;
+        DataTree tree = Recovery.recover(dataDir, config.extendedTypesEnabled(), config.snapshotTrustEmpty());
+        FileTxnLog fileLog = new FileTxnLog(dataDir, config.forceSync(), config.preAllocSize(),
+                config.fsyncWarningThresholdMs(), syncer, this::fatal);
+        this.log = fileLog;
+        this.snapshots = new Snapshotter(tree, dataDir, fileLog, config.snapCount());
+        try {
+            SnapshotJob.takeNow(tree, dataDir, snapshots.writer());
+        } catch (IOException e) {
+            fileLog.close();
+            snapshots.close();
+            throw new IOException("Unable to write a snapshot to " + dataDir.snapDir() + ": " + e.getMessage(), e);
+        }
+        this.processor = new RequestProcessor(config, clock, tree, log, snapshots, metrics, this::fatal);
+        this.net = new NettyServer(config, processor, metrics);
+        this.timer = newTimer();
+    }
+
+    private static ScheduledExecutorService newTimer() {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "keeper-timer");
             t.setDaemon(true);
             return t;
@@ -61,7 +102,24 @@ public final class ZkServer implements AutoCloseable, ServerView {
     }
 
     public static ZkServer start(ServerConfig config, ServerClock clock) throws IOException {
-        ZkServer s = new ZkServer(config, clock, new DataTree(config.extendedTypesEnabled()), TxnLog.NONE);
+        return start(config, clock, FileTxnLog.Syncer.FSYNC);
+    }
+
+    /** Starts a server whose log makes its writes durable through {@code syncer} (tests hold it back). */
+    public static ZkServer start(ServerConfig config, ServerClock clock, FileTxnLog.Syncer syncer)
+            throws IOException {
+        ZkServer s;
+        if (config.dataDir() == null) {
+            s = new ZkServer(config, clock);
+        } else {
+            DataDir dir = DataDir.open(config.dataDir(), config.dataLogDir());
+            try {
+                s = new ZkServer(config, clock, dir, syncer);
+            } catch (IOException | RuntimeException e) {
+                dir.close();
+                throw e;
+            }
+        }
         s.startServing();
         return s;
     }
@@ -82,6 +140,10 @@ public final class ZkServer implements AutoCloseable, ServerView {
         long reap = Math.max(10, config.containerCheckIntervalMs());
         timer.scheduleAtFixedRate(() -> processor.submit(new Event.ReapContainers()), reap, reap,
                 TimeUnit.MILLISECONDS);
+        if (dataDir != null && config.purgeIntervalHours() > 0) {
+            long every = TimeUnit.HOURS.toMillis(config.purgeIntervalHours());
+            timer.scheduleAtFixedRate(this::purge, every, every, TimeUnit.MILLISECONDS);
+        }
         LOG.info("Serving on {} (tickTime {} ms, sessions {}..{} ms)", address, config.tickTime(),
                 config.minSessionTimeout(), config.maxSessionTimeout());
     }
@@ -119,6 +181,14 @@ public final class ZkServer implements AutoCloseable, ServerView {
         }
     }
 
+    private void purge() {
+        try {
+            Purge.purge(dataDir, config.snapRetainCount());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("autopurge failed: {}", e.toString());
+        }
+    }
+
     private void fatal() {
         Thread t = new Thread(this::close, "keeper-stop");
         t.start();
@@ -133,6 +203,12 @@ public final class ZkServer implements AutoCloseable, ServerView {
         net.close();
         processor.stop();
         log.close();
+        if (snapshots != null) {
+            snapshots.close();
+        }
+        if (dataDir != null) {
+            dataDir.close();
+        }
         stopped.complete(null);
         LOG.info("Stopped");
     }

@@ -27,6 +27,7 @@ import java.util.Set;
  * @param snapRetainCount      snapshots autopurge keeps
  * @param purgeIntervalHours   hours between autopurge runs; 0 turns it off
  * @param fsyncWarningThresholdMs an fsync slower than this is logged
+ * @param snapshotTrustEmpty   start from logs alone when there is no snapshot ({@code zookeeper.snapshot.trust.empty})
  */
 public record ServerConfig(
         int tickTime,
@@ -49,7 +50,8 @@ public record ServerConfig(
         long preAllocSize,
         int snapRetainCount,
         int purgeIntervalHours,
-        long fsyncWarningThresholdMs) {
+        long fsyncWarningThresholdMs,
+        boolean snapshotTrustEmpty) {
 
     public ServerConfig {
         if (tickTime <= 0) {
@@ -95,6 +97,7 @@ public record ServerConfig(
         b.snapRetainCount = snapRetainCount;
         b.purgeIntervalHours = purgeIntervalHours;
         b.fsyncWarningThresholdMs = fsyncWarningThresholdMs;
+        b.snapshotTrustEmpty = snapshotTrustEmpty;
         return b;
     }
 
@@ -129,6 +132,7 @@ public record ServerConfig(
         private int snapRetainCount = 3;
         private int purgeIntervalHours;
         private long fsyncWarningThresholdMs = 1000;
+        private boolean snapshotTrustEmpty;
 
         public Builder tickTime(int v) {
             tickTime = v;
@@ -235,12 +239,17 @@ public record ServerConfig(
             return this;
         }
 
+        public Builder snapshotTrustEmpty(boolean v) {
+            snapshotTrustEmpty = v;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(tickTime, clientPortAddress, clientPort, dataDir, dataLogDir, maxClientCnxns,
                     minSessionTimeout, maxSessionTimeout, fourLetterWords, containerCheckIntervalMs,
                     containerMaxPerMinute, juteMaxBuffer, extendedTypesEnabled, superDigest,
                     maxClientOutboundBytes, forceSync, snapCount, preAllocSize, snapRetainCount,
-                    purgeIntervalHours, fsyncWarningThresholdMs);
+                    purgeIntervalHours, fsyncWarningThresholdMs, snapshotTrustEmpty);
         }
     }
 }

@@ -67,6 +67,7 @@ public final class ZooCfg {
         b.snapCount(intOf(sys.getProperty("zookeeper.snapCount"), 100_000, "zookeeper.snapCount"));
         b.preAllocSize(longOf(sys.getProperty("zookeeper.preAllocSize"), 64L * 1024, "zookeeper.preAllocSize")
                 * 1024);
+        b.snapshotTrustEmpty(Boolean.parseBoolean(sys.getProperty("zookeeper.snapshot.trust.empty")));
         String forceSync = sys.getProperty("zookeeper.forceSync");
         if (forceSync != null) {
             b.forceSync(!"no".equals(forceSync));
@@ -98,6 +99,7 @@ public final class ZooCfg {
                 case "autopurge.snapRetainCount" -> b.snapRetainCount(Math.max(3, intOf(v, 3, key)));
                 case "autopurge.purgeInterval" -> b.purgeIntervalHours(intOf(v, 0, key));
                 case "fsync.warningthresholdms" -> b.fsyncWarningThresholdMs(longOf(v, 1000, key));
+                case "snapshot.trust.empty" -> b.snapshotTrustEmpty(Boolean.parseBoolean(v));
                 default -> {
                     if (key.startsWith("server.") || key.startsWith("group.") || key.startsWith("weight.")) {
                         LOG.warn("Ignoring {}: this server runs standalone; replication is not supported yet", key);

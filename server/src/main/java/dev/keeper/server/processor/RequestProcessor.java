@@ -13,6 +13,7 @@ import dev.keeper.server.op.OpError;
 import dev.keeper.server.op.Ops;
 import dev.keeper.server.op.Prep;
 import dev.keeper.server.op.Prepared;
+import dev.keeper.server.persist.Snapshotter;
 import dev.keeper.server.persist.TxnLog;
 import dev.keeper.server.session.Session;
 import dev.keeper.server.session.SessionIds;
@@ -38,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.apache.jute.Record;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
@@ -78,19 +80,23 @@ public final class RequestProcessor implements OpContext {
     private final SessionTracker sessions;
     private final Ops ops = new Ops();
     private final TxnLog log;
+    private final Snapshotter snapshots;
     private final ServerMetrics metrics;
     private final Runnable onFatal;
     private final Map<Long, Connection> bySession = new HashMap<>();
     private final Outbox outbox = new Outbox();
     private final Thread thread;
     private volatile boolean running = true;
+    private int txnsInBatch;
 
+    /** {@code snapshots} is null when the server keeps no data directory. */
     public RequestProcessor(ServerConfig config, ServerClock clock, DataTree tree, TxnLog log,
-            ServerMetrics metrics, Runnable onFatal) {
+            Snapshotter snapshots, ServerMetrics metrics, Runnable onFatal) {
         this.config = config;
         this.clock = clock;
         this.tree = tree;
         this.log = log;
+        this.snapshots = snapshots;
         this.metrics = metrics;
         this.onFatal = onFatal;
         this.sessions = new SessionTracker(config.tickTime(), SessionIds.first(clock.elapsedMillis(), 0));
@@ -126,11 +132,16 @@ public final class RequestProcessor implements OpContext {
         List<Event> batch = new ArrayList<>(MAX_BATCH);
         while (running) {
             try {
-                batch.add(queue.take());
+                // While a snapshot is being walked, idle moments go to it rather than to waiting.
+                Event first = snapshots != null && snapshots.inProgress() ? queue.poll(1, TimeUnit.MILLISECONDS)
+                        : queue.take();
+                if (first != null) {
+                    batch.add(first);
+                    queue.drainTo(batch, MAX_BATCH - 1);
+                }
             } catch (InterruptedException e) {
                 break;
             }
-            queue.drainTo(batch, MAX_BATCH - 1);
             for (Event e : batch) {
                 try {
                     handle(e);
@@ -142,7 +153,7 @@ public final class RequestProcessor implements OpContext {
                 }
             }
             batch.clear();
-            if (!outbox.isEmpty()) {
+            if (!outbox.isEmpty() || txnsInBatch > 0) {
                 Outbox.Batch out = outbox.take();
                 try {
                     log.commit(out::release);
@@ -151,6 +162,10 @@ public final class RequestProcessor implements OpContext {
                     return;
                 }
             }
+            if (snapshots != null) {
+                snapshots.afterBatch(txnsInBatch, queue.isEmpty());
+            }
+            txnsInBatch = 0;
         }
     }
 
@@ -351,6 +366,7 @@ public final class RequestProcessor implements OpContext {
     /** Log, apply, fire: the three steps every transaction takes, in that order. */
     private Applied commit(TxnHeader hdr, Record txn) throws IOException {
         log.append(hdr, txn);
+        txnsInBatch++;
         Applied a = tree.apply(hdr, txn);
         for (Change change : a.changes()) {
             watches.fire(change, hdr.getZxid(), this::deliver);

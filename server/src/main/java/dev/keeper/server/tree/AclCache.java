@@ -71,6 +71,14 @@ public final class AclCache {
         return new HashMap<>(byId);
     }
 
+    /** Forgets everything: a snapshot's ACL table replaces the cache wholesale ({@code deserialize}). */
+    void clear() {
+        byId.clear();
+        byAcl.clear();
+        refs.clear();
+        index = 0;
+    }
+
     /** Restores a list read from a snapshot under its number, with no uses yet. */
     void restore(long id, List<ACL> acl) {
         List<ACL> copy = List.copyOf(acl);

@@ -214,6 +214,94 @@ public final class DataTree implements TreeView {
     }
 
     // ---------------------------------------------------------------------------------------------------
+    // Restore: building a tree from a snapshot, before any transaction is applied
+
+    /** Starts loading a snapshot into this fresh tree: its ACL table replaces the built-in one. */
+    public void beginRestore() {
+        acls.clear();
+    }
+
+    /** Restores one ACL list under its snapshot number. */
+    public void restoreAcl(long id, List<ACL> acl) {
+        acls.restore(id, acl);
+    }
+
+    /**
+     * Restores one node read from a snapshot. Snapshots list nodes parent first; the root comes first, as "".
+     * Returns false if the node's parent is missing, which makes the snapshot invalid.
+     */
+    public boolean restoreNode(String path, byte[] data, long aclId, org.apache.zookeeper.data.StatPersisted st) {
+        int acl = (int) aclId;
+        if (path.isEmpty() || "/".equals(path)) {
+            setStat(root, st);
+            root.data = data;
+            root.acl = acl;
+            acls.addUse(acl);
+            return true;
+        }
+        Znode parent = find(ZPath.parent(path));
+        if (parent == null) {
+            return false;
+        }
+        byte[] name = ZPath.name(path).getBytes(StandardCharsets.UTF_8);
+        Znode z = Znode.create(name, data, acl, st.getEphemeralOwner(), st.getCzxid(), st.getCtime());
+        setStat(z, st);
+        Znode builtIn = parent.children == null ? null : parent.children.get(name, 0, name.length);
+        if (builtIn != null) {
+            // The built-in /zookeeper nodes exist already; the snapshot's copy replaces them.
+            parent.children.remove(name, 0, name.length);
+            z.children = builtIn.children;
+            nodeCount--;
+            dataSize -= path.length() + length(builtIn.data);
+        }
+        childrenOf(parent).add(z);
+        acls.addUse(acl);
+        nodeCount++;
+        dataSize += path.length() + length(data);
+        track(path, st.getEphemeralOwner());
+        return true;
+    }
+
+    private static void setStat(Znode z, org.apache.zookeeper.data.StatPersisted st) {
+        z.czxid = st.getCzxid();
+        z.mzxid = st.getMzxid();
+        z.ctime = st.getCtime();
+        z.mtime = st.getMtime();
+        z.version = st.getVersion();
+        z.cversion = st.getCversion();
+        z.aversion = st.getAversion();
+        z.pzxid = st.getPzxid();
+    }
+
+    public void restoreSession(long id, int timeout) {
+        sessions.put(id, timeout);
+    }
+
+    /** After a snapshot is loaded: drops ACL lists no node uses, as ZooKeeper's {@code purgeUnused}. */
+    public void finishRestore() {
+        acls.purgeUnused();
+    }
+
+    /**
+     * Deletes the ephemerals of sessions the tree does not know, as ZooKeeper does after loading
+     * ({@code ZooKeeperServer.loadData}: "Clean up dead sessions"), at the last zxid and without a transaction.
+     */
+    public void killDeadSessions() {
+        List<Long> dead = new ArrayList<>();
+        for (Long owner : ephemerals.keySet()) {
+            if (!sessions.containsKey(owner)) {
+                dead.add(owner);
+            }
+        }
+        for (Long owner : dead) {
+            for (String p : new ArrayList<>(ephemerals.get(owner))) {
+                delete(p, lastZxid, new ArrayList<>());
+            }
+            ephemerals.remove(owner);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------
     // apply: the one mutator
 
     /** Applies one transaction; never throws for a transaction the tree cannot honour, reports it in err. */

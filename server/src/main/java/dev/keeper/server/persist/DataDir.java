@@ -1,0 +1,136 @@
+package dev.keeper.server.persist;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * ZooKeeper's data directory layout: snapshots in {@code dataDir/version-2/snapshot.<zxid>} and the transaction
+ * log in {@code dataLogDir/version-2/log.<zxid>} (dataDir when no dataLogDir), the zxid in hex being the first
+ * transaction of a log file and the last one a snapshot includes.
+ *
+ * <p>A lock file keeps a second server of ours off the same directory (ZooKeeper has none; we add the guard).
+ */
+public final class DataDir implements AutoCloseable {
+    public static final String VERSION_DIR = "version-2";
+    public static final String LOG_PREFIX = "log";
+    public static final String SNAP_PREFIX = "snapshot";
+    private static final String LOCK_FILE = ".keeper.lock";
+
+    private final Path snapDir;
+    private final Path logDir;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+
+    private DataDir(Path snapDir, Path logDir, FileChannel lockChannel, FileLock lock) {
+        this.snapDir = snapDir;
+        this.logDir = logDir;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+    }
+
+    /** Creates the version-2 directories if needed, checks they are writable, and takes the lock. */
+    public static DataDir open(Path dataDir, Path dataLogDir) throws IOException {
+        Path snap = dataDir.toAbsolutePath().resolve(VERSION_DIR);
+        Path log = (dataLogDir == null ? dataDir : dataLogDir).toAbsolutePath().resolve(VERSION_DIR);
+        for (Path d : new Path[] {snap, log}) {
+            try {
+                Files.createDirectories(d);
+            } catch (AccessDeniedException e) {
+                throw new IOException("Unable to create data directory " + d + ": permission denied", e);
+            }
+            if (!Files.isWritable(d)) {
+                throw new IOException("Cannot write to data directory " + d);
+            }
+        }
+        Path lockPath = dataDir.toAbsolutePath().resolve(LOCK_FILE);
+        FileChannel ch = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock l;
+        try {
+            l = ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            l = null;
+        }
+        if (l == null) {
+            ch.close();
+            throw new IOException("Data directory " + dataDir.toAbsolutePath()
+                    + " is in use by another running server (" + lockPath + " is locked)");
+        }
+        return new DataDir(snap, log, ch, l);
+    }
+
+    public Path snapDir() {
+        return snapDir;
+    }
+
+    public Path logDir() {
+        return logDir;
+    }
+
+    public Path logPath(long zxid) {
+        return logDir.resolve(LOG_PREFIX + "." + Long.toHexString(zxid));
+    }
+
+    public Path snapshotPath(long zxid) {
+        return snapDir.resolve(SNAP_PREFIX + "." + Long.toHexString(zxid));
+    }
+
+    /** The zxid in a log or snapshot file name, or -1 if the name is not one ({@code Util.getZxidFromName}). */
+    public static long zxidOf(Path file, String prefix) {
+        String[] parts = file.getFileName().toString().split("\\.");
+        if (parts.length >= 2 && parts[0].equals(prefix)) {
+            try {
+                return Long.parseLong(parts[1], 16);
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    /** Log files, oldest first. */
+    public List<Path> logs() throws IOException {
+        return list(logDir, LOG_PREFIX, false);
+    }
+
+    /** Snapshot files, newest first. */
+    public List<Path> snapshots() throws IOException {
+        return list(snapDir, SNAP_PREFIX, true);
+    }
+
+    static List<Path> list(Path dir, String prefix, boolean newestFirst) throws IOException {
+        List<Path> out = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            files.filter(p -> zxidOf(p, prefix) >= 0 && Files.isRegularFile(p)).forEach(out::add);
+        }
+        Comparator<Path> byZxid = Comparator.comparingLong(p -> zxidOf(p, prefix));
+        out.sort(newestFirst ? byZxid.reversed() : byZxid);
+        return out;
+    }
+
+    /** Makes a file's creation, rename or removal in {@code dir} durable. */
+    public static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            lock.release();
+            lockChannel.close();
+        } catch (IOException e) {
+            // the lock goes with the process anyway
+        }
+    }
+}

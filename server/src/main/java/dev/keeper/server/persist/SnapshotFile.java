@@ -1,0 +1,208 @@
+package dev.keeper.server.persist;
+
+import dev.keeper.server.tree.DataTree;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.Adler32;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
+import java.util.zip.GZIPInputStream;
+import org.apache.jute.BinaryInputArchive;
+import org.apache.jute.BinaryOutputArchive;
+import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.StatPersisted;
+import org.apache.zookeeper.server.persistence.FileHeader;
+
+/**
+ * A snapshot in ZooKeeper's format ({@code FileSnap}, {@code SnapStream}): a {@code FileHeader} ("ZKSN",
+ * version 2, dbid −1); the sessions with their timeouts; the ACL table; every node as (path, data, ACL number,
+ * {@code StatPersisted}), parents first, the root as "", closed by the path "/"; then a seal — the Adler32 of all
+ * bytes so far and "/" — then the zxid digest and a seal, then the last processed zxid and a seal.
+ *
+ * <p>We write an empty zxid digest (zxid 0), which ZooKeeper reads as "no digest to compare"; see the design
+ * notes. Snapshots ZooKeeper compressed (snapshot.compression.method=gz) are read too.
+ */
+public final class SnapshotFile {
+    static final int MAGIC = 0x5a4b534e; // "ZKSN"
+    private static final int VERSION = 2;
+    private static final int DIGEST_VERSION = 2;
+
+    private SnapshotFile() {
+    }
+
+    /** Streams one snapshot out: the header, sessions and ACLs first, then nodes as they come, then the seals. */
+    public static final class Writer implements AutoCloseable {
+        private final Path file;
+        private final FileChannel channel;
+        private final CheckedOutputStream checked;
+        private final BinaryOutputArchive oa;
+        private boolean done;
+
+        public Writer(Path file, Map<Long, Integer> sessions, Map<Long, List<ACL>> acls) throws IOException {
+            this.file = file;
+            this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+            OutputStream out = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 16);
+            this.checked = new CheckedOutputStream(out, new Adler32());
+            this.oa = new BinaryOutputArchive(new DataOutputStream(checked));
+            new FileHeader(MAGIC, VERSION, -1).serialize(oa, "fileheader");
+            oa.writeInt(sessions.size(), "count");
+            for (Map.Entry<Long, Integer> e : sessions.entrySet()) {
+                oa.writeLong(e.getKey(), "id");
+                oa.writeInt(e.getValue(), "timeout");
+            }
+            oa.writeInt(acls.size(), "map");
+            for (Map.Entry<Long, List<ACL>> e : acls.entrySet()) {
+                oa.writeLong(e.getKey(), "long");
+                oa.startVector(e.getValue(), "acls");
+                for (ACL a : e.getValue()) {
+                    a.serialize(oa, "acl");
+                }
+                oa.endVector(e.getValue(), "acls");
+            }
+        }
+
+        public void node(String path, byte[] data, long acl, StatPersisted stat) throws IOException {
+            oa.writeString(path, "path");
+            oa.writeBuffer(data, "data");
+            oa.writeLong(acl, "acl");
+            stat.serialize(oa, "statpersisted");
+        }
+
+        /** Closes the node list, writes the seals and makes the file durable. */
+        public void finish(long lastProcessedZxid) throws IOException {
+            oa.writeString("/", "path");
+            seal();
+            oa.writeLong(0, "zxid");
+            oa.writeInt(DIGEST_VERSION, "digestVersion");
+            oa.writeLong(0, "digest");
+            seal();
+            oa.writeLong(lastProcessedZxid, "lastZxid");
+            seal();
+            checked.flush();
+            channel.force(true);
+            done = true;
+        }
+
+        private void seal() throws IOException {
+            oa.writeLong(checked.getChecksum().getValue(), "val");
+            oa.writeString("/", "path");
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                checked.close();
+            } finally {
+                if (!done) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+    }
+
+    /** Reads a snapshot into a fresh tree; returns the last processed zxid it records (or -1 if it has none). */
+    public static long read(Path file, DataTree tree) throws IOException {
+        InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        if (file.getFileName().toString().endsWith(".gz")) {
+            raw = new GZIPInputStream(raw, 1 << 16);
+        } else if (file.getFileName().toString().endsWith(".snappy")) {
+            raw.close();
+            throw new IOException(file + " is snappy-compressed; set ZooKeeper's snapshot.compression.method"
+                    + " to gz or none and take a new snapshot");
+        }
+        try (CheckedInputStream checked = new CheckedInputStream(raw, new Adler32())) {
+            BinaryInputArchive ia = new BinaryInputArchive(new DataInputStream(checked), Integer.MAX_VALUE / 2,
+                    Integer.MAX_VALUE / 2);
+            FileHeader header = new FileHeader();
+            header.deserialize(ia, "fileheader");
+            if (header.getMagic() != MAGIC) {
+                throw new IOException("mismatching magic headers " + header.getMagic() + " != " + MAGIC);
+            }
+            tree.beginRestore();
+            int count = ia.readInt("count");
+            for (int i = 0; i < count; i++) {
+                long id = ia.readLong("id");
+                tree.restoreSession(id, ia.readInt("timeout"));
+            }
+            int acls = ia.readInt("map");
+            for (int i = 0; i < acls; i++) {
+                long id = ia.readLong("long");
+                int n = ia.readInt("acls");
+                List<ACL> list = new ArrayList<>(Math.max(0, n));
+                for (int j = 0; j < n; j++) {
+                    ACL a = new ACL();
+                    a.deserialize(ia, "acl");
+                    list.add(a);
+                }
+                tree.restoreAcl(id, list);
+            }
+            String path = ia.readString("path");
+            while (!"/".equals(path)) {
+                byte[] data = ia.readBuffer("data");
+                long acl = ia.readLong("acl");
+                StatPersisted st = new StatPersisted();
+                st.deserialize(ia, "statpersisted");
+                if (!tree.restoreNode(path, data, acl, st)) {
+                    throw new IOException("Invalid snapshot " + file + ": no parent for " + path);
+                }
+                path = ia.readString("path");
+            }
+            checkSeal(checked, ia, file);
+            tree.finishRestore();
+            long last = -1;
+            try {
+                ia.readLong("zxid");
+                ia.readInt("digestVersion");
+                ia.readLong("digest");
+                checkSeal(checked, ia, file);
+                last = ia.readLong("lastZxid");
+                checkSeal(checked, ia, file);
+            } catch (EOFException olderFormat) {
+                // Snapshots from before 3.6 end after the first seal.
+            }
+            return last;
+        }
+    }
+
+    private static void checkSeal(CheckedInputStream checked, BinaryInputArchive ia, Path file) throws IOException {
+        long expected = checked.getChecksum().getValue();
+        long val = ia.readLong("val");
+        ia.readString("path");
+        if (val != expected) {
+            throw new IOException("CRC corruption in snapshot " + file);
+        }
+    }
+
+    /** A cheap validity test, as {@code SnapStream.isValidCheckedStream}: the file ends with the "/" of a seal. */
+    public static boolean looksComplete(Path file) {
+        if (file.getFileName().toString().endsWith(".gz")) {
+            return true;
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < 10) {
+                return false;
+            }
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(5);
+            ch.read(b, size - 5);
+            b.flip();
+            return b.getInt() == 1 && b.get() == '/';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

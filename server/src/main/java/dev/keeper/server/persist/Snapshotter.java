@@ -1,0 +1,89 @@
+package dev.keeper.server.persist;
+
+import dev.keeper.server.tree.DataTree;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides when to snapshot and drives the snapshot in progress, on the processor thread.
+ *
+ * <p>As ZooKeeper's {@code SyncRequestProcessor}: after snapCount/2 plus a random share of snapCount/2
+ * transactions (the randomness keeps servers of an ensemble from snapshotting together), the log rolls to a new
+ * file and a snapshot starts; if the previous one is still being written, this one is skipped.
+ */
+public final class Snapshotter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Snapshotter.class);
+    /** Nodes copied per step while requests are waiting; more when the processor is idle. */
+    private static final int BUSY_SLICE = 1_000;
+    private static final int IDLE_SLICE = 20_000;
+
+    private final DataTree tree;
+    private final DataDir dir;
+    private final FileTxnLog log;
+    private final int snapCount;
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "keeper-snapshot");
+        t.setDaemon(true);
+        return t;
+    });
+    private long txnsSinceSnapshot;
+    private int randRoll;
+    private SnapshotJob job;
+
+    public Snapshotter(DataTree tree, DataDir dir, FileTxnLog log, int snapCount) {
+        this.tree = tree;
+        this.dir = dir;
+        this.log = log;
+        this.snapCount = Math.max(2, snapCount);
+        resetRoll();
+    }
+
+    private void resetRoll() {
+        randRoll = ThreadLocalRandom.current().nextInt(snapCount / 2);
+    }
+
+    /** Processor thread, after each batch: counts its transactions, maybe starts a snapshot, advances one. */
+    public void afterBatch(int txns, boolean idle) {
+        txnsSinceSnapshot += txns;
+        if (txnsSinceSnapshot > snapCount / 2 + randRoll) {
+            txnsSinceSnapshot = 0;
+            resetRoll();
+            log.roll();
+            if (job != null) {
+                LOG.warn("Too busy to snap, skipping");
+            } else {
+                job = new SnapshotJob(tree, dir, writer);
+                LOG.info("Creating snapshot {}", dir.snapshotPath(job.zxid()).getFileName());
+            }
+        }
+        if (job != null) {
+            job.step(idle ? IDLE_SLICE : BUSY_SLICE);
+            if (job.finished()) {
+                job = null;
+            }
+        }
+    }
+
+    /** True while a snapshot still needs the processor's help. */
+    public boolean inProgress() {
+        return job != null;
+    }
+
+    /** Waits for a snapshot being written (the walk must be complete) and stops the writer. */
+    @Override
+    public void close() {
+        writer.shutdown();
+        try {
+            writer.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public ExecutorService writer() {
+        return writer;
+    }
+}
