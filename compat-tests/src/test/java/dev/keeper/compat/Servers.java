@@ -96,14 +96,22 @@ public final class Servers {
 
     public static Handle zookeeper(Settings s) {
         try {
-            File dir = Files.createTempDirectory("real-zk").toFile();
+            return zookeeper(s, Files.createTempDirectory("real-zk").toFile(), true);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The real ZooKeeper on a given data directory, which is kept unless {@code deleteOnClose}. */
+    public static Handle zookeeper(Settings s, File dir, boolean deleteOnClose) {
+        try {
             Map<String, Object> props = new HashMap<>();
             props.put("clientPortAddress", "127.0.0.1");
             props.put("maxSessionTimeout", Integer.toString(s.maxSessionTimeout()));
             props.put("minSessionTimeout", Integer.toString(s.minSessionTimeout()));
             props.put("4lw.commands.whitelist", "*");
             props.put("admin.enableServer", "false");
-            InstanceSpec spec = new InstanceSpec(dir, -1, -1, -1, true, 1, s.tickTime(), s.maxClientCnxns(),
+            InstanceSpec spec = new InstanceSpec(dir, -1, -1, -1, deleteOnClose, 1, s.tickTime(), s.maxClientCnxns(),
                     props, "127.0.0.1");
             TestingServer server = new TestingServer(spec, true);
             return new Handle() {
