@@ -2,7 +2,6 @@ package dev.keeper.wire;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
-import io.netty.buffer.ByteBufOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -37,8 +36,8 @@ public final class Jute {
     }
 
     public static void write(Record record, ByteBuf out) {
-        try (ByteBufOutputStream stream = new ByteBufOutputStream(out)) {
-            record.serialize(new BinaryOutputArchive(stream), "");
+        try {
+            record.serialize(new ByteBufOutputArchive(out), "");
         } catch (IOException e) {
             throw new IllegalStateException("writing to a ByteBuf cannot fail", e);
         }

@@ -28,6 +28,7 @@ import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
 import org.apache.zookeeper.data.Stat;
 import org.apache.zookeeper.server.DataTree;
+import org.apache.zookeeper.server.SyncRequestProcessor;
 import org.apache.zookeeper.server.persistence.FileTxnLog;
 import org.apache.zookeeper.server.persistence.FileTxnSnapLog;
 import org.apache.zookeeper.server.persistence.TxnLog;
@@ -43,8 +44,6 @@ import org.junit.jupiter.api.io.TempDir;
 class DataDirInteropTest {
     @TempDir
     Path dir;
-
-    private static final String SNAP_COUNT = "zookeeper.snapCount";
 
     /** Everything a client can see of a tree: path, data, Stat and ACL of every node. */
     static Map<String, String> dump(ZooKeeper zk) throws Exception {
@@ -165,7 +164,6 @@ class DataDirInteropTest {
         }
         assertTrue(txns > 2500, "ZooKeeper's log iterator read " + txns + " transactions");
 
-        Servers.Settings settings = Servers.Settings.defaults();
         try (Servers.Handle real = Servers.zookeeper(
                 new Servers.Settings(2000, 2000, 60_000, 60), dir.toFile(), false)) {
             ZooKeeper z2 = connect(real.connectString());
@@ -177,8 +175,9 @@ class DataDirInteropTest {
     @Test
     void weStartFromZooKeepersDataDir_withIdenticalTree() throws Exception {
         Map<String, String> theirs;
-        String previous = System.getProperty(SNAP_COUNT);
-        System.setProperty(SNAP_COUNT, "1000");
+        // ZooKeeper reads snapCount once per JVM, into a static of SyncRequestProcessor.
+        int previous = SyncRequestProcessor.getSnapCount();
+        SyncRequestProcessor.setSnapCount(1000);
         ZooKeeper zk;
         File zkDir = dir.resolve("zk").toFile();
         try (Servers.Handle real = Servers.zookeeper(new Servers.Settings(2000, 2000, 60_000, 60), zkDir, false)) {
@@ -186,11 +185,7 @@ class DataDirInteropTest {
             workload(zk);
             theirs = dump(zk);
         } finally {
-            if (previous == null) {
-                System.clearProperty(SNAP_COUNT);
-            } else {
-                System.setProperty(SNAP_COUNT, previous);
-            }
+            SyncRequestProcessor.setSnapCount(previous);
         }
         zk.close();
         assertTrue(count(zkDir.toPath(), "snapshot.") >= 2, "ZooKeeper took snapshots while writing");
