@@ -51,6 +51,7 @@ public final class DataTree implements TreeView {
     private final Set<String> containers = new LinkedHashSet<>();
     private final Set<String> ttls = new LinkedHashSet<>();
     private final Map<Long, Integer> sessions = new HashMap<>();
+    private final Quotas quotas = new Quotas(this);
     private long nodeCount = 1;
     private long dataSize;
     private long lastZxid;
@@ -280,6 +281,7 @@ public final class DataTree implements TreeView {
     /** After a snapshot is loaded: drops ACL lists no node uses, as ZooKeeper's {@code purgeUnused}. */
     public void finishRestore() {
         acls.purgeUnused();
+        quotas.rebuild();
     }
 
     /**
@@ -344,8 +346,10 @@ public final class DataTree implements TreeView {
                 if (z == null) {
                     return result(type, zxid, ErrorCode.NO_NODE, t.getPath(), null);
                 }
-                dataSize += length(t.getData()) - length(z.data);
+                long diff = length(t.getData()) - length(z.data);
+                dataSize += diff;
                 z.data = t.getData();
+                quotas.dataChanged(t.getPath(), diff);
                 z.version = t.getVersion();
                 z.mtime = hdr.getTime();
                 z.mzxid = zxid;
@@ -422,6 +426,7 @@ public final class DataTree implements TreeView {
         nodeCount++;
         dataSize += path.length() + length(data);
         track(path, owner);
+        quotas.created(path, parentPath, ZPath.name(path), length(data));
         changes.add(new Change(Change.Kind.CREATED, path, acl, parentPath.isEmpty() ? "/" : parentPath,
                 acls.get(parent.acl)));
         return result(type, zxid, ErrorCode.OK, path, type == OpCode.CREATE ? null : stat(child));
@@ -478,6 +483,7 @@ public final class DataTree implements TreeView {
         List<ACL> acl = acls.get(z.acl);
         acls.release(z.acl);
         untrack(path, z.ephemeralOwner());
+        quotas.deleted(path, parentPath, ZPath.name(path), length(z.data));
         changes.add(new Change(Change.Kind.DELETED, path, acl, parentPath.isEmpty() ? "/" : parentPath,
                 acls.get(parent.acl)));
         return ErrorCode.OK;
