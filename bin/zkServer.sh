@@ -8,6 +8,10 @@
 # last argument names another one: a bare file name is looked up in <conf-dir>, a path is used as given.
 # The pid file is <dataDir>/zookeeper_server.pid unless ZOOPIDFILE names another; logs go to ZOO_LOG_DIR.
 # The first run builds the server jar with Maven when server/target has none.
+#
+# Where ZooKeeper's script sleeps and hopes, this one waits, within bounds: start waits until the server
+# answers srvr (at most ZOO_START_TIMEOUT s, default 30); stop waits until the process has exited (at most
+# ZOO_STOP_TIMEOUT s, default 30, then kill -9). An unknown verb exits 1 (ZooKeeper's script exits 0).
 
 ZOOBINDIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ORIGINAL_ARGS=("$@")
