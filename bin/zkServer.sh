@@ -80,18 +80,7 @@ is_keeper() {
 if [ "$VERB" = "version" ]; then
   echo "Using config: $ZOOCFG" >&2
   CP="$(keeper_server_classpath)" || exit 1
-  # The version lives in the server's code; the JDK's source launcher asks it without a main class for it.
-  SRC_DIR="$(mktemp -d)" || exit 1
-  trap 'rm -rf "$SRC_DIR"' EXIT
-  cat > "$SRC_DIR/KeeperVersion.java" <<'JAVA'
-class KeeperVersion {
-    public static void main(String[] args) {
-        System.out.println("Keeper (Apache ZooKeeper " + dev.keeper.server.admin.Version.ZOOKEEPER
-                + " compatible), version " + dev.keeper.server.admin.Version.full());
-    }
-}
-JAVA
-  "$JAVA" -cp "$CP" "$SRC_DIR/KeeperVersion.java"
+  "$JAVA" -cp "$CP" dev.keeper.server.Main --version
   exit $?
 fi
 
@@ -128,7 +117,7 @@ if [ "$VERB" = "status" ]; then
   exit 0
 fi
 
-# The server resolves a relative dataDir against the directory of zoo.cfg; so does the pid file.
+# The server resolves a relative dataDir against the working directory, as ZooKeeper does; so does the pid file.
 ZOO_DATADIR="$(cfg_value dataDir)"
 if [ -z "$ZOOPIDFILE" ]; then
   if [ -z "$ZOO_DATADIR" ]; then
@@ -137,7 +126,7 @@ if [ -z "$ZOOPIDFILE" ]; then
   fi
   case "$ZOO_DATADIR" in
     /*) ;;
-    *) ZOO_DATADIR="$(dirname "$ZOOCFG")/$ZOO_DATADIR" ;;
+    *) ZOO_DATADIR="$PWD/$ZOO_DATADIR" ;;
   esac
   mkdir -p "$ZOO_DATADIR" && ZOO_DATADIR="$(cd "$ZOO_DATADIR" && pwd)"
   ZOOPIDFILE="$ZOO_DATADIR/zookeeper_server.pid"

@@ -18,6 +18,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (args.length == 1 && "--version".equals(args[0])) {
+            System.out.println("Keeper (Apache ZooKeeper " + dev.keeper.server.admin.Version.ZOOKEEPER
+                    + " compatible), version " + dev.keeper.server.admin.Version.full());
+            return;
+        }
         Path cfg = Path.of(args.length > 0 ? args[args.length - 1] : "conf/zoo.cfg");
         ServerConfig config;
         try {

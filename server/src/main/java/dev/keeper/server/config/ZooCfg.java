@@ -48,7 +48,8 @@ public final class ZooCfg {
         for (String k : p.stringPropertyNames()) {
             kv.put(k.trim(), p.getProperty(k).trim());
         }
-        return parse(kv, System.getProperties(), file.toAbsolutePath().getParent());
+        // Like ZooKeeper, a relative dataDir is taken from the working directory, not from zoo.cfg's.
+        return parse(kv, System.getProperties(), Path.of("").toAbsolutePath());
     }
 
     /** Builds the config from zoo.cfg entries and system properties; relative paths resolve against {@code base}. */
