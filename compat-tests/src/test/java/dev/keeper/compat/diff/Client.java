@@ -39,13 +39,15 @@ final class Client implements AutoCloseable {
     private final Map<String, Watcher> watchers = new ConcurrentHashMap<>();
     private final Map<String, Semaphore> fired = new ConcurrentHashMap<>();
     private final Semaphore connects = new Semaphore(0);
+    private final Map<Watcher.Event.KeeperState, Semaphore> states = new ConcurrentHashMap<>();
     private List<Call<?>> inFlight;
 
-    Client(String name, String connectString, Recorder rec) throws IOException, InterruptedException {
+    Client(String name, String connectString, int sessionTimeoutMs, Recorder rec)
+            throws IOException, InterruptedException {
         this.name = name;
         this.rec = rec;
         rec.open(name);
-        this.zk = new ZooKeeper(connectString, SESSION_TIMEOUT_MS, w("default"));
+        this.zk = new ZooKeeper(connectString, sessionTimeoutMs, w("default"));
         if (!connects.tryAcquire(REPLY_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
             zk.close();
             throw new AssertionError(name + " did not connect to " + connectString);
@@ -74,9 +76,15 @@ final class Client implements AutoCloseable {
             }
             rec.record(name, EVENT.substring(2), l, " ", event.getType(), " ", event.getState(), " ", event.getPath(),
                     " zxid=", new Token.Zxid(event.getZxid()));
-            if (event.getType() == Watcher.Event.EventType.None
-                    && event.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connects.release();
+            if (event.getType() == Watcher.Event.EventType.None) {
+                // The client tells every watcher of a state change; count it once, from the default watcher.
+                if (!l.equals("default")) {
+                    return;
+                }
+                if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                    connects.release();
+                }
+                states.computeIfAbsent(event.getState(), k -> new Semaphore(0)).release();
             } else {
                 fired.computeIfAbsent(l, k -> new Semaphore(0)).release();
             }
@@ -87,6 +95,13 @@ final class Client implements AutoCloseable {
     void awaitEvent(String label, long timeoutMs) throws InterruptedException {
         if (!fired.computeIfAbsent(label, k -> new Semaphore(0)).tryAcquire(timeoutMs, TimeUnit.MILLISECONDS)) {
             throw new AssertionError(name + ": no event for watcher " + label + " within " + timeoutMs + " ms");
+        }
+    }
+
+    /** Waits for the default watcher to be told of the connection state {@code state} (Expired, say). */
+    void awaitState(Watcher.Event.KeeperState state, long timeoutMs) throws InterruptedException {
+        if (!states.computeIfAbsent(state, k -> new Semaphore(0)).tryAcquire(timeoutMs, TimeUnit.MILLISECONDS)) {
+            throw new AssertionError(name + ": not " + state + " within " + timeoutMs + " ms");
         }
     }
 

@@ -45,7 +45,12 @@ final class Env {
 
     /** A stock client connected through {@code connectString}, e.g. a {@link Proxy}'s. */
     Client client(String channel, String connectString) throws Exception {
-        Client c = new Client(channel, connectString, rec);
+        return client(channel, connectString, Client.SESSION_TIMEOUT_MS);
+    }
+
+    /** A stock client asking for a session timeout of its own. */
+    Client client(String channel, String connectString, int sessionTimeoutMs) throws Exception {
+        Client c = new Client(channel, connectString, sessionTimeoutMs, rec);
         clients.add(c);
         sessions.add(c.sessionId());
         return c;
@@ -95,6 +100,24 @@ final class Env {
     /** Records a line of the scenario's own (a four-letter word's answer, a Curator result). */
     void note(String channel, Object... parts) {
         rec.record(channel, parts);
+    }
+
+    /**
+     * A four-letter word's answer once it has stopped changing: ZooKeeper drops a closed connection's watches
+     * on its I/O thread a moment after the close is answered, so an answer read at once would race that.
+     * Reads until three answers 100 ms apart agree (at most 5 s), and returns the last.
+     */
+    String settledFourLetterWord(String word) throws IOException, InterruptedException {
+        String last = fourLetterWord(word);
+        int same = 1;
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (same < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            String now = fourLetterWord(word);
+            same = now.equals(last) ? same + 1 : 1;
+            last = now;
+        }
+        return last;
     }
 
     /** A four-letter word's answer, lines joined with " | ". */

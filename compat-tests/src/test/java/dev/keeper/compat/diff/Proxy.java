@@ -11,17 +11,16 @@ import java.util.List;
 
 /**
  * A loopback TCP relay in front of a server, so a scenario decides exactly when a client is disconnected and
- * when it may come back: {@link #cut} drops every relayed connection and holds new ones unanswered;
- * {@link #restore} lets the held ones through. Held, a reconnecting client's ConnectRequest waits in the socket
- * until then, so what the server sees on reconnect does not depend on the client's random back-off.
+ * when it may come back: {@link #cut} drops every relayed connection and turns new ones away (accepted, then
+ * closed at once, so no ConnectRequest reaches the server); after {@link #restore} the client's next attempt
+ * goes through. Whatever the client's random back-off, the server sees it return only after the restore.
  */
 final class Proxy implements AutoCloseable {
     private final int target;
     private final ServerSocket listener;
-    private final List<Socket> held = new ArrayList<>();
     private final List<Socket> open = new ArrayList<>();
     private final Thread acceptor;
-    private boolean holding;
+    private boolean refusing;
 
     Proxy(int targetPort) throws IOException {
         this.target = targetPort;
@@ -40,8 +39,8 @@ final class Proxy implements AutoCloseable {
             try {
                 Socket client = listener.accept();
                 synchronized (this) {
-                    if (holding) {
-                        held.add(client);
+                    if (refusing) {
+                        closeQuietly(client);
                         continue;
                     }
                 }
@@ -83,31 +82,22 @@ final class Proxy implements AutoCloseable {
         t.start();
     }
 
-    /** Drops every relayed connection; new ones are accepted but held until {@link #restore}. */
+    /** Drops every relayed connection; new ones are turned away until {@link #restore}. */
     synchronized void cut() {
-        holding = true;
+        refusing = true;
         open.forEach(Proxy::closeQuietly);
         open.clear();
     }
 
-    /** Relays the held connections (and new ones) to the server again. */
-    void restore() throws IOException {
-        List<Socket> waiting;
-        synchronized (this) {
-            holding = false;
-            waiting = new ArrayList<>(held);
-            held.clear();
-        }
-        for (Socket s : waiting) {
-            relay(s);
-        }
+    /** Relays new connections to the server again. */
+    synchronized void restore() {
+        refusing = false;
     }
 
     @Override
     public void close() throws IOException {
         listener.close();
         synchronized (this) {
-            held.forEach(Proxy::closeQuietly);
             open.forEach(Proxy::closeQuietly);
         }
     }
