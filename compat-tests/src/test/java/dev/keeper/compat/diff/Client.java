@@ -144,6 +144,13 @@ final class Client implements AutoCloseable {
                 (rc, p, ctx, n, stat) -> c.reply(rc, n, " ", n, " ", Render.stat(stat)), null));
     }
 
+    /** createTTL (opcode 21) for the TTL modes: the reply carries the Stat, as create2's does. */
+    String createTtl(String path, String data, CreateMode mode, long ttl) throws InterruptedException {
+        Call<String> c = new Call<>("createTTL ", path, " ", mode, " ttl=", ttl, " data=", Render.data(bytes(data)));
+        return c.send(() -> zk.create(path, bytes(data), ZooDefs.Ids.OPEN_ACL_UNSAFE, mode,
+                (rc, p, ctx, n, stat) -> c.reply(rc, n, " ", n, " ", Render.stat(stat)), null, ttl));
+    }
+
     String create2(String path, String data, CreateMode mode) throws InterruptedException {
         return create2(path, bytes(data), ZooDefs.Ids.OPEN_ACL_UNSAFE, mode);
     }

@@ -159,4 +159,22 @@ class SessionDiffTest {
             c1.setData(p + "/d", "not watched any more", -1);
         });
     }
+
+    @Test
+    void session_close_deletesEphemeralsInZooKeepersOrder(TestInfo info) {
+        diff.check(info, env -> {
+            Client c1 = env.client("c1");
+            Client c2 = env.client("c2");
+            String p = env.prefix(c1);
+            c1.addWatch(p, c1.w("recursive"), AddWatchMode.PERSISTENT_RECURSIVE);
+            for (String name : new String[] {"alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf",
+                "hotel", "india", "juliet", "kilo", "lima", "mike", "november"}) {
+                c2.create(p + "/" + name, "", EPHEMERAL);
+            }
+            c2.delete(p + "/delta", -1);
+            c2.create(p + "/s-", "", EPHEMERAL_SEQUENTIAL);
+            c2.closeSession();
+            c1.getChildren2(p, null);
+        });
+    }
 }
