@@ -108,10 +108,14 @@ final class Differential implements AutoCloseable {
     /** Plays the scenario against ZooKeeper, then against ours, and fails with a diff if they differ. */
     void check(TestInfo info, Scenario scenario) {
         String name = info.getTestMethod().orElseThrow().getName();
+        long t0 = System.nanoTime();
         Transcript expected = play(zookeeper, name, scenario, true);
+        long t1 = System.nanoTime();
         Transcript actual = play(ours, name, scenario, false);
+        long t2 = System.nanoTime();
         // Surefire keeps a class's output in its -output.txt: the transcript a reader can check by eye.
-        System.out.println("=== " + name + " (as ZooKeeper 3.9.5 showed it)\n" + expected);
+        System.out.println("=== " + name + " (as ZooKeeper 3.9.5 showed it; played in " + (t1 - t0) / 1_000_000
+                + " ms there, " + (t2 - t1) / 1_000_000 + " ms on ours)\n" + expected);
         if (!expected.equals(actual)) {
             fail(name + ": our server differs from ZooKeeper 3.9.5 (- zookeeper, + ours):\n"
                     + Transcript.diff(expected, actual));

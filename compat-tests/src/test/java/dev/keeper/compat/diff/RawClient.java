@@ -25,9 +25,10 @@ final class RawClient implements AutoCloseable {
 
     private final String channel;
     private final Recorder rec;
-    private final Socket socket;
-    private final DataInputStream in;
-    private final OutputStream out;
+    private final int port;
+    private Socket socket;
+    private DataInputStream in;
+    private OutputStream out;
     private boolean closed;
     private long sessionId;
     private byte[] passwd = new byte[16];
@@ -35,11 +36,29 @@ final class RawClient implements AutoCloseable {
     RawClient(String channel, int port, Recorder rec) throws IOException {
         this.channel = channel;
         this.rec = rec;
+        this.port = port;
         rec.open(channel);
-        this.socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        open();
+    }
+
+    private void open() throws IOException {
+        socket = new Socket(InetAddress.getLoopbackAddress(), port);
         socket.setSoTimeout(READ_TIMEOUT_MS);
-        this.in = new DataInputStream(socket.getInputStream());
-        this.out = socket.getOutputStream();
+        in = new DataInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+        closed = false;
+    }
+
+    /** A new connection (the server closed the last one); the session, if any, is remembered. */
+    void reopen() throws IOException {
+        socket.close();
+        open();
+        rec.record(channel, "new connection");
+    }
+
+    /** Sends a ConnectRequest as the Java client does (with the read-only byte), for a new session. */
+    void connect() throws IOException {
+        connect(Client.SESSION_TIMEOUT_MS, 0, 0, new byte[16], false);
     }
 
     long sessionId() {
@@ -66,7 +85,7 @@ final class RawClient implements AutoCloseable {
             a.writeBool(readOnly, "readOnly");
         }
         send(body.toByteArray());
-        rec.record(channel, "connect timeout=", timeout, " lastZxidSeen=", new Token.Zxid(lastZxidSeen),
+        rec.record(channel, "connect timeout=", timeout, " lastZxidSeen=", lastZxidSeen,
                 " session=", new Token.SessionId(session), " readOnlyByte=", readOnly == null ? "absent" : readOnly);
         byte[] frame = readFrame();
         if (frame == null) {
@@ -81,7 +100,7 @@ final class RawClient implements AutoCloseable {
         byte[] pw = new byte[b.getInt()];
         b.get(pw);
         String ro = b.hasRemaining() ? Boolean.toString(b.get() != 0) : "absent";
-        if (id != 0) {
+        if (id != 0 && negotiated > 0) {
             sessionId = id;
             passwd = pw;
         }
@@ -202,8 +221,24 @@ final class RawClient implements AutoCloseable {
         return payload;
     }
 
+    /**
+     * Closes the session (the run's transcript is sealed by now, so nothing of this is recorded): a session
+     * left to expire would take a zxid in the middle of a later scenario on the same server.
+     */
     @Override
     public void close() throws IOException {
-        socket.close();
+        try {
+            if (sessionId != 0) {
+                if (closed) {
+                    reopen();
+                    connect(Client.SESSION_TIMEOUT_MS, 0, sessionId, passwd, false);
+                }
+                if (!closed) {
+                    request("closeSession", 1_000_000, -11, null);
+                }
+            }
+        } finally {
+            socket.close();
+        }
     }
 }
