@@ -8,7 +8,7 @@ import java.util.Map;
  * The one table from opcode to meaning. Opcodes missing here are either handled by the processor itself
  * because they concern the session rather than the tree (ping, auth, sasl, closeSession), or unknown: those get
  * ZooKeeper's Unimplemented reply and the connection closes. "Unknown" is {@code Request.isValid}'s list: it
- * also accepts deleteContainer from a client, and refuses check outside a multi.
+ * also accepts createSession and deleteContainer from a client, and refuses check outside a multi.
  */
 public final class Ops {
     private final Map<Integer, Op> ops = new HashMap<>();
@@ -34,6 +34,7 @@ public final class Ops {
         ops.put(OpCode.SET_ACL, new SetAclOp());
         ops.put(OpCode.MULTI, new MultiOp(this));
         ops.put(OpCode.RECONFIG, new ReconfigOp());
+        ops.put(OpCode.CREATE_SESSION, new CreateSessionOp());
         ops.put(OpCode.EXISTS, new ExistsOp());
         ops.put(OpCode.GET_DATA, new GetDataOp());
         ops.put(OpCode.GET_ACL, new GetAclOp());
