@@ -17,6 +17,7 @@ import org.apache.zookeeper.proto.AuthPacket;
 import org.apache.zookeeper.proto.CheckVersionRequest;
 import org.apache.zookeeper.proto.CheckWatchesRequest;
 import org.apache.zookeeper.proto.CreateRequest;
+import org.apache.zookeeper.proto.CreateTTLRequest;
 import org.apache.zookeeper.proto.DeleteRequest;
 import org.apache.zookeeper.proto.ExistsRequest;
 import org.apache.zookeeper.proto.GetACLRequest;
@@ -25,7 +26,9 @@ import org.apache.zookeeper.proto.GetChildren2Request;
 import org.apache.zookeeper.proto.GetChildrenRequest;
 import org.apache.zookeeper.proto.GetDataRequest;
 import org.apache.zookeeper.proto.GetEphemeralsRequest;
+import org.apache.zookeeper.proto.GetSASLRequest;
 import org.apache.zookeeper.proto.MultiHeader;
+import org.apache.zookeeper.proto.ReconfigRequest;
 import org.apache.zookeeper.proto.RemoveWatchesRequest;
 import org.apache.zookeeper.proto.SetACLRequest;
 import org.apache.zookeeper.proto.SetDataRequest;
@@ -369,6 +372,70 @@ class RawProtocolDiffTest {
             raw.request("deleteContainer /zookeeper", xid++, OpCode.deleteContainer,
                     new DeleteContainerRequest("/zookeeper"));
             c.getChildren2(p, null);
+            c.create2(p + "/after", "", PERSISTENT);
+        });
+    }
+
+    @Test
+    void oddRequests_createFlagsMultiKindsAndReconfig(TestInfo info) {
+        diff.check(info, env -> {
+            Client c = env.client("c1");
+            String p = env.prefix(c);
+            RawClient raw = env.raw("raw");
+            raw.connect();
+            int xid = 1;
+            raw.request("create flags 7", xid++, OpCode.create,
+                    new CreateRequest(p + "/f7", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, 7));
+            raw.request("create flags -1", xid++, OpCode.create,
+                    new CreateRequest(p + "/fm1", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, -1));
+            raw.request("create (1) with the container flag", xid++, OpCode.create,
+                    new CreateRequest(p + "/f4", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, 4));
+            raw.request("create2 with the TTL flag, TTL off", xid++, OpCode.create2,
+                    new CreateRequest(p + "/f5", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, 5));
+            raw.request("createContainer with the ephemeral flag", xid++, OpCode.createContainer,
+                    new CreateRequest(p + "/c1", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, 1));
+            raw.request("createTTL with flags 0, TTL off", xid++, OpCode.createTTL,
+                    new CreateTTLRequest(p + "/t0", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, 0, 100));
+            raw.request("getData " + p + "/f4", xid++, OpCode.getData, new GetDataRequest(p + "/f4", false));
+            raw.request("getData " + p + "/c1", xid++, OpCode.getData, new GetDataRequest(p + "/c1", false));
+            raw.requestRaw("multi [create flags 7]", xid++, OpCode.multi, multi(
+                    OpCode.create, new CreateRequest(p + "/m7", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, 7)));
+            raw.requestRaw("multi (14) of reads only", xid++, OpCode.multi, multi(
+                    OpCode.getData, new GetDataRequest(p, false), OpCode.getChildren,
+                    new GetChildrenRequest(p, false)));
+            raw.requestRaw("multi with an unknown op type", xid++, OpCode.multi, multi(
+                    OpCode.sync, new SyncRequest(p)));
+            raw.request("reconfig", xid++, OpCode.reconfig, new ReconfigRequest("", "", "", -1));
+            raw.request("exists " + p, xid++, OpCode.exists, new ExistsRequest(p, false));
+            c.getChildren2(p, null);
+            c.create2(p + "/after", "", PERSISTENT);
+        });
+    }
+
+    @Test
+    void multiRead_ofWritesOnly_answersMarshallingErrorWithAnEmptyResponse(TestInfo info) {
+        diff.check(info, env -> {
+            Client c = env.client("c1");
+            String p = env.prefix(c);
+            RawClient raw = env.raw("raw");
+            raw.connect();
+            // FinalRequestProcessor has built the (empty) MultiResponse before the first op fails, and sends it
+            raw.requestRaw("multiRead (22) of writes only", 1, OpCode.multiRead, multi(
+                    OpCode.create, new CreateRequest(p + "/mr", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, 0)));
+            raw.request("exists " + p, 2, OpCode.exists, new ExistsRequest(p, false));
+            c.create2(p + "/after", "", PERSISTENT);
+        });
+    }
+
+    @Test
+    void sasl_withoutSaslConfigured_answersAnEmptyToken_andKeepsTheConnection(TestInfo info) {
+        diff.check(info, env -> {
+            Client c = env.client("c1");
+            String p = env.prefix(c);
+            RawClient raw = env.raw("raw");
+            raw.connect();
+            raw.request("sasl", 1, OpCode.sasl, new GetSASLRequest(new byte[] {1, 2, 3}));
+            raw.request("exists " + p, 2, OpCode.exists, new ExistsRequest(p, false));
             c.create2(p + "/after", "", PERSISTENT);
         });
     }

@@ -23,6 +23,7 @@ import org.apache.zookeeper.proto.GetDataResponse;
 import org.apache.zookeeper.proto.GetEphemeralsResponse;
 import org.apache.zookeeper.proto.SetACLResponse;
 import org.apache.zookeeper.proto.SetDataResponse;
+import org.apache.zookeeper.proto.SetSASLResponse;
 import org.apache.zookeeper.proto.SyncResponse;
 import org.apache.zookeeper.proto.WatcherEvent;
 import org.apache.zookeeper.proto.WhoAmIResponse;
@@ -78,6 +79,7 @@ final class RawReplies {
             case OpCode.getAllChildrenNumber -> GetAllChildrenNumberResponse::new;
             case OpCode.addWatch -> ErrorResponse::new;
             case OpCode.whoAmI -> WhoAmIResponse::new;
+            case OpCode.sasl -> SetSASLResponse::new;
             default -> null;
         };
     }
@@ -124,6 +126,9 @@ final class RawReplies {
         }
         if (r instanceof ErrorResponse e) {
             return new Object[] {"errorResponse(", e.getErr(), ")"};
+        }
+        if (r instanceof SetSASLResponse s) {
+            return new Object[] {"sasl(token=", s.getToken() == null ? "null" : Render.hex(s.getToken()), ")"};
         }
         if (r instanceof WhoAmIResponse w) {
             List<String> ids = new ArrayList<>();
