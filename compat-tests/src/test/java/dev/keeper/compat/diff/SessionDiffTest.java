@@ -177,4 +177,39 @@ class SessionDiffTest {
             c1.getChildren2(p, null);
         });
     }
+
+    @Test
+    void reconnect_afterTheClientDropsItsSocket_watchesSurviveAndFireLater(TestInfo info) {
+        diff.check(info, env -> {
+            Client c1 = env.client("c1");
+            Client c2 = env.client("c2");
+            String p = env.prefix(c1);
+            c1.create2(p + "/a", "", PERSISTENT);
+            c2.create2(p + "/e", "", EPHEMERAL);
+            c2.getData(p + "/a", c2.w("data"));
+            c2.exists(p + "/missing", c2.w("exists"));
+            c2.getChildren(p, c2.w("children"));
+            c2.addWatch(p + "/a", c2.w("persistent"), AddWatchMode.PERSISTENT);
+            // the 3.9 client's test hook closes its own socket; it reconnects to the same session at once
+            c2.zk().getTestable().closeSocket();
+            c2.awaitReconnected();
+            c2.exists(p + "/e", null);
+            c1.setData(p + "/a", "1", -1);
+            c1.create2(p + "/missing", "", PERSISTENT);
+            c1.setData(p + "/a", "2", -1);
+        });
+    }
+
+    @Test
+    void session_timeoutBounds_defaultToTwoAndTwentyTicks(TestInfo info) {
+        Differential.fresh(Differential.Config.defaults()
+                .withSettings(new Servers.Settings(TICK, -1, -1, 60)), info, env -> {
+                    Client c = env.client("c1");
+                    for (int asked : new int[] {1, 999, 5_000, 10_001, 1_000_000}) {
+                        RawClient raw = env.raw("asked " + asked);
+                        raw.connect(asked, 0, 0, new byte[16], false);
+                    }
+                    c.exists("/", null);
+                });
+    }
 }
