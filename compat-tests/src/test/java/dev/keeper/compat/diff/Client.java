@@ -294,8 +294,12 @@ final class Client implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        zk.close();
+    public void close() {
+        try {
+            zk.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------

@@ -92,9 +92,15 @@ final class Differential implements AutoCloseable {
         }
     }
 
-    /** Ours with exactly what {@link Servers#ours(Servers.Settings)} sets, plus the container and TTL settings. */
+    /**
+     * Ours through {@link Servers#ours(Servers.Settings)}, the harness every compatibility test shares; only a
+     * container interval or TTL nodes need the builder, with the same settings plus those two.
+     */
     private static Servers.Handle startOurs(Config c) {
         Servers.Settings s = c.settings();
+        if (c.containerCheckIntervalMs() == Config.defaults().containerCheckIntervalMs() && !c.extendedTypes()) {
+            return Servers.ours(s);
+        }
         return Servers.ours(ServerConfig.builder()
                 .tickTime(s.tickTime())
                 .minSessionTimeout(s.minSessionTimeout())

@@ -179,6 +179,32 @@ class SessionDiffTest {
     }
 
     @Test
+    void reconnect_setWatchesSplitIntoBatches_allReArmed(TestInfo info) {
+        diff.check(info, env -> {
+            Client c1 = env.client("c1");
+            Proxy proxy = env.proxy();
+            Client away = env.client("away", proxy.connectString());
+            String p = env.prefix(c1);
+            // about 300 KB of watched paths: the client sends them in batches of about 128 KB
+            String longName = "n".repeat(1000);
+            int count = 300;
+            away.pipelined(() -> {
+                for (int i = 0; i < count; i++) {
+                    away.exists(p + "/" + longName + i, away.w("exists"));
+                }
+            });
+            proxy.cut();
+            c1.create2(p + "/" + longName + 7, "", PERSISTENT);
+            c1.create2(p + "/" + longName + (count - 1), "", PERSISTENT);
+            proxy.restore();
+            away.awaitReconnected();
+            away.sync(p);
+            c1.create2(p + "/" + longName + 150, "", PERSISTENT);
+            c1.create2(p + "/" + longName + 0, "", PERSISTENT);
+        });
+    }
+
+    @Test
     void reconnect_afterTheClientDropsItsSocket_watchesSurviveAndFireLater(TestInfo info) {
         diff.check(info, env -> {
             Client c1 = env.client("c1");
