@@ -66,6 +66,7 @@ public final class RequestDecoder {
             case OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER -> CreateRequest::new;
             case OpCode.CREATE_TTL -> CreateTTLRequest::new;
             case OpCode.DELETE -> DeleteRequest::new;
+            case OpCode.DELETE_CONTAINER -> DeleteContainerRecord::new;
             case OpCode.EXISTS -> ExistsRequest::new;
             case OpCode.GET_DATA -> GetDataRequest::new;
             case OpCode.SET_DATA -> SetDataRequest::new;

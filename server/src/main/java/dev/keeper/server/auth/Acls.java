@@ -56,8 +56,8 @@ public final class Acls {
     }
 
     /**
-     * Validates the ACL of a create or setACL and expands "auth" ids to the requester's authenticated ids;
-     * duplicates are dropped. Empty, malformed or unknown-scheme lists are InvalidACL.
+     * Validates the ACL of a create or setACL and expands "auth" ids to the requester's authenticated ids, in
+     * the order ZooKeeper lists them ({@link AuthIds}); duplicates are dropped. Empty, malformed or unknown-scheme lists are InvalidACL.
      */
     public static List<ACL> fixup(List<ACL> acls, List<Id> auth) throws OpError {
         if (acls == null || acls.isEmpty()) {
@@ -80,7 +80,7 @@ public final class Acls {
                 out.add(a);
             } else if ("auth".equals(scheme)) {
                 boolean any = false;
-                for (Id cid : auth) {
+                for (Id cid : AuthIds.inServerOrder(auth)) {
                     // Only schemes whose ids prove who the client is count ("digest"; not "ip").
                     if (DigestAuth.SCHEME.equals(cid.getScheme())) {
                         any = true;

@@ -8,7 +8,11 @@ import org.apache.jute.Record;
 import org.apache.zookeeper.proto.GetAllChildrenNumberRequest;
 import org.apache.zookeeper.proto.GetAllChildrenNumberResponse;
 
-/** getAllChildrenNumber (104): how many nodes lie below a node, at any depth. */
+/**
+ * getAllChildrenNumber (104): how many nodes lie below a node, at any depth. ZooKeeper counts the keys of its
+ * node map that start with the path plus "/" ({@code DataTree.getAllChildrenNumber}); that map holds the root
+ * under both "" and "/", so the path "" (its alias for the root) counts the root itself too: one more than "/".
+ */
 public final class GetAllChildrenNumberOp implements Op.Read {
     @Override
     public Record read(OpContext ctx, Caller caller, Object request) throws OpError {
@@ -18,6 +22,7 @@ public final class GetAllChildrenNumberOp implements Op.Read {
             throw new OpError(ErrorCode.NO_NODE);
         }
         Acls.check(ctx.tree().aclOf(z), AclCache.Perms.READ, caller.auth());
-        return new GetAllChildrenNumberResponse(ctx.tree().descendantCount(z));
+        int count = ctx.tree().descendantCount(z);
+        return new GetAllChildrenNumberResponse(path.isEmpty() ? count + 1 : count);
     }
 }

@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * The one table from opcode to meaning. Opcodes missing here are either handled by the processor itself
  * because they concern the session rather than the tree (ping, auth, sasl, closeSession), or unknown: those get
- * ZooKeeper's Unimplemented reply and the connection closes.
+ * ZooKeeper's Unimplemented reply and the connection closes. "Unknown" is {@code Request.isValid}'s list: it
+ * also accepts createSession and deleteContainer from a client, and refuses check outside a multi.
  */
 public final class Ops {
     private final Map<Integer, Op> ops = new HashMap<>();
@@ -28,10 +29,12 @@ public final class Ops {
         ops.put(OpCode.CREATE_CONTAINER, container);
         ops.put(OpCode.CREATE_TTL, ttl);
         ops.put(OpCode.DELETE, delete);
+        ops.put(OpCode.DELETE_CONTAINER, new DeleteContainerOp());
         ops.put(OpCode.SET_DATA, setData);
         ops.put(OpCode.SET_ACL, new SetAclOp());
         ops.put(OpCode.MULTI, new MultiOp(this));
         ops.put(OpCode.RECONFIG, new ReconfigOp());
+        ops.put(OpCode.CREATE_SESSION, new CreateSessionOp());
         ops.put(OpCode.EXISTS, new ExistsOp());
         ops.put(OpCode.GET_DATA, new GetDataOp());
         ops.put(OpCode.GET_ACL, new GetAclOp());

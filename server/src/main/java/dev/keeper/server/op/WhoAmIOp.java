@@ -1,5 +1,6 @@
 package dev.keeper.server.op;
 
+import dev.keeper.server.auth.AuthIds;
 import dev.keeper.server.auth.DigestAuth;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,12 +9,15 @@ import org.apache.zookeeper.data.ClientInfo;
 import org.apache.zookeeper.data.Id;
 import org.apache.zookeeper.proto.WhoAmIResponse;
 
-/** whoAmI (107): the caller's authenticated ids as (scheme, user) pairs ({@code AuthUtil.getClientInfos}). */
+/**
+ * whoAmI (107): the caller's authenticated ids as (scheme, user) pairs ({@code AuthUtil.getClientInfos}), in
+ * ZooKeeper's order ({@link AuthIds}).
+ */
 public final class WhoAmIOp implements Op.Read {
     @Override
     public Record read(OpContext ctx, Caller caller, Object request) {
         List<ClientInfo> infos = new ArrayList<>();
-        for (Id id : caller.auth()) {
+        for (Id id : AuthIds.inServerOrder(caller.auth())) {
             String user = switch (id.getScheme()) {
                 case DigestAuth.SCHEME -> DigestAuth.userOf(id.getId());
                 case "ip" -> id.getId();

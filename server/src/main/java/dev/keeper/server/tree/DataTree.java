@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -436,7 +437,9 @@ public final class DataTree implements TreeView {
         switch (typeOf(owner)) {
             case CONTAINER -> containers.add(path);
             case TTL -> ttls.add(path);
-            case NORMAL -> ephemerals.computeIfAbsent(owner, k -> new LinkedHashSet<>()).add(path);
+            // A HashSet, as ZooKeeper's DataTree keeps them: closing a session deletes its ephemerals in this
+            // set's order (the closeSession txn lists them so), and watchers see the NodeDeleted events so.
+            case NORMAL -> ephemerals.computeIfAbsent(owner, k -> new HashSet<>()).add(path);
             case VOID -> {
             }
         }
@@ -447,12 +450,11 @@ public final class DataTree implements TreeView {
             case CONTAINER -> containers.remove(path);
             case TTL -> ttls.remove(path);
             case NORMAL -> {
+                // The emptied set stays until the session closes, as in ZooKeeper: a set that grew keeps its
+                // capacity, and with it the order later ephemerals of the session are listed in.
                 Set<String> s = ephemerals.get(owner);
                 if (s != null) {
                     s.remove(path);
-                    if (s.isEmpty()) {
-                        ephemerals.remove(owner);
-                    }
                 }
             }
             case VOID -> {
