@@ -11,6 +11,7 @@ import java.util.function.BooleanSupplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryNTimes;
+import org.apache.zookeeper.ZooKeeper;
 
 /** Curator clients as an application builds them, and the bounded waits the recipe tests share. */
 final class Curators {
@@ -21,9 +22,13 @@ final class Curators {
 
     /** A started client with its own session, connected before it is returned. */
     static CuratorFramework connect(String connectString) throws InterruptedException {
+        return connect(connectString, 10_000);
+    }
+
+    static CuratorFramework connect(String connectString, int sessionTimeoutMs) throws InterruptedException {
         CuratorFramework client = CuratorFrameworkFactory.builder()
                 .connectString(connectString)
-                .sessionTimeoutMs(10_000)
+                .sessionTimeoutMs(sessionTimeoutMs)
                 .connectionTimeoutMs(5_000)
                 .retryPolicy(new RetryNTimes(3, 100))
                 .build();
@@ -46,6 +51,17 @@ final class Curators {
                 // teardown: the test's outcome is already decided
             }
         }
+    }
+
+    /**
+     * Stops the client's current ZooKeeper connection without closing its session, as a crashed process would:
+     * the server is left to expire the session after its timeout. Curator notices (Expired) and opens a new one.
+     */
+    static long abandonSession(CuratorFramework client) throws Exception {
+        ZooKeeper zk = client.getZookeeperClient().getZooKeeper();
+        long id = zk.getSessionId();
+        zk.getTestable().injectSessionExpiration();
+        return id;
     }
 
     /** Polls {@code condition} until it holds, for at most {@link #WAIT}. */

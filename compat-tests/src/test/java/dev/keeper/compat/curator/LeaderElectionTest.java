@@ -32,7 +32,8 @@ class LeaderElectionTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = ServerUnderTest.start(Servers.Settings.defaults());
+        // A short tick, so a leader whose session is abandoned expires within about a second.
+        server = ServerUnderTest.start(new Servers.Settings(100, 200, 20_000, 60));
         one = Curators.connect(server.connectString());
         two = Curators.connect(server.connectString());
     }
@@ -63,6 +64,29 @@ class LeaderElectionTest {
             assertEquals(1, one.getChildren().forPath("/latch").size(), "the closed latch's node is gone");
         } finally {
             Curators.close(first, second);
+        }
+    }
+
+    @Test
+    void leaderLatch_leadershipPassesWhenTheLeadersSessionIsLost() throws Exception {
+        CuratorFramework doomed = Curators.connect(server.connectString(), 1_000);
+        LeaderLatch first = new LeaderLatch(doomed, "/latch-lost", "first");
+        LeaderLatch second = new LeaderLatch(two, "/latch-lost", "second");
+        try {
+            first.start();
+            assertTrue(first.await(Curators.WAIT.toMillis(), TimeUnit.MILLISECONDS));
+            second.start();
+            Curators.await(() -> participants(second) == 2, "both contenders registered");
+            assertFalse(second.hasLeadership());
+
+            Curators.abandonSession(doomed);
+            assertTrue(second.await(Curators.WAIT.toMillis(), TimeUnit.MILLISECONDS),
+                    "leadership passed when the leader's session was lost");
+            assertEquals("second", second.getLeader().getId());
+            Curators.await(() -> first.getState() == LeaderLatch.State.STARTED && !first.hasLeadership(),
+                    "the old leader to know it lost");
+        } finally {
+            Curators.close(first, second, doomed);
         }
     }
 

@@ -35,7 +35,8 @@ class LockRecipesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = ServerUnderTest.start(Servers.Settings.defaults());
+        // A short tick, so a holder whose session is abandoned expires within about a second.
+        server = ServerUnderTest.start(new Servers.Settings(100, 200, 20_000, 60));
         one = Curators.connect(server.connectString());
         two = Curators.connect(server.connectString());
         three = Curators.connect(server.connectString());
@@ -64,6 +65,37 @@ class LockRecipesTest {
         assertFalse(mine.acquire(200, TimeUnit.MILLISECONDS), "and now the first client is excluded");
         theirs.release();
         assertEquals(List.of(), one.getChildren().forPath("/mutex"), "no lock node left behind");
+    }
+
+    @Test
+    void interProcessMutex_passesToTheWaiter_whenTheHoldersSessionExpires() throws Exception {
+        CuratorFramework doomed = Curators.connect(server.connectString(), 1_000);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            InterProcessMutex held = new InterProcessMutex(doomed, "/expiring-lock");
+            assertTrue(held.acquire(10, TimeUnit.SECONDS));
+            String holderNode = "/expiring-lock/" + one.getChildren().forPath("/expiring-lock").get(0);
+            InterProcessMutex waiting = new InterProcessMutex(two, "/expiring-lock");
+            Future<Boolean> acquired = pool.submit(() -> {
+                boolean got = waiting.acquire(20, TimeUnit.SECONDS);
+                if (got) {
+                    waiting.release(); // a mutex is released by the thread that holds it
+                }
+                return got;
+            });
+            Curators.await(() -> Curators.watchersOn(server.port(), holderNode) == 1,
+                    "the waiter to watch the holder's node");
+            assertFalse(acquired.isDone());
+
+            long session = Curators.abandonSession(doomed);
+            assertEquals(session, one.checkExists().forPath(holderNode).getEphemeralOwner(),
+                    "the lock node outlives its client until the server expires the session");
+            assertTrue(acquired.get(25, TimeUnit.SECONDS), "the waiter got the lock once the holder expired");
+            assertEquals(null, one.checkExists().forPath(holderNode));
+        } finally {
+            pool.shutdownNow();
+            Curators.close(doomed);
+        }
     }
 
     @Test

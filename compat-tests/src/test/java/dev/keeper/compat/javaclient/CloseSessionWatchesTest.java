@@ -11,15 +11,20 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs.Ids;
+import org.apache.zookeeper.ZooDefs.OpCode;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.proto.AddWatchRequest;
+import org.apache.zookeeper.proto.ExistsRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Closing a session removes every watch it held, persistent and persistent-recursive ones included (ZooKeeper
- * removes the connection's watcher from its watch managers when the session's connection closes). Nothing is
+ * removes the connection's watcher from its watch managers when the session's connection closes); so does
+ * expiry, which closes the connection the session still had. Nothing is
  * left to deliver to once the session is gone, so the server's own account is what a client can see: the
  * {@code wchc} and {@code wchp} four-letter words (which, in ZooKeeper, list the data-watch table: data, exist,
  * persistent and persistent-recursive watches).
@@ -77,6 +82,35 @@ class CloseSessionWatchesTest {
             assertFalse(byPath.contains("/cw/missing"), "exist watch left behind: " + byPath);
         } finally {
             other.close();
+        }
+    }
+
+    @Test
+    void expiry_dropsTheWatchesOfASessionWhoseConnectionIsStillOpen() throws Exception {
+        ZooKeeper other = Clients.connect(server.connectString());
+        try {
+            for (String p : new String[] {"/xw", "/xw/p", "/xw/r"}) {
+                other.create(p, NO_DATA, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            }
+        } finally {
+            other.close();
+        }
+        // A session that holds its connection open but never pings, as a hung client would.
+        try (RawHandshake silent = RawHandshake.open(server.port(), 400)) {
+            String id = "0x" + Long.toHexString(silent.response().getSessionId());
+            assertEquals(0, silent.call(1, OpCode.addWatch,
+                    new AddWatchRequest("/xw/p", AddWatchMode.PERSISTENT.getMode())));
+            assertEquals(0, silent.call(2, OpCode.addWatch,
+                    new AddWatchRequest("/xw/r", AddWatchMode.PERSISTENT_RECURSIVE.getMode())));
+            assertEquals(KeeperException.Code.NONODE.intValue(),
+                    silent.call(3, OpCode.exists, new ExistsRequest("/xw/missing", true)));
+            assertEquals(Set.of("/xw/p", "/xw/r", "/xw/missing"), watchesBySession(server.port()).get(id));
+
+            assertTrue(silent.awaitClosedByServer((int) Clients.WAIT.toMillis()),
+                    "the server closes the connection of the session it expired");
+            awaitSessionGone(id);
+            String byPath = Clients.fourLetterWord(server.port(), "wchp");
+            assertFalse(byPath.contains("/xw/"), "watches left behind by the expired session: " + byPath);
         }
     }
 

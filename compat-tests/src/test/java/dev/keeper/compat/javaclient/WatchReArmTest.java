@@ -174,6 +174,90 @@ class WatchReArmTest {
     }
 
     @Test
+    void oneShotAndPersistentWatchesOnOnePath_areBothReArmed_andAChangeSpendsOnlyTheOneShot() throws Exception {
+        // ZooKeeper keeps each (connection, path) pair's modes as a set (WatchStats, ZOOKEEPER-4466): a change
+        // fires the pair once and removes only the STANDARD mode. Each client-side watcher here is its own object
+        // so the client reports every one of them.
+        create("/modes", "/modes/n");
+        EventLog log = new EventLog();
+        EventLog oneShot = new EventLog();
+        EventLog persistent = new EventLog();
+        EventLog recursive = new EventLog();
+        ZooKeeper zk = Clients.connect(server.connectString(), 10_000, log);
+        try {
+            zk.addWatch("/modes/n", persistent, AddWatchMode.PERSISTENT);
+            zk.addWatch("/modes/n", recursive, AddWatchMode.PERSISTENT_RECURSIVE);
+            zk.getData("/modes/n", oneShot, null);
+
+            int mark = log.mark();
+            zk.getTestable().closeSocket();
+            log.awaitState(mark, KeeperState.Disconnected, Clients.WAIT);
+            Clients.awaitConnected(zk, log, mark);
+            Clients.barrier(zk);
+
+            writer.setData("/modes/n", SOME, -1);
+            writer.setData("/modes/n", NO_DATA, -1);
+            create("/modes/n/child");
+            Clients.barrier(zk);
+            assertEquals(List.of("NodeDataChanged /modes/n"), oneShot.nodeEventsSince(0));
+            assertEquals(List.of("NodeDataChanged /modes/n", "NodeDataChanged /modes/n",
+                    "NodeChildrenChanged /modes/n"), persistent.nodeEventsSince(0));
+            assertEquals(List.of("NodeDataChanged /modes/n", "NodeDataChanged /modes/n",
+                    "NodeCreated /modes/n/child"), recursive.nodeEventsSince(0));
+        } finally {
+            zk.close();
+        }
+    }
+
+    @Test
+    void catchUp_followsTheNodesStateNow_notTheHistoryMissed() throws Exception {
+        create("/hist", "/hist/recreated", "/hist/child-data", "/hist/child-data/c", "/hist/churn");
+        try (LoopbackProxy proxy = new LoopbackProxy(server.port())) {
+            EventLog log = new EventLog();
+            ZooKeeper zk = Clients.connect(proxy.connectString(), 10_000, log);
+            try {
+                zk.getData("/hist/recreated", true, null);
+                zk.getChildren("/hist/recreated", true);
+                assertNull(zk.exists("/hist/came-and-went", true));
+                zk.getChildren("/hist/child-data", true);
+                zk.getChildren("/hist/churn", true);
+
+                int mark = log.mark();
+                proxy.cut();
+                log.awaitState(mark, KeeperState.Disconnected, Clients.WAIT);
+                // Deleted and created again: the node exists, with a newer mzxid and pzxid.
+                writer.delete("/hist/recreated", -1);
+                create("/hist/recreated");
+                // Created and deleted: nothing to report, the exist watch is simply armed again.
+                create("/hist/came-and-went");
+                writer.delete("/hist/came-and-went", -1);
+                // A child's data changed: the parent's pzxid does not move, so its child watch is re-armed.
+                writer.setData("/hist/child-data/c", SOME, -1);
+                // A child created and deleted again: the children are the same as before, but pzxid moved.
+                create("/hist/churn/tmp");
+                writer.delete("/hist/churn/tmp", -1);
+
+                proxy.restore();
+                Clients.awaitConnected(zk, log, mark);
+                Clients.barrier(zk);
+                assertEquals(new TreeSet<>(Set.of(
+                        "NodeDataChanged /hist/recreated",
+                        "NodeChildrenChanged /hist/recreated",
+                        "NodeChildrenChanged /hist/churn")), new TreeSet<>(log.nodeEventsSince(mark)));
+                assertEquals(3, log.nodeEventsSince(mark).size());
+
+                int after = log.mark();
+                create("/hist/came-and-went", "/hist/child-data/d");
+                Clients.barrier(zk);
+                assertEquals(List.of("NodeCreated /hist/came-and-went", "NodeChildrenChanged /hist/child-data"),
+                        log.nodeEventsSince(after));
+            } finally {
+                zk.close();
+            }
+        }
+    }
+
+    @Test
     void thousandsOfLongPathWatches_spreadOverManySetWatchesBatches_areAllReArmed() throws Exception {
         int n = 1000;
         int persistent = 200;
