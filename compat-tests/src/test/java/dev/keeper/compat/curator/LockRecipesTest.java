@@ -87,9 +87,9 @@ class LockRecipesTest {
                     "the waiter to watch the holder's node");
             assertFalse(acquired.isDone());
 
-            long session = Curators.abandonSession(doomed);
-            assertEquals(session, one.checkExists().forPath(holderNode).getEphemeralOwner(),
-                    "the lock node outlives its client until the server expires the session");
+            assertEquals(doomed.getZookeeperClient().getZooKeeper().getSessionId(),
+                    one.checkExists().forPath(holderNode).getEphemeralOwner(), "the holder's session owns the node");
+            Curators.abandonSession(doomed);
             assertTrue(acquired.get(25, TimeUnit.SECONDS), "the waiter got the lock once the holder expired");
             assertEquals(null, one.checkExists().forPath(holderNode));
         } finally {

@@ -40,6 +40,17 @@ final class Clients {
     }
 
     /**
+     * Closes the client's socket under it ({@code getTestable().closeSocket()}); the client then reconnects to the
+     * same session on a new connection. Closing a socket does not wake the client's selector, so without more it
+     * would notice only at its next ping (a third of the session timeout later); queuing a request wakes it at
+     * once. That request ends in ConnectionLoss, which is the point: it is the old connection's.
+     */
+    static void dropConnection(ZooKeeper zk) throws Exception {
+        zk.getTestable().closeSocket();
+        zk.exists("/", false, (rc, path, ctx, stat) -> { }, null);
+    }
+
+    /**
      * Returns once every event the server sent this client before the reply to a {@code sync} has been handed to
      * the watchers: the reply travels behind those events on the connection, and its callback runs on the same
      * event thread after them.

@@ -139,22 +139,29 @@ final class LoopbackProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * Copies one direction until either end fails. Which end failed says who hung up: a failed read is the end
+     * this pump reads from, a failed write the end it writes to.
+     */
     private void pump(Link link, Socket from, Socket to, boolean fromServer) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[16 * 1024];
+            boolean readSideEnded = true;
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
                     if (fromServer) {
                         link.keep(buf, n);
                     }
+                    readSideEnded = false;
                     out.write(buf, 0, n);
                     out.flush();
+                    readSideEnded = true;
                 }
             } catch (IOException e) {
-                // one side went away; the finally below closes the other
+                // the end named by readSideEnded went away; the finally below closes the other
             } finally {
-                link.close(fromServer);
+                link.close(readSideEnded == fromServer);
             }
         }, "loopback-proxy-pump");
         t.setDaemon(true);

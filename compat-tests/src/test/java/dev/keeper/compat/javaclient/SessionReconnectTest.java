@@ -53,7 +53,7 @@ class SessionReconnectTest {
             String eph = zk.create("/reconnect/eph", NO_DATA, Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
 
             int mark = log.mark();
-            zk.getTestable().closeSocket();
+            Clients.dropConnection(zk);
             log.awaitState(mark, KeeperState.Disconnected, Clients.WAIT);
             Clients.awaitConnected(zk, log, mark);
 

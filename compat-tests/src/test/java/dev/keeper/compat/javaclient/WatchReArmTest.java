@@ -72,7 +72,7 @@ class WatchReArmTest {
             long session = zk.getSessionId();
 
             int mark = log.mark();
-            zk.getTestable().closeSocket();
+            Clients.dropConnection(zk);
             log.awaitState(mark, KeeperState.Disconnected, Clients.WAIT);
             Clients.awaitConnected(zk, log, mark);
             assertEquals(session, zk.getSessionId());
@@ -190,7 +190,7 @@ class WatchReArmTest {
             zk.getData("/modes/n", oneShot, null);
 
             int mark = log.mark();
-            zk.getTestable().closeSocket();
+            Clients.dropConnection(zk);
             log.awaitState(mark, KeeperState.Disconnected, Clients.WAIT);
             Clients.awaitConnected(zk, log, mark);
             Clients.barrier(zk);
@@ -259,10 +259,10 @@ class WatchReArmTest {
 
     @Test
     void thousandsOfLongPathWatches_spreadOverManySetWatchesBatches_areAllReArmed() throws Exception {
-        int n = 1000;
+        int n = 700;
         int persistent = 200;
         String base = "/bulk";
-        String segment = "/" + "w".repeat(200);
+        String segment = "/" + "w".repeat(250);
         create(base);
         List<String> existing = new ArrayList<>();
         List<String> missing = new ArrayList<>();
@@ -306,7 +306,7 @@ class WatchReArmTest {
             assertTrue(pathBytes > 4 * 128 * 1024, "enough paths for several setWatches batches: " + pathBytes);
 
             int mark = log.mark();
-            zk.getTestable().closeSocket();
+            Clients.dropConnection(zk);
             log.awaitState(mark, KeeperState.Disconnected, Clients.WAIT);
             Clients.awaitConnected(zk, log, mark);
             Clients.barrier(zk);
