@@ -4,16 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keeper.compat.Servers;
+import dev.keeper.compat.javaclient.LoopbackProxy;
 import dev.keeper.compat.javaclient.ServerUnderTest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.state.ConnectionState;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,12 +57,12 @@ class CuratorCacheTest {
                 .build());
         try {
             cache.start();
-            awaitMirror(cache, "the initial load");
+            awaitMirror(cache, "/cache", "the initial load");
 
             writer.create().forPath("/cache/x", bytes("x0"));
             writer.create().creatingParentsIfNeeded().forPath("/cache/a/b/c/d/e", bytes("e0"));
             writer.create().forPath("/cache/a/sibling", bytes("s0"));
-            awaitMirror(cache, "creates at depths 1 to 5");
+            awaitMirror(cache, "/cache", "creates at depths 1 to 5");
             assertTrue(created.contains("/cache/a/b/c/d/e"), "the deepest create reached the listener: " + created);
             assertTrue(created.contains("/cache/a/b/c/d"), "the intermediate create reached the listener");
 
@@ -67,20 +71,63 @@ class CuratorCacheTest {
             writer.setData().forPath("/cache/a/b/c", bytes("c1"));
             writer.setData().forPath("/cache/a/b/c/d/e", bytes("e1"));
             writer.setData().forPath("/cache/a/b/c/d/e", bytes("e2"));
-            awaitMirror(cache, "updates at depths 0 to 5");
+            awaitMirror(cache, "/cache", "updates at depths 0 to 5");
 
             writer.delete().forPath("/cache/a/b/c/d/e");
             writer.delete().forPath("/cache/x");
-            awaitMirror(cache, "leaf deletes");
+            awaitMirror(cache, "/cache", "leaf deletes");
 
             writer.delete().deletingChildrenIfNeeded().forPath("/cache/a/b");
             writer.create().forPath("/cache/a/b", bytes("b-again"));
             writer.create().forPath("/cache/a/b/new", bytes("n0"));
-            awaitMirror(cache, "a subtree deleted and rebuilt");
+            awaitMirror(cache, "/cache", "a subtree deleted and rebuilt");
             assertEquals("b-again", new String(cache.get("/cache/a/b").orElseThrow().getData(),
                     StandardCharsets.UTF_8));
         } finally {
             cache.close();
+        }
+    }
+
+    @Test
+    void cacheCatchesUp_afterAConnectionDrop_withChangesMadeWhileItWasAway() throws Exception {
+        writer.create().creatingParentsIfNeeded().forPath("/away-cache/a/b", bytes("b0"));
+        writer.create().forPath("/away-cache/gone", bytes("g0"));
+        try (LoopbackProxy proxy = new LoopbackProxy(server.port())) {
+            CuratorFramework viaProxy = Curators.connect(proxy.connectString());
+            CountDownLatch lost = new CountDownLatch(1);
+            CountDownLatch back = new CountDownLatch(1);
+            viaProxy.getConnectionStateListenable().addListener((c, state) -> {
+                if (state == ConnectionState.SUSPENDED) {
+                    lost.countDown();
+                } else if (state == ConnectionState.RECONNECTED) {
+                    back.countDown();
+                }
+            });
+            CuratorCache cache = CuratorCache.build(viaProxy, "/away-cache");
+            try {
+                cache.start();
+                awaitMirror(cache, "/away-cache", "the initial load");
+
+                proxy.cut();
+                assertTrue(lost.await(Curators.WAIT.toMillis(), TimeUnit.MILLISECONDS), "Curator saw the drop");
+                // Persistent watches get no catch-up events on reconnect (DataTree.setWatches re-arms them
+                // only), so Curator rebuilds the cache when it reconnects; the server must answer it correctly.
+                writer.create().creatingParentsIfNeeded().forPath("/away-cache/a/b/c/d", bytes("d0"));
+                writer.setData().forPath("/away-cache/a/b", bytes("b1"));
+                writer.delete().forPath("/away-cache/gone");
+                writer.create().forPath("/away-cache/new", bytes("n0"));
+                proxy.restore();
+                assertTrue(back.await(Curators.WAIT.toMillis(), TimeUnit.MILLISECONDS), "Curator reconnected");
+                awaitMirror(cache, "/away-cache", "the reconnect");
+
+                // and the re-armed recursive watch keeps it current afterwards
+                writer.setData().forPath("/away-cache/a/b/c/d", bytes("d1"));
+                writer.delete().forPath("/away-cache/new");
+                awaitMirror(cache, "/away-cache", "changes after the reconnect");
+            } finally {
+                cache.close();
+                viaProxy.close();
+            }
         }
     }
 
@@ -111,8 +158,8 @@ class CuratorCacheTest {
                 + "/m" + stat.getMzxid();
     }
 
-    private static void awaitMirror(CuratorCache cache, String after) throws Exception {
-        Map<String, String> expected = tree("/cache");
+    private static void awaitMirror(CuratorCache cache, String root, String after) throws Exception {
+        Map<String, String> expected = tree(root);
         long deadline = System.nanoTime() + Curators.WAIT.toNanos();
         while (!expected.equals(view(cache))) {
             if (System.nanoTime() > deadline) {

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * another server, and it remembers, per forwarded connection, the first bytes the server sent back, so a test
  * can tell a refused handshake (nothing sent) from an answered one.
  */
-final class LoopbackProxy implements AutoCloseable {
+public final class LoopbackProxy implements AutoCloseable {
     private static final int KEPT_BYTES = 64;
 
     private final ServerSocket listener;
@@ -73,7 +73,7 @@ final class LoopbackProxy implements AutoCloseable {
         }
     }
 
-    LoopbackProxy(int targetPort) throws IOException {
+    public LoopbackProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.acceptor = new Thread(this::acceptLoop, "loopback-proxy-" + listener.getLocalPort());
@@ -81,19 +81,19 @@ final class LoopbackProxy implements AutoCloseable {
         acceptor.start();
     }
 
-    String connectString() {
+    public String connectString() {
         return "127.0.0.1:" + listener.getLocalPort();
     }
 
     /** Drops every forwarded connection and refuses new ones until {@link #restore()}. */
-    void cut() {
+    public void cut() {
         admissions.set(0);
         for (Link l : links) {
             l.close(false);
         }
     }
 
-    void restore() {
+    public void restore() {
         admissions.set(Integer.MAX_VALUE);
     }
 

@@ -65,10 +65,12 @@ class SessionLifecycleTest {
         int mark = observerLog.mark();
         assertNotNull(observer.exists(eph, true));
         assertNotNull(observer.exists(seq, true));
+        observer.getChildren("/close", true);
         owner.close();
 
         observerLog.awaitEvent(mark, EventType.NodeDeleted, eph, Clients.WAIT);
         observerLog.awaitEvent(mark, EventType.NodeDeleted, seq, Clients.WAIT);
+        observerLog.awaitEvent(mark, EventType.NodeChildrenChanged, "/close", Clients.WAIT);
         assertEquals(List.of("kept"), observer.getChildren("/close", false));
         assertEquals(0, observer.getEphemerals("/close").size());
     }
@@ -138,6 +140,25 @@ class SessionLifecycleTest {
         } finally {
             Clients.closeQuietly(returning);
             Clients.closeQuietly(owner);
+        }
+    }
+
+    @Test
+    void idleClient_keepsItsSessionAlivePastManyTimeouts_byPinging() throws Exception {
+        observer.create("/idle", NO_DATA, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        EventLog log = new EventLog();
+        ZooKeeper idle = Clients.connect(server.connectString(), 1_000, log);
+        try {
+            long id = idle.getSessionId();
+            String eph = idle.create("/idle/eph", NO_DATA, Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+            // Only pings cross the connection for several session timeouts; each must renew the session.
+            Thread.sleep(4_000);
+            assertTrue(log.since(0).stream().noneMatch(e -> e.getState() == KeeperState.Expired), log.all().toString());
+            assertEquals(id, observer.exists(eph, false).getEphemeralOwner(), "the idle session still owns it");
+            assertEquals(id, idle.getSessionId());
+            Clients.retryingConnectionLoss(() -> idle.exists(eph, false));
+        } finally {
+            idle.close();
         }
     }
 
