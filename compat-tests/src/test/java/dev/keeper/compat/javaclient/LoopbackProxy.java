@@ -30,6 +30,8 @@ public final class LoopbackProxy implements AutoCloseable {
     private final List<Link> links = new CopyOnWriteArrayList<>();
     private final AtomicInteger admissions = new AtomicInteger(Integer.MAX_VALUE);
     private volatile int targetPort;
+    /** Bumped by every cut, so a connection admitted just before a cut does not slip past it. */
+    private int generation;
 
     /** One forwarded connection. */
     static final class Link {
@@ -87,9 +89,12 @@ public final class LoopbackProxy implements AutoCloseable {
 
     /** Drops every forwarded connection and refuses new ones until {@link #restore()}. */
     public void cut() {
-        admissions.set(0);
-        for (Link l : links) {
-            l.close(false);
+        synchronized (links) {
+            admissions.set(0);
+            generation++;
+            for (Link l : links) {
+                l.close(false);
+            }
         }
     }
 
@@ -119,6 +124,10 @@ public final class LoopbackProxy implements AutoCloseable {
             } catch (IOException e) {
                 return;
             }
+            int admittedIn;
+            synchronized (links) {
+                admittedIn = generation;
+            }
             if (admissions.getAndUpdate(n -> n > 0 && n != Integer.MAX_VALUE ? n - 1 : n) <= 0) {
                 closeQuietly(client);
                 continue;
@@ -133,7 +142,13 @@ public final class LoopbackProxy implements AutoCloseable {
                 continue;
             }
             Link link = new Link(port, client, server);
-            links.add(link);
+            synchronized (links) {
+                if (admittedIn != generation) {
+                    link.close(false);
+                    continue;
+                }
+                links.add(link);
+            }
             pump(link, client, server, false);
             pump(link, server, client, true);
         }

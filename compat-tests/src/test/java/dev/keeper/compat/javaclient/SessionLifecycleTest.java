@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keeper.compat.Servers;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.apache.zookeeper.CreateMode;
@@ -170,7 +171,7 @@ class SessionLifecycleTest {
             String eph = owner.create("/wrong-pw/eph", NO_DATA, Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
             byte[] wrong = owner.getSessionPasswd().clone();
             wrong[0] ^= 0x5a;
-            assertFalse(java.util.Arrays.equals(wrong, owner.getSessionPasswd()));
+            assertFalse(Arrays.equals(wrong, owner.getSessionPasswd()));
 
             EventLog log = new EventLog();
             ZooKeeper intruder = new ZooKeeper(server.connectString(), 10_000, log, owner.getSessionId(), wrong);

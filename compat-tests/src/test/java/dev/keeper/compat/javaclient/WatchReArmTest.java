@@ -12,9 +12,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.zookeeper.AddWatchMode;
+import org.apache.zookeeper.AsyncCallback;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException.Code;
-import org.apache.zookeeper.Watcher.Event.EventType;
 import org.apache.zookeeper.Watcher.Event.KeeperState;
 import org.apache.zookeeper.ZooDefs.Ids;
 import org.apache.zookeeper.ZooKeeper;
@@ -288,8 +288,7 @@ class WatchReArmTest {
             Outstanding watched = new Outstanding(3 * n + 2 * persistent, Code.OK, Code.NONODE);
             for (int i = 0; i < n; i++) {
                 zk.getData(existing.get(i), true, watched, null);
-                zk.getChildren(existing.get(i), true, (org.apache.zookeeper.AsyncCallback.ChildrenCallback) watched,
-                        null);
+                zk.getChildren(existing.get(i), true, (AsyncCallback.ChildrenCallback) watched, null);
                 zk.exists(missing.get(i), true, watched, null);
             }
             for (int i = 0; i < persistent; i++) {
