@@ -35,7 +35,7 @@ class LockRecipesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        // A short tick, so a holder whose session is abandoned expires within about a second.
+        // A short tick, so a holder whose session is abandoned expires within seconds.
         server = ServerUnderTest.start(new Servers.Settings(100, 200, 20_000, 60));
         one = Curators.connect(server.connectString());
         two = Curators.connect(server.connectString());
@@ -69,7 +69,7 @@ class LockRecipesTest {
 
     @Test
     void interProcessMutex_passesToTheWaiter_whenTheHoldersSessionExpires() throws Exception {
-        CuratorFramework doomed = Curators.connect(server.connectString(), 1_000);
+        CuratorFramework doomed = Curators.connect(server.connectString(), 2_000);
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             InterProcessMutex held = new InterProcessMutex(doomed, "/expiring-lock");

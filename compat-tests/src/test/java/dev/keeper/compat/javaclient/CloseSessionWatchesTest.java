@@ -96,7 +96,7 @@ class CloseSessionWatchesTest {
             other.close();
         }
         // A session that holds its connection open but never pings, as a hung client would.
-        try (RawHandshake silent = RawHandshake.open(server.port(), 400)) {
+        try (RawHandshake silent = RawHandshake.open(server.port(), 1_500)) {
             String id = "0x" + Long.toHexString(silent.response().getSessionId());
             assertEquals(0, silent.call(1, OpCode.addWatch,
                     new AddWatchRequest("/xw/p", AddWatchMode.PERSISTENT.getMode())));

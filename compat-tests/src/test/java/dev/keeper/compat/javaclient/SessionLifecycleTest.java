@@ -121,7 +121,7 @@ class SessionLifecycleTest {
     @Test
     void newClientWithTheExpiredSessionsIdAndPassword_isToldExpired() throws Exception {
         observer.create("/expired-id", NO_DATA, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-        ZooKeeper owner = Clients.connect(server.connectString(), 400, new EventLog());
+        ZooKeeper owner = Clients.connect(server.connectString(), 1_000, new EventLog());
         long id = owner.getSessionId();
         byte[] passwd = owner.getSessionPasswd();
         String eph = owner.create("/expired-id/eph", NO_DATA, Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
@@ -133,7 +133,7 @@ class SessionLifecycleTest {
         observerLog.awaitEvent(observed, EventType.NodeDeleted, eph, Clients.WAIT);
 
         EventLog log = new EventLog();
-        ZooKeeper returning = new ZooKeeper(server.connectString(), 400, log, id, passwd);
+        ZooKeeper returning = new ZooKeeper(server.connectString(), 1_000, log, id, passwd);
         try {
             log.awaitState(0, KeeperState.Expired, Clients.WAIT);
             assertFalse(returning.getState().isAlive(), "state after Expired: " + returning.getState());
@@ -148,12 +148,12 @@ class SessionLifecycleTest {
     void idleClient_keepsItsSessionAlivePastManyTimeouts_byPinging() throws Exception {
         observer.create("/idle", NO_DATA, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         EventLog log = new EventLog();
-        ZooKeeper idle = Clients.connect(server.connectString(), 1_000, log);
+        ZooKeeper idle = Clients.connect(server.connectString(), 2_000, log);
         try {
             long id = idle.getSessionId();
             String eph = idle.create("/idle/eph", NO_DATA, Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
             // Only pings cross the connection for several session timeouts; each must renew the session.
-            Thread.sleep(4_000);
+            Thread.sleep(6_000);
             assertTrue(log.since(0).stream().noneMatch(e -> e.getState() == KeeperState.Expired), log.all().toString());
             assertEquals(id, observer.exists(eph, false).getEphemeralOwner(), "the idle session still owns it");
             assertEquals(id, idle.getSessionId());
