@@ -27,7 +27,9 @@ public final class MultiReadOp implements Op.Read {
                     results.add(new MultiRecords.Result(OpCode.GET_CHILDREN, 0,
                             GetChildrenOp.list(ctx, caller, ((GetChildrenRequest) op.request()).getPath(), false)));
                 } else {
-                    throw new OpError(ErrorCode.MARSHALLING_ERROR);
+                    // ZooKeeper fails the whole request ("Invalid type of readOp") but still sends the response
+                    // it had begun, with the results gathered so far.
+                    throw new OpError(ErrorCode.MARSHALLING_ERROR, MultiRecords.response(results));
                 }
             } catch (OpError e) {
                 if (e.code() == ErrorCode.MARSHALLING_ERROR) {

@@ -5,8 +5,8 @@ import dev.keeper.server.tree.EphemeralType;
 import dev.keeper.server.tree.Znode;
 import dev.keeper.wire.OpCode;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashSet;
+import java.util.Set;
 import org.apache.zookeeper.txn.DeleteTxn;
 
 /**
@@ -25,7 +25,9 @@ final class ContainerReaper {
         DataTree tree = p.tree();
         long now = p.clock().wallMillis();
         long perCheck = Math.max(1, p.config().containerMaxPerMinute() * p.config().containerCheckIntervalMs() / 60_000);
-        List<String> doomed = new ArrayList<>();
+        // ZooKeeper gathers the candidates in a HashSet (ContainerManager.getCandidates) and deletes them in its
+        // iteration order; the deletion zxids follow that order, so we do the same.
+        Set<String> doomed = new HashSet<>();
         for (String path : tree.containers()) {
             Znode z = tree.find(path);
             if (z != null && z.numChildren() == 0 && z.cversion() > 0) {
@@ -41,8 +43,12 @@ final class ContainerReaper {
                 }
             }
         }
-        for (int i = 0; i < doomed.size() && i < perCheck; i++) {
-            p.write(0, 0, OpCode.DELETE_CONTAINER, new DeleteTxn(doomed.get(i)));
+        int n = 0;
+        for (String path : doomed) {
+            if (n++ >= perCheck) {
+                break;
+            }
+            p.write(0, 0, OpCode.DELETE_CONTAINER, new DeleteTxn(path));
         }
     }
 }

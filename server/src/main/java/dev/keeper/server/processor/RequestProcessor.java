@@ -278,9 +278,10 @@ public final class RequestProcessor implements OpContext {
             case OpCode.PING -> new Reply(OpCode.XID_PING, tree.lastZxid(), ErrorCode.OK, null);
             case OpCode.AUTH -> auth(c, r);
             case OpCode.SASL -> {
-                LOG.warn("Session 0x{}: SASL authentication is not supported; closing", Long.toHexString(session));
-                outbox.closeAfter(c);
-                yield new Reply(r.xid(), 0, ErrorCode.AUTH_FAILED, null);
+                // A server without SASL configured answers an empty token and carries on (processSasl, whose
+                // missing SASL server ends in its NullPointerException branch).
+                LOG.warn("Session 0x{}: SASL token received, but SASL is not configured", Long.toHexString(session));
+                yield new Reply(r.xid(), 0, ErrorCode.OK, new org.apache.zookeeper.proto.SetSASLResponse(null));
             }
             case OpCode.CLOSE_SESSION -> {
                 Applied a = closeSession(session, r.xid());
@@ -316,7 +317,7 @@ public final class RequestProcessor implements OpContext {
                 Record body = read.read(this, c, r.body());
                 return new Reply(r.xid(), tree.lastZxid(), ErrorCode.OK, body);
             } catch (OpError e) {
-                return new Reply(r.xid(), tree.lastZxid(), e.code(), null);
+                return new Reply(r.xid(), tree.lastZxid(), e.code(), e.body());
             }
         }
         return write(c, (Op.Write) op, r);
