@@ -20,6 +20,8 @@ import java.util.Map;
  * 2 on bad arguments.
  */
 public final class BenchMain {
+    private static final java.time.format.DateTimeFormatter CLOCK =
+            java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss");
     private final Options options;
     private final List<String> notes = new ArrayList<>();
 
@@ -66,7 +68,7 @@ public final class BenchMain {
                 memory = runMemory(setup, runDir, guard, data);
             }
             if (o.phases().contains(Options.Phase.FANOUT)) {
-                fanOut = runFanOut(setup, runDir, guard, data);
+                fanOut = runFanOut(setup, runDir, guard);
             }
         }
         Report.Meta meta = new Report.Meta(startedAt, o.quick(), o.fsync(), o.repeats(), o.warmupMillis(),
@@ -186,23 +188,44 @@ public final class BenchMain {
         return new Report.Pair<>(figures.get(ServerKind.OURS), figures.get(ServerKind.ZOOKEEPER));
     }
 
-    private Report.Pair<FanOutBench.Figures> runFanOut(ServerSetup setup, Path runDir, ProcessGuard guard,
-                                                      byte[] data) throws InterruptedException {
-        Map<ServerKind, FanOutBench.Figures> figures = new EnumMap<>(ServerKind.class);
-        for (ServerKind kind : ServerKind.values()) {
-            try (ServerProcess server = ServerProcess.start(kind, setup, runDir, guard)) {
+    private Report.Pair<FanOutBench.Figures> runFanOut(ServerSetup setup, Path runDir, ProcessGuard guard)
+            throws InterruptedException {
+        Map<ServerKind, ServerProcess> servers = new EnumMap<>(ServerKind.class);
+        try {
+            for (ServerKind kind : ServerKind.values()) {
+                ServerProcess server = ServerProcess.start(kind, setup, runDir, guard);
+                servers.put(kind, server);
                 log("fan-out: " + server + ", " + options.fanOutSessions() + " sessions");
-                FanOutBench.Figures f = FanOutBench.measure(server, options.fanOutSessions(),
-                        options.fanOutRepeats(), data);
-                log(String.format(Locale.ROOT, "fan-out: %s connect %.2f s, last notification %s ms, median %s ms",
-                        kind.label(), f.connectSeconds(), f.lastMillis(), f.medianMillis()));
-                figures.put(kind, f);
-            } catch (IOException | RuntimeException e) {
-                note("fan-out, " + kind.label() + ": " + e.getMessage());
-                return null;
+            }
+            Map<ServerKind, FanOutBench.Figures> figures = FanOutBench.measure(servers, options.fanOutSessions(),
+                    options.fanOutRepeats(), runDir, guard);
+            for (Map.Entry<ServerKind, FanOutBench.Figures> e : figures.entrySet()) {
+                FanOutBench.Figures f = e.getValue();
+                log(String.format(Locale.ROOT, "fan-out: %s connect %.2f s, arm ms %s, last notification ms %s,"
+                                + " median ms %s", e.getKey().label(), f.connectSeconds(), rounded(f.armMillis()),
+                        rounded(f.lastMillis()), rounded(f.medianMillis())));
+            }
+            return new Report.Pair<>(figures.get(ServerKind.OURS), figures.get(ServerKind.ZOOKEEPER));
+        } catch (IOException | RuntimeException e) {
+            StringBuilder msg = new StringBuilder("fan-out: " + e.getMessage());
+            for (ServerProcess s : servers.values()) {
+                msg.append("\n").append(s).append(s.alive() ? " alive" : " DEAD, log tail:\n" + s.logTail(20));
+            }
+            note(msg.toString());
+            return null;
+        } finally {
+            for (ServerProcess s : servers.values()) {
+                s.close();
             }
         }
-        return new Report.Pair<>(figures.get(ServerKind.OURS), figures.get(ServerKind.ZOOKEEPER));
+    }
+
+    private static String rounded(List<Double> values) {
+        List<String> out = new ArrayList<>();
+        for (double v : values) {
+            out.add(String.format(Locale.ROOT, "%.1f", v));
+        }
+        return out.toString();
     }
 
     private void note(String problem) {
@@ -211,7 +234,7 @@ public final class BenchMain {
     }
 
     private static void log(String line) {
-        System.err.println("[bench " + java.time.LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + "] " + line);
+        System.err.println("[bench " + java.time.LocalTime.now().format(CLOCK) + "] " + line);
     }
 
     /** 100 bytes of printable, non-repeating-per-byte data (no compression anywhere, but keep it honest). */

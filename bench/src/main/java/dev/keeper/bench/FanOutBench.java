@@ -1,33 +1,29 @@
 package dev.keeper.bench;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.EnumSet;
+import java.util.EnumMap;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.ZooDefs;
+import java.util.Map;
 
 /**
- * Time to deliver one change to many watchers: {@code sessions} light sessions each hold a data watch on one
- * znode; a stock client's setData changes it; measured from that setData's send to the last notification's
- * arrival (and to the median one). One unmeasured round first, then {@code repeats} measured rounds.
+ * Time to deliver one change to many watchers: on each server, {@code sessions} light sessions each hold a data
+ * watch on one znode; a stock client's setData changes it; measured from that setData's send to the last
+ * notification's arrival (and to the median one). Both servers hold their sessions at once, each from its own
+ * {@link FanOutWorker} process, and take turns, alternating which goes first, so drift in the machine's load hits
+ * both alike. One unmeasured round each first, then {@code repeats} measured rounds each.
  */
 final class FanOutBench {
-    private static final String PATH = "/fanout";
-    private static final Set<KeeperException.Code> OK = EnumSet.of(KeeperException.Code.OK);
-
     /**
      * @param sessions       watching sessions
      * @param lastMillis     per round: setData sent to the last notification received
      * @param medianMillis   per round: setData sent to the median notification
+     * @param armMillis      per round: every session's getData(watch) sent at once, to the last reply
      * @param connectSeconds how long opening the sessions took
      */
-    record Figures(int sessions, List<Double> lastMillis, List<Double> medianMillis, double connectSeconds) {
+    record Figures(int sessions, List<Double> lastMillis, List<Double> medianMillis, List<Double> armMillis,
+                   double connectSeconds) {
         double medianLastMillis() {
             return Stats.median(lastMillis);
         }
@@ -35,42 +31,50 @@ final class FanOutBench {
         double medianMedianMillis() {
             return Stats.median(medianMillis);
         }
+
+        double medianArmMillis() {
+            return Stats.median(armMillis);
+        }
     }
 
     private FanOutBench() {
     }
 
-    static Figures measure(ServerProcess server, int sessions, int repeats, byte[] data)
-            throws IOException, InterruptedException {
-        try (StockSessions writer = StockSessions.open(server.connectString(), 1);
-             FanOutClient client = new FanOutClient()) {
-            Pipeline.run("create " + PATH, writer.first(1), 1, 1, OK, 30_000, (zk, s, i, done) ->
-                    zk.create(PATH, data, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT,
-                            (rc, path, ctx, name) -> done.accept(rc), null));
-            long t0 = System.nanoTime();
-            client.connect(new InetSocketAddress("127.0.0.1", server.port()), sessions,
-                    StockSessions.SESSION_TIMEOUT_MS);
-            double connectSeconds = (System.nanoTime() - t0) / 1e9;
-            AtomicInteger setDataFailures = new AtomicInteger();
-            Runnable trigger = () -> writer.get(0).setData(PATH, data, -1, (rc, path, ctx, stat) -> {
-                if (rc != 0) {
-                    setDataFailures.incrementAndGet();
-                }
-            }, null);
-            List<Double> last = new ArrayList<>();
-            List<Double> median = new ArrayList<>();
-            for (int round = 0; round <= repeats; round++) {
-                long[] delays = client.round(PATH, trigger);
-                if (setDataFailures.get() > 0) {
-                    throw new IOException("the triggering setData failed");
-                }
-                if (round == 0) {
-                    continue;
-                }
-                last.add(Arrays.stream(delays).max().orElseThrow() / 1e6);
-                median.add(Stats.percentile(delays, 50) / 1e6);
+    static Map<ServerKind, Figures> measure(Map<ServerKind, ServerProcess> servers, int sessions, int repeats,
+                                           Path runDir, ProcessGuard guard) throws IOException, InterruptedException {
+        Map<ServerKind, FanOutWorkerProcess> workers = new EnumMap<>(ServerKind.class);
+        Map<ServerKind, List<FanOutWorkerProcess.Round>> rounds = new EnumMap<>(ServerKind.class);
+        try {
+            for (ServerKind kind : ServerKind.values()) {
+                workers.put(kind, FanOutWorkerProcess.start(servers.get(kind), sessions, runDir, guard));
+                rounds.put(kind, new ArrayList<>());
             }
-            return new Figures(sessions, List.copyOf(last), List.copyOf(median), connectSeconds);
+            for (int round = 0; round <= repeats; round++) {
+                for (ServerKind kind : round % 2 == 0 ? List.of(ServerKind.OURS, ServerKind.ZOOKEEPER)
+                        : List.of(ServerKind.ZOOKEEPER, ServerKind.OURS)) {
+                    FanOutWorkerProcess.Round r = workers.get(kind).round();
+                    if (round > 0) {
+                        rounds.get(kind).add(r);
+                    }
+                }
+            }
+            Map<ServerKind, Figures> out = new EnumMap<>(ServerKind.class);
+            for (ServerKind kind : ServerKind.values()) {
+                List<Double> last = new ArrayList<>();
+                List<Double> median = new ArrayList<>();
+                List<Double> arm = new ArrayList<>();
+                for (FanOutWorkerProcess.Round r : rounds.get(kind)) {
+                    last.add(r.lastNanos() / 1e6);
+                    median.add(r.medianNanos() / 1e6);
+                    arm.add(r.armNanos() / 1e6);
+                }
+                out.put(kind, new Figures(sessions, last, median, arm, workers.get(kind).connectSeconds()));
+            }
+            return out;
+        } finally {
+            for (FanOutWorkerProcess w : workers.values()) {
+                w.close();
+            }
         }
     }
 }

@@ -90,20 +90,29 @@ final class FanOutClient implements FanOutRound.Source, AutoCloseable {
     }
 
     /**
+     * What one round measured.
+     *
+     * @param armNanos from sending every session's getData to the last reply
+     * @param delays   each session's notification arrival, in nanoseconds after the trigger was sent
+     */
+    record Timing(long armNanos, long[] delays) {
+    }
+
+    /**
      * One round: arm every session's watch on {@code path}, then run {@code trigger} (which changes the znode)
      * and wait for every notification.
-     *
-     * @return each session's notification arrival, in nanoseconds after the trigger was sent
      */
-    long[] round(String path, Runnable trigger) throws IOException, InterruptedException {
+    Timing round(String path, Runnable trigger) throws IOException, InterruptedException {
         FanOutRound r = new FanOutRound(sessions.size());
         round = r;
+        long armFrom = System.nanoTime();
         for (LightSession s : sessions) {
             s.arm(path);
         }
         await(r.armedLatch().await(STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS), "arming watches", r.armedLatch()
                 .getCount());
         long sentAt = System.nanoTime();
+        long armNanos = sentAt - armFrom;
         trigger.run();
         await(r.notifiedLatch().await(STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS), "waiting for notifications",
                 r.notifiedLatch().getCount());
@@ -112,7 +121,7 @@ final class FanOutClient implements FanOutRound.Source, AutoCloseable {
         for (int i = 0; i < arrivals.length; i++) {
             delays[i] = arrivals[i] - sentAt;
         }
-        return delays;
+        return new Timing(armNanos, delays);
     }
 
     private void await(boolean done, String step, long missing) throws IOException {

@@ -83,6 +83,9 @@ final class MarkdownReport {
                 sb.append(row("fan-out: setData sent to median of " + n + " notifications, ms",
                         millis(o.medianMedianMillis()), millis(z.medianMedianMillis()),
                         Stats.ratio(o.medianMedianMillis(), z.medianMedianMillis())));
+                sb.append(row("fan-out: arming " + n + " watches (one getData each, all sent at once), ms",
+                        millis(o.medianArmMillis()), millis(z.medianArmMillis()),
+                        Stats.ratio(o.medianArmMillis(), z.medianArmMillis())));
                 sb.append(row("fan-out: opening " + n + " sessions, s (40 handshakes in flight)",
                         String.format(Locale.ROOT, "%.2f", o.connectSeconds()),
                         String.format(Locale.ROOT, "%.2f", z.connectSeconds()),

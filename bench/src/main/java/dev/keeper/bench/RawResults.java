@@ -114,6 +114,7 @@ final class RawResults {
         return "{" + field("sessions", Integer.toString(f.sessions())) + ", "
                 + field("lastMillis", nums(f.lastMillis())) + ", "
                 + field("medianMillis", nums(f.medianMillis())) + ", "
+                + field("armMillis", nums(f.armMillis())) + ", "
                 + field("connectSeconds", num(f.connectSeconds())) + "}";
     }
 

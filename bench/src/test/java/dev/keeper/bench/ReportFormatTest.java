@@ -23,9 +23,9 @@ class ReportFormatTest {
         MemoryBench.Figures oursMem = new MemoryBench.Figures(10 * mib, 110 * mib, 140 * mib, 500_000, 50_000, 10.0);
         MemoryBench.Figures zkMem = new MemoryBench.Figures(20 * mib, 220 * mib, 280 * mib, 500_000, 50_000, 20.0);
         FanOutBench.Figures oursFan = new FanOutBench.Figures(10_000, List.of(30.0, 10.0, 20.0),
-                List.of(5.0, 5.0, 5.0), 1.5);
+                List.of(5.0, 5.0, 5.0), List.of(100.0, 100.0, 100.0), 1.5);
         FanOutBench.Figures zkFan = new FanOutBench.Figures(10_000, List.of(40.0, 40.0, 50.0),
-                List.of(10.0, 10.0, 10.0), 3.0);
+                List.of(10.0, 10.0, 10.0), List.of(200.0, 200.0, 200.0), 3.0);
         return new Report(META, List.of(row), new Report.Pair<>(oursMem, zkMem), new Report.Pair<>(oursFan, zkFan),
                 notes);
     }
