@@ -76,8 +76,21 @@ final class MemoryBench {
                     zk.getData(node(i * SESSIONS + s), true, (rc, path, ctx, bytes, stat) -> done.accept(rc),
                             null));
             long withWatches = HeapProbe.usedAfterFullGc(server.pid());
+            // The server's own count (wchs) proves the watches are really held, not dropped or merged.
+            long held = watchesReported(server.fourLetterWord("wchs"));
+            if (held != watches) {
+                throw new IllegalStateException(server.kind().label() + " reports " + held + " watches (wchs) after "
+                        + watches + " getData calls with watch=true on distinct znodes");
+            }
             return new Figures(baseline, withZnodes, withWatches, znodes, watches, createSeconds);
         }
+    }
+
+    /** The "Total watches:N" figure of a wchs answer ({@code WatchesSummary}), or -1 when absent. */
+    static long watchesReported(String wchs) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Total watches:\\s*(\\d+)")
+                .matcher(wchs == null ? "" : wchs);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
     /** Znode {@code k} sits under parent {@code k mod 1000}, so no parent holds more than a thousandth. */

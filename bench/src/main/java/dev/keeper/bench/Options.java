@@ -72,7 +72,7 @@ record Options(
         List<Integer> sessions = quick ? List.of(1, 8) : List.of(1, 8, 32);
         int window = 16;
         int znodes = quick ? 50_000 : 1_000_000;
-        int watches = quick ? 10_000 : 100_000;
+        int watches = quick ? 20_000 : 100_000;
         int fanOut = quick ? 500 : 10_000;
         int fanOutRepeats = quick ? 3 : 5;
         String heap = "2g";

@@ -55,6 +55,13 @@ class SetupTest {
     }
 
     @Test
+    void wchs_totalWatches_isRead() {
+        assertEquals(100_000, MemoryBench.watchesReported("4 connections watching 100000 paths\nTotal watches:100000\n"));
+        assertEquals(-1, MemoryBench.watchesReported("wchs is not executed because it is not in the whitelist."));
+        assertEquals(-1, MemoryBench.watchesReported(null));
+    }
+
+    @Test
     void options_quick_isSmallerThanTheFullRun() {
         Options full = Options.parse();
         Options quick = Options.parse("--quick");
