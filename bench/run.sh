@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the benchmark: our server and the real ZooKeeper 3.9.5 as two processes, the same load on each,
 # results as ratios in bench/results/latest.{md,json,csv}.
-#   bench/run.sh            the full run (about 15-20 minutes on 2 cores)
-#   bench/run.sh --quick    a short smoke run (about 2 minutes)
+#   bench/run.sh            the full run (about 17-20 minutes on 2 cores)
+#   bench/run.sh --quick    a short smoke run (about 3.5 minutes)
 #   bench/run.sh --fsync=on both servers fsync their log (forceSync=yes)
 #   bench/run.sh --help     every option
 set -euo pipefail
