@@ -1,0 +1,257 @@
+package dev.keeper.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs the benchmark: our server and the real ZooKeeper 3.9.5 as two processes started alike, the same load on
+ * each, and one report of ratios. Started by {@code bench/run.sh}, which builds the jars and class paths first.
+ * Exits 0 when both servers got through every measurement without error, 1 when the report lists problems,
+ * 2 on bad arguments.
+ */
+public final class BenchMain {
+    private static final java.time.format.DateTimeFormatter CLOCK =
+            java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss");
+    private final Options options;
+    private final List<String> notes = new ArrayList<>();
+
+    private BenchMain(Options options) {
+        this.options = options;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        System.exit(new BenchMain(options).run());
+    }
+
+    private int run() throws IOException, InterruptedException {
+        Options o = options;
+        String startedAt = OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        String loadBefore = loadAverage();
+        if (!Files.isRegularFile(o.serverJar())) {
+            throw new IOException("our server jar " + o.serverJar().toAbsolutePath() + " is missing; build it with"
+                    + " mvn -q -B -pl server -am package -DskipTests");
+        }
+        String zkClasspath = Files.readString(o.zookeeperClasspathFile(), StandardCharsets.UTF_8).trim();
+        Path runDir = Files.createTempDirectory("keeper-bench-");
+        Path logback = runDir.resolve("server-logback.xml");
+        Files.writeString(logback, ServerSetup.logbackXml());
+        ServerSetup setup = new ServerSetup(o.serverJar(), zkClasspath, o.heap(), o.tickTime(), o.fsync(), logback);
+        byte[] data = payload(100);
+        log("run directory (server configs and logs): " + runDir);
+
+        List<Report.CellRow> cells = List.of();
+        Report.Pair<MemoryBench.Figures> memory = null;
+        Report.Pair<FanOutBench.Figures> fanOut = null;
+        try (ProcessGuard guard = new ProcessGuard()) {
+            if (o.phases().contains(Options.Phase.LOAD)) {
+                cells = runLoad(setup, runDir, guard, data);
+            }
+            if (o.phases().contains(Options.Phase.MEMORY)) {
+                memory = runMemory(setup, runDir, guard, data);
+            }
+            if (o.phases().contains(Options.Phase.FANOUT)) {
+                fanOut = runFanOut(setup, runDir, guard);
+            }
+        }
+        Report.Meta meta = new Report.Meta(startedAt, o.quick(), o.fsync(), o.repeats(), o.warmupMillis(),
+                o.measureMillis(), o.window(), o.heap(), o.tickTime(),
+                System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(), loadBefore, loadAverage());
+        Report report = new Report(meta, cells, memory, fanOut, List.copyOf(notes));
+        String md = MarkdownReport.render(report);
+        Files.createDirectories(o.outDir());
+        Files.writeString(o.outDir().resolve("latest.md"), md);
+        Files.writeString(o.outDir().resolve("latest.json"), RawResults.json(report));
+        Files.writeString(o.outDir().resolve("latest.csv"), RawResults.csv(report));
+        System.out.println(md);
+        log("written " + o.outDir().resolve("latest.md") + ", latest.json and latest.csv");
+        return notes.isEmpty() ? 0 : 1;
+    }
+
+    private List<Report.CellRow> runLoad(ServerSetup setup, Path runDir, ProcessGuard guard, byte[] data)
+            throws IOException, InterruptedException {
+        Options o = options;
+        int maxSessions = o.sessionCounts().stream().mapToInt(Integer::intValue).max().orElseThrow();
+        List<Report.CellRow> rows = new ArrayList<>();
+        Map<ServerKind, ServerProcess> servers = new EnumMap<>(ServerKind.class);
+        Map<ServerKind, LoadTarget> targets = new EnumMap<>(ServerKind.class);
+        try {
+            for (ServerKind kind : ServerKind.values()) {
+                ServerProcess server = ServerProcess.start(kind, setup, runDir, guard);
+                servers.put(kind, server);
+                log("started " + server);
+                targets.put(kind, LoadTarget.open(server, maxSessions, data, o.window()));
+            }
+            for (ServerKind kind : ServerKind.values()) {
+                log("warming up " + kind.label());
+                targets.get(kind).warmUp(o.ops(), o.serverWarmupMillis());
+            }
+            for (Op op : o.ops()) {
+                for (int sessions : o.sessionCounts()) {
+                    for (Mode mode : Mode.values()) {
+                        Cell cell = new Cell(op, sessions, mode);
+                        Map<ServerKind, List<CellRun>> runs = new EnumMap<>(ServerKind.class);
+                        for (ServerKind kind : ServerKind.values()) {
+                            runs.put(kind, new ArrayList<>());
+                        }
+                        for (int rep = 0; rep < o.repeats(); rep++) {
+                            for (ServerKind kind : order(rep)) {
+                                ServerProcess server = servers.get(kind);
+                                if (!server.alive()) {
+                                    throw new IOException(kind.label() + " died during the load phase:\n"
+                                            + server.logTail(40));
+                                }
+                                CellRun run = runOne(targets.get(kind), cell, kind);
+                                runs.get(kind).add(run);
+                                log(String.format(Locale.ROOT, "%-28s rep %d/%d %-9s %,10.0f ops/s  p50 %8.1f us"
+                                                + "  p99 %9.1f us%s", cell, rep + 1, o.repeats(), kind.label(),
+                                        run.opsPerSecond(), run.p50Micros(), run.p99Micros(),
+                                        run.errors() > 0 ? "  errors " + run.errors() + " (" + run.firstError()
+                                                + ")" : ""));
+                            }
+                        }
+                        rows.add(new Report.CellRow(cell, runs.get(ServerKind.OURS),
+                                runs.get(ServerKind.ZOOKEEPER)));
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            note("load phase stopped: " + e.getMessage());
+        } finally {
+            for (LoadTarget t : targets.values()) {
+                t.close();
+            }
+            for (ServerProcess s : servers.values()) {
+                s.close();
+            }
+        }
+        return rows;
+    }
+
+    /** Alternates which server goes first, so drift in the machine's load does not favour one side. */
+    private static List<ServerKind> order(int rep) {
+        return rep % 2 == 0 ? List.of(ServerKind.OURS, ServerKind.ZOOKEEPER)
+                : List.of(ServerKind.ZOOKEEPER, ServerKind.OURS);
+    }
+
+    private CellRun runOne(LoadTarget target, Cell cell, ServerKind kind) throws InterruptedException {
+        try {
+            CellRun run = target.run(cell, options.warmupMillis(), options.measureMillis());
+            if (run.errors() > 0) {
+                note(kind.label() + ", " + cell + ": " + run.errors() + " requests failed, first with "
+                        + run.firstError());
+            }
+            return run;
+        } catch (IllegalStateException e) {
+            note(kind.label() + ", " + cell + ": " + e.getMessage() + "; server alive: "
+                    + target.server().alive());
+            return new CellRun(0, options.measureMillis() / 1000.0, Double.NaN, Double.NaN, 1, "FAILED");
+        }
+    }
+
+    private Report.Pair<MemoryBench.Figures> runMemory(ServerSetup setup, Path runDir, ProcessGuard guard,
+                                                      byte[] data) throws InterruptedException {
+        Map<ServerKind, MemoryBench.Figures> figures = new EnumMap<>(ServerKind.class);
+        for (ServerKind kind : ServerKind.values()) {
+            try (ServerProcess server = ServerProcess.start(kind, setup, runDir, guard)) {
+                log("memory: " + server + ", " + options.memoryZnodes() + " znodes, " + options.memoryWatches()
+                        + " watches");
+                MemoryBench.Figures f = MemoryBench.measure(server, options.memoryZnodes(),
+                        options.memoryWatches(), data);
+                log(String.format(Locale.ROOT, "memory: %s baseline %s, +znodes %s, +watches %s, creates %,.0f/s",
+                        kind.label(), MarkdownReport.mib(f.baselineBytes()), MarkdownReport.mib(f.znodesBytes()),
+                        MarkdownReport.mib(f.watchesBytes()), f.createsPerSecond()));
+                figures.put(kind, f);
+            } catch (IOException | RuntimeException e) {
+                note("memory, " + kind.label() + ": " + e.getMessage());
+                return null;
+            }
+        }
+        return new Report.Pair<>(figures.get(ServerKind.OURS), figures.get(ServerKind.ZOOKEEPER));
+    }
+
+    private Report.Pair<FanOutBench.Figures> runFanOut(ServerSetup setup, Path runDir, ProcessGuard guard)
+            throws InterruptedException {
+        Map<ServerKind, ServerProcess> servers = new EnumMap<>(ServerKind.class);
+        try {
+            for (ServerKind kind : ServerKind.values()) {
+                ServerProcess server = ServerProcess.start(kind, setup, runDir, guard);
+                servers.put(kind, server);
+                log("fan-out: " + server + ", " + options.fanOutSessions() + " sessions");
+            }
+            Map<ServerKind, FanOutBench.Figures> figures = FanOutBench.measure(servers, options.fanOutSessions(),
+                    options.fanOutRepeats(), runDir, guard);
+            for (Map.Entry<ServerKind, FanOutBench.Figures> e : figures.entrySet()) {
+                FanOutBench.Figures f = e.getValue();
+                log(String.format(Locale.ROOT, "fan-out: %s connect %.2f s, arm ms %s, last notification ms %s,"
+                                + " median ms %s", e.getKey().label(), f.connectSeconds(), rounded(f.armMillis()),
+                        rounded(f.lastMillis()), rounded(f.medianMillis())));
+            }
+            return new Report.Pair<>(figures.get(ServerKind.OURS), figures.get(ServerKind.ZOOKEEPER));
+        } catch (IOException | RuntimeException e) {
+            StringBuilder msg = new StringBuilder("fan-out: " + e.getMessage());
+            for (ServerProcess s : servers.values()) {
+                msg.append("\n").append(s).append(s.alive() ? " alive" : " DEAD, log tail:\n" + s.logTail(20));
+            }
+            note(msg.toString());
+            return null;
+        } finally {
+            for (ServerProcess s : servers.values()) {
+                s.close();
+            }
+        }
+    }
+
+    private static String rounded(List<Double> values) {
+        List<String> out = new ArrayList<>();
+        for (double v : values) {
+            out.add(String.format(Locale.ROOT, "%.1f", v));
+        }
+        return out.toString();
+    }
+
+    private void note(String problem) {
+        notes.add(problem);
+        log("PROBLEM: " + problem);
+    }
+
+    private static void log(String line) {
+        System.err.println("[bench " + java.time.LocalTime.now().format(CLOCK) + "] " + line);
+    }
+
+    /** 100 bytes of printable, non-repeating-per-byte data (no compression anywhere, but keep it honest). */
+    private static byte[] payload(int size) {
+        byte[] b = new byte[size];
+        for (int i = 0; i < size; i++) {
+            b[i] = (byte) ('a' + (i * 7) % 26);
+        }
+        return b;
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return String.join(" ", Arrays.copyOf(f, 3));
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.keeper.bench;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+
+/**
+ * One server under the load generator: its process, a pool of stock-client sessions (a cell with n sessions
+ * uses the first n), and the znodes the cells read, update and create under.
+ */
+final class LoadTarget implements AutoCloseable {
+    private static final Set<KeeperException.Code> OK = EnumSet.of(KeeperException.Code.OK);
+    private static final Set<KeeperException.Code> OK_OR_GONE =
+            EnumSet.of(KeeperException.Code.OK, KeeperException.Code.NONODE);
+    private static final long BULK_TIMEOUT_MS = 300_000;
+
+    private final ServerProcess server;
+    private final StockSessions sessions;
+    private final byte[] data;
+    private final int window;
+
+    private LoadTarget(ServerProcess server, StockSessions sessions, byte[] data, int window) {
+        this.server = server;
+        this.sessions = sessions;
+        this.data = data;
+        this.window = window;
+    }
+
+    static LoadTarget open(ServerProcess server, int maxSessions, byte[] data, int window)
+            throws IOException, InterruptedException {
+        StockSessions sessions = StockSessions.open(server.connectString(), maxSessions);
+        LoadTarget t = new LoadTarget(server, sessions, data, window);
+        try {
+            t.prepare();
+        } catch (InterruptedException | RuntimeException e) {
+            t.close();
+            throw e;
+        }
+        return t;
+    }
+
+    ServerProcess server() {
+        return server;
+    }
+
+    private void prepare() throws InterruptedException {
+        ZooKeeper zk = sessions.get(0);
+        List<ZooKeeper> one = List.of(zk);
+        String[] parents = {BenchPaths.ROOT, BenchPaths.DATA, BenchPaths.CREATE};
+        Pipeline.run("create parents", one, parents.length, 1, OK, BULK_TIMEOUT_MS, (z, s, i, done) ->
+                z.create(parents[(int) i], new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT,
+                        (rc, path, ctx, name) -> done.accept(rc), null));
+        Pipeline.run("create data znodes", one, BenchPaths.DATA_NODES, 64, OK, BULK_TIMEOUT_MS, (z, s, i, done) ->
+                z.create(BenchPaths.dataNode((int) i), data, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT,
+                        (rc, path, ctx, name) -> done.accept(rc), null));
+        Pipeline.run("create per-session parents", one, sessions.size(), 64, OK, BULK_TIMEOUT_MS,
+                (z, s, i, done) -> z.create(BenchPaths.createParent((int) i), new byte[0],
+                        ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT,
+                        (rc, path, ctx, name) -> done.accept(rc), null));
+    }
+
+    /** Unmeasured load with every session, each operation in turn, so both JITs have compiled the hot paths. */
+    void warmUp(List<Op> ops, long millisPerOp) throws InterruptedException {
+        if (millisPerOp <= 0) {
+            return;
+        }
+        for (Op op : ops) {
+            run(new Cell(op, sessions.size(), Mode.THROUGHPUT), millisPerOp, 0);
+        }
+    }
+
+    /** Runs one repeat of a cell, then deletes what it created (untimed). */
+    CellRun run(Cell cell, long warmupMs, long measureMs) throws InterruptedException {
+        List<ZooKeeper> used = sessions.first(cell.sessions());
+        TimedLoad.Outcome outcome = TimedLoad.run(used, cell.op(), cell.mode().outstanding(window), data,
+                warmupMs, Math.max(1, measureMs));
+        if (cell.op().creates()) {
+            long[] sent = outcome.sent();
+            long most = Arrays.stream(sent).max().orElse(0);
+            Pipeline.run("delete created znodes", used, most, 64, OK_OR_GONE, BULK_TIMEOUT_MS, (z, s, i, done) ->
+                    z.delete(BenchPaths.created(s, i), -1, (rc, path, ctx) -> done.accept(rc), null));
+        }
+        return outcome.run();
+    }
+
+    @Override
+    public void close() {
+        sessions.close();
+    }
+}

@@ -1,0 +1,172 @@
+package dev.keeper.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What one benchmark run does, from the command line of {@code bench/run.sh}.
+ *
+ * @param quick            a short smoke run: fewer cells, shorter repeats, smaller memory and fan-out sizes
+ * @param fsync            fsync the transaction log on both servers ({@code forceSync=yes}); off by default
+ * @param repeats          how often each load cell runs per server; the median is reported
+ * @param warmupMillis     unmeasured load before each measured repeat of a cell
+ * @param measureMillis    the measured span of each repeat
+ * @param serverWarmupMillis unmeasured load per operation on each fresh server before any cell
+ * @param ops              the operations measured
+ * @param sessionCounts    the session counts measured
+ * @param window           requests outstanding per session in throughput mode
+ * @param memoryZnodes     znodes created for the memory measurement (scaled to a million in the report)
+ * @param memoryWatches    watches set for the memory measurement (scaled to 100,000 in the report)
+ * @param fanOutSessions   sessions watching one znode in the fan-out measurement
+ * @param fanOutRepeats    fan-out rounds per server; the median is reported
+ * @param heap             -Xms and -Xmx of both servers
+ * @param tickTime         both servers' tickTime
+ * @param phases           which parts run
+ * @param serverJar        our shaded server jar
+ * @param zookeeperClasspathFile file holding the real ZooKeeper's class path
+ * @param outDir           where latest.md, latest.json and latest.csv go
+ */
+record Options(
+        boolean quick,
+        boolean fsync,
+        int repeats,
+        long warmupMillis,
+        long measureMillis,
+        long serverWarmupMillis,
+        List<Op> ops,
+        List<Integer> sessionCounts,
+        int window,
+        int memoryZnodes,
+        int memoryWatches,
+        int fanOutSessions,
+        int fanOutRepeats,
+        String heap,
+        int tickTime,
+        Set<Phase> phases,
+        Path serverJar,
+        Path zookeeperClasspathFile,
+        Path outDir) {
+
+    /** The parts of a run; {@code --only=load,memory} picks some. */
+    enum Phase { LOAD, MEMORY, FANOUT }
+
+    static Options parse(String... args) {
+        boolean quick = false;
+        for (String a : args) {
+            if (a.equals("--quick")) {
+                quick = true;
+            }
+        }
+        // Full-run sizes are those of the brief: 1, 8 and 32 sessions; a million znodes; 100,000 watches;
+        // 10,000 watching sessions. The window of 16 keeps 32 sessions under ZooKeeper's default
+        // globalOutstandingLimit of 1000, past which ZooKeeper stops reading from its sockets.
+        boolean fsync = false;
+        int repeats = quick ? 2 : 3;
+        long warmup = quick ? 300 : 1000;
+        long measure = quick ? 700 : 3000;
+        long serverWarmup = quick ? 500 : 2000;
+        List<Op> ops = List.of(Op.values());
+        List<Integer> sessions = quick ? List.of(1, 8) : List.of(1, 8, 32);
+        int window = 16;
+        int znodes = quick ? 50_000 : 1_000_000;
+        int watches = quick ? 20_000 : 100_000;
+        int fanOut = quick ? 500 : 10_000;
+        int fanOutRepeats = quick ? 3 : 5;
+        String heap = "2g";
+        int tickTime = 2000;
+        Set<Phase> phases = EnumSet.allOf(Phase.class);
+        Path serverJar = Path.of("server/target/keeper-server-0.1.0-SNAPSHOT-all.jar");
+        Path zkClasspath = Path.of("bench/target/zookeeper.classpath");
+        Path out = Path.of("bench/results");
+        for (String a : args) {
+            if (a.equals("--quick")) {
+                continue;
+            }
+            int eq = a.indexOf('=');
+            if (!a.startsWith("--") || eq < 0) {
+                throw new IllegalArgumentException("unknown argument " + a + "\n" + usage());
+            }
+            String key = a.substring(2, eq);
+            String v = a.substring(eq + 1);
+            switch (key) {
+                case "fsync" -> fsync = onOff(v);
+                case "repeats" -> repeats = positive(key, v);
+                case "warmup-ms" -> warmup = nonNegative(key, v);
+                case "measure-ms" -> measure = positive(key, v);
+                case "server-warmup-ms" -> serverWarmup = nonNegative(key, v);
+                case "ops" -> ops = listOf(v, Op::parse);
+                case "sessions" -> sessions = listOf(v, s -> positive("sessions", s));
+                case "window" -> window = positive(key, v);
+                case "znodes" -> znodes = positive(key, v);
+                case "watches" -> watches = positive(key, v);
+                case "fanout-sessions" -> fanOut = positive(key, v);
+                case "fanout-repeats" -> fanOutRepeats = positive(key, v);
+                case "heap" -> heap = v;
+                case "tick-time" -> tickTime = positive(key, v);
+                case "only" -> phases = EnumSet.copyOf(Options.<Phase>listOf(v, p -> Phase.valueOf(p.toUpperCase())));
+                case "server-jar" -> serverJar = Path.of(v);
+                case "zk-classpath-file" -> zkClasspath = Path.of(v);
+                case "out" -> out = Path.of(v);
+                default -> throw new IllegalArgumentException("unknown option --" + key + "\n" + usage());
+            }
+        }
+        if (watches > znodes) {
+            throw new IllegalArgumentException("--watches must not exceed --znodes: each watch is on its own znode");
+        }
+        return new Options(quick, fsync, repeats, warmup, measure, serverWarmup, ops, sessions, window, znodes,
+                watches, fanOut, fanOutRepeats, heap, tickTime, phases, serverJar, zkClasspath, out);
+    }
+
+    static String usage() {
+        return """
+                usage: bench/run.sh [--quick] [--fsync=on|off] [--repeats=N] [--warmup-ms=N] [--measure-ms=N]
+                                    [--server-warmup-ms=N] [--ops=create,setData,getData,exists]
+                                    [--sessions=1,8,32] [--window=N] [--znodes=N] [--watches=N]
+                                    [--fanout-sessions=N] [--fanout-repeats=N] [--heap=2g] [--tick-time=N]
+                                    [--only=load,memory,fanout] [--out=DIR]""";
+    }
+
+    private static boolean onOff(String v) {
+        return switch (v) {
+            case "on", "yes", "true" -> true;
+            case "off", "no", "false" -> false;
+            default -> throw new IllegalArgumentException("--fsync takes on or off, got " + v);
+        };
+    }
+
+    private static int positive(String key, String v) {
+        long n = nonNegative(key, v);
+        if (n <= 0 || n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("--" + key + " must be a positive int, got " + v);
+        }
+        return (int) n;
+    }
+
+    private static long nonNegative(String key, String v) {
+        try {
+            long n = Long.parseLong(v.replace("_", ""));
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + key + " must be a non-negative number, got " + v);
+        }
+    }
+
+    private static <T> List<T> listOf(String v, java.util.function.Function<String, T> item) {
+        List<T> out = new ArrayList<>();
+        for (String s : v.split(",")) {
+            if (!s.isBlank()) {
+                out.add(item.apply(s.trim()));
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("empty list: " + v);
+        }
+        return List.copyOf(out);
+    }
+}

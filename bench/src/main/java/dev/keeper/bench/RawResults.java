@@ -1,0 +1,170 @@
+package dev.keeper.bench;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The raw figures beside the markdown: every repeat of every cell as CSV rows, and the whole report as JSON
+ * (every repeat, plus the memory and fan-out measurements), for anyone who wants to recompute.
+ */
+final class RawResults {
+    private RawResults() {
+    }
+
+    static final String CSV_HEADER =
+            "op,sessions,mode,server,repeat,ops,seconds,ops_per_s,p50_us,p99_us,errors,first_error";
+
+    static String csv(Report r) {
+        StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
+        for (Report.CellRow c : r.cells()) {
+            appendRuns(sb, c.cell(), "ours", c.ours());
+            appendRuns(sb, c.cell(), "zookeeper", c.zookeeper());
+        }
+        return sb.toString();
+    }
+
+    private static void appendRuns(StringBuilder sb, Cell cell, String server, List<CellRun> runs) {
+        for (int i = 0; i < runs.size(); i++) {
+            CellRun run = runs.get(i);
+            sb.append(cell.op().label()).append(',').append(cell.sessions()).append(',').append(cell.mode().label())
+                    .append(',').append(server).append(',').append(i + 1).append(',').append(run.ops())
+                    .append(',').append(num(run.seconds())).append(',').append(num(run.opsPerSecond()))
+                    .append(',').append(num(run.p50Micros())).append(',').append(num(run.p99Micros()))
+                    .append(',').append(run.errors()).append(',')
+                    .append(run.firstError() == null ? "" : run.firstError()).append('\n');
+        }
+    }
+
+    static String json(Report r) {
+        Report.Meta m = r.meta();
+        StringBuilder sb = new StringBuilder("{\n");
+        sb.append("  \"meta\": {")
+                .append(field("startedAt", str(m.startedAt()))).append(", ")
+                .append(field("quick", Boolean.toString(m.quick()))).append(", ")
+                .append(field("fsync", Boolean.toString(m.fsync()))).append(", ")
+                .append(field("repeats", Integer.toString(m.repeats()))).append(", ")
+                .append(field("warmupMillis", Long.toString(m.warmupMillis()))).append(", ")
+                .append(field("measureMillis", Long.toString(m.measureMillis()))).append(", ")
+                .append(field("window", Integer.toString(m.window()))).append(", ")
+                .append(field("heap", str(m.heap()))).append(", ")
+                .append(field("tickTime", Integer.toString(m.tickTime()))).append(", ")
+                .append(field("java", str(m.java()))).append(", ")
+                .append(field("cores", Integer.toString(m.cores()))).append(", ")
+                .append(field("loadBefore", str(m.loadBefore()))).append(", ")
+                .append(field("loadAfter", str(m.loadAfter()))).append("},\n");
+        sb.append("  \"cells\": [");
+        for (int i = 0; i < r.cells().size(); i++) {
+            Report.CellRow c = r.cells().get(i);
+            sb.append(i == 0 ? "\n" : ",\n");
+            sb.append("    {").append(field("op", str(c.cell().op().label()))).append(", ")
+                    .append(field("sessions", Integer.toString(c.cell().sessions()))).append(", ")
+                    .append(field("mode", str(c.cell().mode().label()))).append(", ")
+                    .append(field("medianOpsPerSecond", pair(c.oursOpsPerSecond(), c.zookeeperOpsPerSecond())))
+                    .append(", ")
+                    .append(field("medianP50Micros", pair(c.oursP50(), c.zookeeperP50()))).append(", ")
+                    .append(field("medianP99Micros", pair(c.oursP99(), c.zookeeperP99()))).append(", ")
+                    .append(field("runs", "{" + field("ours", runs(c.ours())) + ", "
+                            + field("zookeeper", runs(c.zookeeper())) + "}"))
+                    .append('}');
+        }
+        sb.append(r.cells().isEmpty() ? "],\n" : "\n  ],\n");
+        sb.append("  \"memory\": ").append(r.memory() == null ? "null" : "{"
+                + field("ours", memory(r.memory().ours())) + ", "
+                + field("zookeeper", memory(r.memory().zookeeper())) + "}").append(",\n");
+        sb.append("  \"fanOut\": ").append(r.fanOut() == null ? "null" : "{"
+                + field("ours", fanOut(r.fanOut().ours())) + ", "
+                + field("zookeeper", fanOut(r.fanOut().zookeeper())) + "}").append(",\n");
+        sb.append("  \"notes\": [");
+        for (int i = 0; i < r.notes().size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append(str(r.notes().get(i)));
+        }
+        sb.append("]\n}\n");
+        return sb.toString();
+    }
+
+    private static String runs(List<CellRun> runs) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < runs.size(); i++) {
+            CellRun run = runs.get(i);
+            sb.append(i == 0 ? "" : ", ").append('{')
+                    .append(field("ops", Long.toString(run.ops()))).append(", ")
+                    .append(field("seconds", num(run.seconds()))).append(", ")
+                    .append(field("opsPerSecond", num(run.opsPerSecond()))).append(", ")
+                    .append(field("p50Micros", num(run.p50Micros()))).append(", ")
+                    .append(field("p99Micros", num(run.p99Micros()))).append(", ")
+                    .append(field("errors", Long.toString(run.errors()))).append(", ")
+                    .append(field("firstError", run.firstError() == null ? "null" : str(run.firstError())))
+                    .append('}');
+        }
+        return sb.append(']').toString();
+    }
+
+    private static String memory(MemoryBench.Figures f) {
+        return "{" + field("znodes", Integer.toString(f.znodes())) + ", "
+                + field("watches", Integer.toString(f.watches())) + ", "
+                + field("baselineBytes", Long.toString(f.baselineBytes())) + ", "
+                + field("withZnodesBytes", Long.toString(f.znodesBytes())) + ", "
+                + field("withWatchesBytes", Long.toString(f.watchesBytes())) + ", "
+                + field("bytesPerMillionZnodes", num(f.bytesPerMillionZnodes())) + ", "
+                + field("bytesPer100kWatches", num(f.bytesPer100kWatches())) + ", "
+                + field("createSeconds", num(f.createSeconds())) + "}";
+    }
+
+    private static String fanOut(FanOutBench.Figures f) {
+        return "{" + field("sessions", Integer.toString(f.sessions())) + ", "
+                + field("lastMillis", nums(f.lastMillis())) + ", "
+                + field("medianMillis", nums(f.medianMillis())) + ", "
+                + field("armMillis", nums(f.armMillis())) + ", "
+                + field("connectSeconds", num(f.connectSeconds())) + "}";
+    }
+
+    private static String pair(double ours, double zk) {
+        return "{" + field("ours", num(ours)) + ", " + field("zookeeper", num(zk)) + "}";
+    }
+
+    private static String nums(List<Double> values) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < values.size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append(num(values.get(i)));
+        }
+        return sb.append(']').toString();
+    }
+
+    private static String field(String name, String jsonValue) {
+        return str(name) + ": " + jsonValue;
+    }
+
+    /** A JSON number; NaN and infinities (a missing figure) become null. */
+    static String num(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return "null";
+        }
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v);
+        }
+        return String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    /** A JSON string literal. */
+    static String str(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.keeper.bench;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
+
+/** Sessions of the stock ZooKeeper Java client (two threads each) to one server, all connected. */
+final class StockSessions implements AutoCloseable {
+    static final int SESSION_TIMEOUT_MS = 30_000;
+    private static final long CONNECT_TIMEOUT_MS = 30_000;
+
+    private final List<ZooKeeper> sessions;
+
+    private StockSessions(List<ZooKeeper> sessions) {
+        this.sessions = sessions;
+    }
+
+    static StockSessions open(String connectString, int count) throws IOException, InterruptedException {
+        List<ZooKeeper> list = new ArrayList<>();
+        StockSessions opened = new StockSessions(list);
+        try {
+            CountDownLatch connected = new CountDownLatch(count);
+            for (int i = 0; i < count; i++) {
+                list.add(new ZooKeeper(connectString, SESSION_TIMEOUT_MS, event -> {
+                    if (event.getType() == Watcher.Event.EventType.None
+                            && event.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                        connected.countDown();
+                    }
+                }));
+            }
+            if (!connected.await(CONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+                throw new IOException(connected.getCount() + " of " + count + " sessions to " + connectString
+                        + " did not connect within " + CONNECT_TIMEOUT_MS + " ms");
+            }
+            return opened;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            opened.close();
+            throw e;
+        }
+    }
+
+    int size() {
+        return sessions.size();
+    }
+
+    ZooKeeper get(int i) {
+        return sessions.get(i);
+    }
+
+    List<ZooKeeper> first(int n) {
+        return sessions.subList(0, n);
+    }
+
+    @Override
+    public void close() {
+        for (ZooKeeper zk : sessions) {
+            try {
+                zk.close(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}
