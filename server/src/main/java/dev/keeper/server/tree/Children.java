@@ -67,6 +67,19 @@ public final class Children {
         }
     }
 
+    /** Puts {@code child} in the slot of the child of the same name (which must be present). */
+    void replace(Znode child) {
+        Znode[] t = table;
+        int mask = t.length - 1;
+        byte[] key = child.name;
+        for (int i = hash(key, 0, key.length) & mask; ; i = (i + 1) & mask) {
+            if (Arrays.equals(t[i].name, key)) {
+                t[i] = child;
+                return;
+            }
+        }
+    }
+
     /** Removes and returns the child named {@code key[from, to)}, or null. */
     Znode remove(byte[] key, int from, int to) {
         Znode[] t = table;

@@ -47,7 +47,7 @@ import org.apache.zookeeper.txn.TxnHeader;
 public final class DataTree implements TreeView {
     private final boolean extendedTypesEnabled;
     private final AclCache acls = new AclCache();
-    private final Znode root = new Znode(new byte[0], new byte[0], AclCache.OPEN_UNSAFE_ID, 0, 0);
+    private final Znode.Parent root = new Znode.Parent(new byte[0], new byte[0], AclCache.OPEN_UNSAFE_ID, 0, 0);
     private final Map<Long, Set<String>> ephemerals = new HashMap<>();
     private final Set<String> containers = new LinkedHashSet<>();
     private final Set<String> ttls = new LinkedHashSet<>();
@@ -61,16 +61,17 @@ public final class DataTree implements TreeView {
         this.extendedTypesEnabled = extendedTypesEnabled;
         // The built-in nodes exactly as ZooKeeper's DataTree constructor makes them: zero stats, the open ACL,
         // and /zookeeper/config set READ-only with aversion -1 (its setACL passes version -1).
-        Znode zookeeper = addBuiltIn(root, "zookeeper");
+        Znode.Parent zookeeper = addBuiltIn(root, "zookeeper");
         addBuiltIn(zookeeper, "quota");
         Znode config = addBuiltIn(zookeeper, "config");
         config.acl = acls.acquire(AclCache.READ_ACL_UNSAFE);
         config.aversion = -1;
     }
 
-    private Znode addBuiltIn(Znode parent, String name) {
-        Znode z = new Znode(name.getBytes(StandardCharsets.UTF_8), new byte[0], AclCache.OPEN_UNSAFE_ID, 0, 0);
-        childrenOf(parent).add(z);
+    private Znode.Parent addBuiltIn(Znode.Parent parent, String name) {
+        Znode.Parent z = new Znode.Parent(name.getBytes(StandardCharsets.UTF_8), new byte[0],
+                AclCache.OPEN_UNSAFE_ID, 0, 0);
+        parent.childTable().add(z);
         nodeCount++;
         return z;
     }
@@ -165,10 +166,11 @@ public final class DataTree implements TreeView {
             while (end < p.length && p[end] != '/') {
                 end++;
             }
-            if (end == pos || cur.children == null) {
+            Children kids = cur.children();
+            if (end == pos || kids == null) {
                 return null;
             }
-            cur = cur.children.get(p, pos, end);
+            cur = kids.get(p, pos, end);
             if (cur == null) {
                 return null;
             }
@@ -179,11 +181,12 @@ public final class DataTree implements TreeView {
 
     /** The names of a node's children, in no particular order (ZooKeeper's come from a HashSet). */
     public List<String> childNames(Znode z) {
-        if (z.children == null) {
+        Children kids = z.children();
+        if (kids == null) {
             return new ArrayList<>(0);
         }
-        List<String> names = new ArrayList<>(z.children.size());
-        z.children.forEach(c -> names.add(new String(c.name, StandardCharsets.UTF_8)));
+        List<String> names = new ArrayList<>(kids.size());
+        kids.forEach(c -> names.add(new String(c.name, StandardCharsets.UTF_8)));
         return names;
     }
 
@@ -199,8 +202,8 @@ public final class DataTree implements TreeView {
     }
 
     private static void countUnder(Znode z, int[] count) {
-        if (z.children != null) {
-            z.children.forEach(c -> {
+        if (z.children() != null) {
+            z.children().forEach(c -> {
                 count[0]++;
                 countUnder(c, count);
             });
@@ -241,22 +244,29 @@ public final class DataTree implements TreeView {
             acls.addUse(acl);
             return true;
         }
-        Znode parent = find(ZPath.parent(path));
-        if (parent == null) {
+        String parentPath = ZPath.parent(path);
+        Znode found = find(parentPath);
+        if (found == null) {
             return false;
         }
+        Znode.Parent parent = asParent(parentPath, found);
         byte[] name = ZPath.name(path).getBytes(StandardCharsets.UTF_8);
-        Znode z = Znode.create(name, data, acl, st.getEphemeralOwner(), st.getCzxid(), st.getCtime());
-        setStat(z, st);
         Znode builtIn = parent.children == null ? null : parent.children.get(name, 0, name.length);
+        boolean needsParent = st.getCversion() != 0 || st.getPzxid() != st.getCzxid()
+                || (builtIn != null && builtIn.numChildren() > 0);
+        Znode z = Znode.create(name, data, acl, st.getEphemeralOwner(), st.getCzxid(), st.getCtime());
+        if (needsParent) {
+            z = z.toParent();
+        }
+        setStat(z, st);
         if (builtIn != null) {
             // The built-in /zookeeper nodes exist already; the snapshot's copy replaces them.
             parent.children.remove(name, 0, name.length);
-            z.children = builtIn.children;
+            ((Znode.Parent) z).children = builtIn.children();
             nodeCount--;
             dataSize -= path.length() + length(builtIn.data);
         }
-        childrenOf(parent).add(z);
+        parent.childTable().add(z);
         acls.addUse(acl);
         nodeCount++;
         dataSize += path.length() + length(data);
@@ -270,9 +280,11 @@ public final class DataTree implements TreeView {
         z.ctime = st.getCtime();
         z.mtime = st.getMtime();
         z.version = st.getVersion();
-        z.cversion = st.getCversion();
         z.aversion = st.getAversion();
-        z.pzxid = st.getPzxid();
+        if (z instanceof Znode.Parent p) {
+            p.cversion = st.getCversion();
+            p.pzxid = st.getPzxid();
+        }
     }
 
     public void restoreSession(long id, int timeout) {
@@ -397,10 +409,11 @@ public final class DataTree implements TreeView {
     private Applied create(int type, long zxid, long time, String path, byte[] data, List<ACL> acl, long owner,
             int parentCVersion, List<Change> changes) {
         String parentPath = ZPath.parent(path);
-        Znode parent = find(parentPath);
-        if (parent == null) {
+        Znode found = find(parentPath);
+        if (found == null) {
             return result(type, zxid, ErrorCode.NO_NODE, path, null);
         }
+        Znode.Parent parent = asParent(parentPath, found);
         int aclId = acls.acquire(acl);
         byte[] name = ZPath.name(path).getBytes(StandardCharsets.UTF_8);
         Znode existing = parent.children == null ? null : parent.children.get(name, 0, name.length);
@@ -409,21 +422,13 @@ public final class DataTree implements TreeView {
             // fuzzy snapshot still raises the parent's cversion and pzxid (processTxn's NODEEXISTS branch).
             existing.acl = aclId;
             if (type == OpCode.CREATE) {
-                int cv = parentCVersion == -1 ? parent.cversion + 1 : parentCVersion;
-                if (cv > parent.cversion) {
-                    parent.cversion = cv;
-                    parent.pzxid = zxid;
-                }
+                raiseCversion(parent, parentCVersion, zxid);
             }
             return result(type, zxid, ErrorCode.NODE_EXISTS, path, null);
         }
-        int cv = parentCVersion == -1 ? parent.cversion + 1 : parentCVersion;
-        if (cv > parent.cversion) {
-            parent.cversion = cv;
-            parent.pzxid = zxid;
-        }
+        raiseCversion(parent, parentCVersion, zxid);
         Znode child = Znode.create(name, data, aclId, owner, zxid, time);
-        childrenOf(parent).add(child);
+        parent.childTable().add(child);
         nodeCount++;
         dataSize += path.length() + length(data);
         track(path, owner);
@@ -431,6 +436,29 @@ public final class DataTree implements TreeView {
         changes.add(new Change(Change.Kind.CREATED, path, acl, parentPath.isEmpty() ? "/" : parentPath,
                 acls.get(parent.acl)));
         return result(type, zxid, ErrorCode.OK, path, type == OpCode.CREATE ? null : stat(child));
+    }
+
+    /** A create's new parent cversion (−1: one more than now), applied only if it is higher, with the pzxid. */
+    private static void raiseCversion(Znode.Parent parent, int parentCVersion, long zxid) {
+        int cv = parentCVersion == -1 ? parent.cversion + 1 : parentCVersion;
+        if (cv > parent.cversion) {
+            parent.cversion = cv;
+            parent.pzxid = zxid;
+        }
+    }
+
+    /**
+     * {@code z}, at {@code path}, as a node that can keep children: a leaf is replaced in its parent's table by
+     * a {@link Znode.Parent} copy the first time it needs to be one.
+     */
+    private Znode.Parent asParent(String path, Znode z) {
+        if (z instanceof Znode.Parent p) {
+            return p;
+        }
+        Znode.Parent p = z.toParent();
+        Znode grand = find(ZPath.parent(path));
+        grand.children().replace(p);
+        return p;
     }
 
     private void track(String path, long owner) {
@@ -464,10 +492,11 @@ public final class DataTree implements TreeView {
 
     private int delete(String path, long zxid, List<Change> changes) {
         String parentPath = ZPath.parent(path);
-        Znode parent = find(parentPath);
-        if (parent == null) {
+        Znode found = find(parentPath);
+        if (found == null) {
             return ErrorCode.NO_NODE;
         }
+        Znode.Parent parent = asParent(parentPath, found);
         byte[] name = ZPath.name(path).getBytes(StandardCharsets.UTF_8);
         Znode z = parent.children == null ? null : parent.children.remove(name, 0, name.length);
         // ZooKeeper moves pzxid even when the child is already gone (a fuzzy snapshot), but never backwards.
@@ -560,13 +589,6 @@ public final class DataTree implements TreeView {
         } catch (IOException e) {
             throw new IllegalArgumentException("undecodable sub-transaction of type " + t.getType(), e);
         }
-    }
-
-    private static Children childrenOf(Znode z) {
-        if (z.children == null) {
-            z.children = new Children();
-        }
-        return z.children;
     }
 
     private static int length(byte[] b) {

@@ -126,8 +126,8 @@ final class Quotas {
     private static void count(Znode z, long[] countBytes) {
         countBytes[0]++;
         countBytes[1] += z.data == null ? 0 : z.data.length;
-        if (z.children != null) {
-            z.children.forEach(c -> count(c, countBytes));
+        if (z.children() != null) {
+            z.children().forEach(c -> count(c, countBytes));
         }
     }
 

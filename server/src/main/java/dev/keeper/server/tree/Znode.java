@@ -10,8 +10,12 @@ import org.apache.zookeeper.data.StatPersisted;
  * <p>ZooKeeper's {@code DataNode} keeps a separate {@code StatPersisted} object, a {@code HashSet<String>} of
  * child names, and the full path again as the key of a global map. Here the stat fields sit in the node itself,
  * the node's own name is a UTF-8 byte array (no String wrapper), children live in an open-addressing table of
- * nodes ({@link Children}) and there is no path-keyed map: lookups walk the tree. Nodes with an owner
- * (ephemerals, containers, TTL nodes) are the {@link Owned} subclass, so plain nodes carry no owner field.
+ * nodes ({@link Children}) and there is no path-keyed map: lookups walk the tree.
+ *
+ * <p>Most nodes of a large tree are leaves that never had a child: their pzxid is their czxid and their
+ * cversion 0, so the base class stores neither, nor a children table. A node becomes a {@link Parent} — a copy
+ * put in its place by {@code DataTree} — the first time a child is created or deleted under it. Nodes with an
+ * owner (ephemerals, containers, TTL nodes) carry it in a subclass, so plain nodes have no owner field.
  *
  * <p>Owned by the processor thread; never touched by any other.
  */
@@ -22,13 +26,9 @@ public class Znode implements NodeState {
     long mzxid;
     long ctime;
     long mtime;
-    long pzxid;
     int version;
-    /** The persisted cversion: the count of child creates. Clients see {@link #clientCversion()}. */
-    int cversion;
     int aversion;
     int acl;
-    Children children;
 
     Znode(byte[] name, byte[] data, int acl, long zxid, long time) {
         this.name = name;
@@ -36,7 +36,6 @@ public class Znode implements NodeState {
         this.acl = acl;
         this.czxid = zxid;
         this.mzxid = zxid;
-        this.pzxid = zxid;
         this.ctime = time;
         this.mtime = time;
     }
@@ -45,9 +44,9 @@ public class Znode implements NodeState {
         return owner == 0 ? new Znode(name, data, acl, zxid, time) : new Owned(name, data, acl, owner, zxid, time);
     }
 
-    /** A znode with a non-zero {@code ephemeralOwner}: a session id, or a container or TTL marker. */
+    /** A leaf with a non-zero {@code ephemeralOwner}: a session id, or a container or TTL marker. */
     static final class Owned extends Znode {
-        final long owner;
+        private final long owner;
 
         Owned(byte[] name, byte[] data, int acl, long owner, long zxid, long time) {
             super(name, data, acl, zxid, time);
@@ -58,6 +57,75 @@ public class Znode implements NodeState {
         public long ephemeralOwner() {
             return owner;
         }
+    }
+
+    /** A node that has had children: it keeps its pzxid, its count of child creates and its children. */
+    static class Parent extends Znode {
+        long pzxid;
+        /** The persisted cversion: the count of child creates. Clients see {@link #clientCversion()}. */
+        int cversion;
+        Children children;
+
+        Parent(byte[] name, byte[] data, int acl, long zxid, long time) {
+            super(name, data, acl, zxid, time);
+            this.pzxid = zxid;
+        }
+
+        @Override
+        public long pzxid() {
+            return pzxid;
+        }
+
+        @Override
+        public int cversion() {
+            return cversion;
+        }
+
+        @Override
+        public int numChildren() {
+            return children == null ? 0 : children.size();
+        }
+
+        @Override
+        public Children children() {
+            return children;
+        }
+
+        Children childTable() {
+            if (children == null) {
+                children = new Children();
+            }
+            return children;
+        }
+    }
+
+    /** A parent with an owner: a container, or a TTL node, with children. */
+    static final class OwnedParent extends Parent {
+        private final long owner;
+
+        OwnedParent(byte[] name, byte[] data, int acl, long owner, long zxid, long time) {
+            super(name, data, acl, zxid, time);
+            this.owner = owner;
+        }
+
+        @Override
+        public long ephemeralOwner() {
+            return owner;
+        }
+    }
+
+    /** A parent copy of this node, with every field kept, to take its place in the tree. */
+    Parent toParent() {
+        long owner = ephemeralOwner();
+        Parent p = owner == 0 ? new Parent(name, data, acl, czxid, ctime)
+                : new OwnedParent(name, data, acl, owner, czxid, ctime);
+        p.mzxid = mzxid;
+        p.mtime = mtime;
+        p.version = version;
+        p.aversion = aversion;
+        p.pzxid = pzxid();
+        p.cversion = cversion();
+        return p;
     }
 
     @Override
@@ -81,7 +149,7 @@ public class Znode implements NodeState {
 
     @Override
     public int cversion() {
-        return cversion;
+        return 0;
     }
 
     @Override
@@ -94,7 +162,7 @@ public class Znode implements NodeState {
     }
 
     public long pzxid() {
-        return pzxid;
+        return czxid;
     }
 
     public long czxid() {
@@ -115,11 +183,12 @@ public class Znode implements NodeState {
 
     @Override
     public int numChildren() {
-        return children == null ? 0 : children.size();
+        return 0;
     }
 
+    /** The children table, or null for a node without children. */
     public Children children() {
-        return children;
+        return null;
     }
 
     /**
@@ -127,18 +196,19 @@ public class Znode implements NodeState {
      * derives the rest as {@code 2 * creates - numChildren} ({@code DataNode.copyStat}).
      */
     public int clientCversion() {
-        return cversion * 2 - numChildren();
+        return cversion() * 2 - numChildren();
     }
 
     /** Fills a client {@link Stat}, as {@code DataNode.copyStat} does. */
     public Stat stat(boolean extendedTypesEnabled) {
         return new Stat(czxid, mzxid, ctime, mtime, version, clientCversion(), aversion,
                 EphemeralType.clientOwner(ephemeralOwner(), extendedTypesEnabled),
-                data == null ? 0 : data.length, numChildren(), pzxid);
+                data == null ? 0 : data.length, numChildren(), pzxid());
     }
 
     /** The persisted stat, as snapshots store it. */
     public StatPersisted statPersisted() {
-        return new StatPersisted(czxid, mzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner(), pzxid);
+        return new StatPersisted(czxid, mzxid, ctime, mtime, version, cversion(), aversion, ephemeralOwner(),
+                pzxid());
     }
 }

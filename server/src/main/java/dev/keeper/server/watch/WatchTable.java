@@ -1,7 +1,6 @@
 package dev.keeper.server.watch;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,37 +11,97 @@ import java.util.function.BiConsumer;
  * One of ZooKeeper's two watch tables (data-side or child-side, {@code server/watch/WatchManager.java}): which
  * watchers watch which path, in which modes.
  *
- * <p>A path's watchers are two parallel arrays (watcher, mode bits) rather than a {@code HashSet}; each watcher's
- * paths are a {@link PathSet}, so dropping a connection costs its own watches, and firing costs the watches
- * fired plus, only while some recursive watch exists, one lookup per ancestor of the changed path.
+ * <p>Memory is the point: ZooKeeper spends a map node, a {@code HashSet} and its table per watched path, and a
+ * map node per watch again in each connection's index. Here a path is one {@link Entry} in a {@link PathTable},
+ * holding its first watcher inline (most paths have one) and any others in two small arrays; each watcher's
+ * paths are a {@link PathTable} of the same path strings, so dropping a connection costs its own watches.
+ * Firing costs the watches fired plus, only while some recursive watch exists, one lookup per ancestor of the
+ * changed path.
  *
  * <p>Owned by the processor thread.
  */
 final class WatchTable {
+    /** The watchers of one path and their mode bits: the first inline, the rest in parallel arrays. */
     private static final class Entry {
-        Watcher[] watchers = new Watcher[2];
-        byte[] modes = new byte[2];
+        final String path;
+        Watcher first;
+        byte firstMode;
+        Watcher[] more;
+        byte[] moreModes;
         int size;
+
+        Entry(String path) {
+            this.path = path;
+        }
+
+        Watcher watcher(int i) {
+            return i == 0 ? first : more[i - 1];
+        }
+
+        byte mode(int i) {
+            return i == 0 ? firstMode : moreModes[i - 1];
+        }
+
+        void mode(int i, byte m) {
+            if (i == 0) {
+                firstMode = m;
+            } else {
+                moreModes[i - 1] = m;
+            }
+        }
 
         int indexOf(Watcher w) {
             for (int i = 0; i < size; i++) {
-                if (watchers[i] == w) {
+                if (watcher(i) == w) {
                     return i;
                 }
             }
             return -1;
         }
 
+        int append(Watcher w) {
+            if (size == 0) {
+                first = w;
+                firstMode = 0;
+            } else {
+                if (more == null) {
+                    more = new Watcher[2];
+                    moreModes = new byte[2];
+                } else if (size - 1 == more.length) {
+                    more = java.util.Arrays.copyOf(more, more.length * 2);
+                    moreModes = java.util.Arrays.copyOf(moreModes, more.length);
+                }
+                more[size - 1] = w;
+                moreModes[size - 1] = 0;
+            }
+            return size++;
+        }
+
+        /** Removes watcher i, moving the last one into its place. */
         void removeAt(int i) {
+            int last = size - 1;
+            if (i != last) {
+                Watcher w = watcher(last);
+                byte m = mode(last);
+                if (i == 0) {
+                    first = w;
+                    firstMode = m;
+                } else {
+                    more[i - 1] = w;
+                    moreModes[i - 1] = m;
+                }
+            }
+            if (last == 0) {
+                first = null;
+            } else {
+                more[last - 1] = null;
+            }
             size--;
-            watchers[i] = watchers[size];
-            modes[i] = modes[size];
-            watchers[size] = null;
         }
     }
 
-    private final Map<String, Entry> byPath = new HashMap<>();
-    private final Map<Watcher, PathSet> byWatcher = new IdentityHashMap<>();
+    private final PathTable<Entry> byPath = new PathTable<>(e -> e.path);
+    private final Map<Watcher, PathTable<String>> byWatcher = new IdentityHashMap<>();
     private int recursiveCount;
     private long watchCount;
 
@@ -50,26 +109,20 @@ final class WatchTable {
     boolean add(String path, Watcher w, byte mode) {
         Entry e = byPath.get(path);
         if (e == null) {
-            e = new Entry();
-            byPath.put(path, e);
+            e = new Entry(path);
+            byPath.add(e);
         }
         int i = e.indexOf(w);
         if (i < 0) {
-            if (e.size == e.watchers.length) {
-                e.watchers = java.util.Arrays.copyOf(e.watchers, e.size * 2);
-                e.modes = java.util.Arrays.copyOf(e.modes, e.size * 2);
-            }
-            i = e.size++;
-            e.watchers[i] = w;
-            e.modes[i] = 0;
-            byWatcher.computeIfAbsent(w, k -> new PathSet()).add(path);
+            i = e.append(w);
+            byWatcher.computeIfAbsent(w, k -> PathTable.ofPaths()).add(e.path);
             watchCount++;
         }
-        byte old = e.modes[i];
+        byte old = e.mode(i);
         if ((old & mode) != 0) {
             return false;
         }
-        e.modes[i] = (byte) (old | mode);
+        e.mode(i, (byte) (old | mode));
         if (mode == WatchMode.PERSISTENT_RECURSIVE) {
             recursiveCount++;
         }
@@ -86,14 +139,14 @@ final class WatchTable {
         Entry e = byPath.get(path);
         if (e != null) {
             for (int i = 0; i < e.size; ) {
-                Watcher w = e.watchers[i];
+                Watcher w = e.watcher(i);
                 fired.add(w);
-                byte m = (byte) (e.modes[i] & ~WatchMode.STANDARD);
+                byte m = (byte) (e.mode(i) & ~WatchMode.STANDARD);
                 if (m == 0) {
                     e.removeAt(i);
                     unindex(w, path);
                 } else {
-                    e.modes[i] = m;
+                    e.mode(i, m);
                     i++;
                 }
             }
@@ -109,13 +162,13 @@ final class WatchTable {
                     continue;
                 }
                 for (int i = 0; i < pe.size; i++) {
-                    if ((pe.modes[i] & WatchMode.PERSISTENT_RECURSIVE) != 0) {
+                    if ((pe.mode(i) & WatchMode.PERSISTENT_RECURSIVE) != 0) {
                         if (seen == null) {
                             seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
                             seen.addAll(fired);
                         }
-                        if (seen.add(pe.watchers[i])) {
-                            fired.add(pe.watchers[i]);
+                        if (seen.add(pe.watcher(i))) {
+                            fired.add(pe.watcher(i));
                         }
                     }
                 }
@@ -134,8 +187,8 @@ final class WatchTable {
     }
 
     private void unindex(Watcher w, String path) {
-        PathSet paths = byWatcher.get(w);
-        if (paths != null && paths.remove(path) && paths.size() == 0) {
+        PathTable<String> paths = byWatcher.get(w);
+        if (paths != null && paths.remove(path) != null && paths.size() == 0) {
             byWatcher.remove(w);
         }
         watchCount--;
@@ -148,7 +201,7 @@ final class WatchTable {
             return false;
         }
         int i = e.indexOf(w);
-        return i >= 0 && (mode == 0 || (e.modes[i] & mode) != 0);
+        return i >= 0 && (mode == 0 || (e.mode(i) & mode) != 0);
     }
 
     /** Removes {@code mode} (every mode when 0) of {@code w} on {@code path}; true if anything was removed. */
@@ -161,7 +214,7 @@ final class WatchTable {
         if (i < 0) {
             return false;
         }
-        byte old = e.modes[i];
+        byte old = e.mode(i);
         byte now = mode == 0 ? 0 : (byte) (old & ~mode);
         if (now == old) {
             return false;
@@ -176,14 +229,14 @@ final class WatchTable {
             }
             unindex(w, path);
         } else {
-            e.modes[i] = now;
+            e.mode(i, now);
         }
         return true;
     }
 
     /** Drops every watch {@code w} holds. */
     void removeWatcher(Watcher w) {
-        PathSet paths = byWatcher.remove(w);
+        PathTable<String> paths = byWatcher.remove(w);
         if (paths == null) {
             return;
         }
@@ -194,7 +247,7 @@ final class WatchTable {
             }
             int i = e.indexOf(w);
             if (i >= 0) {
-                if ((e.modes[i] & WatchMode.PERSISTENT_RECURSIVE) != 0) {
+                if ((e.mode(i) & WatchMode.PERSISTENT_RECURSIVE) != 0) {
                     recursiveCount--;
                 }
                 e.removeAt(i);
@@ -219,12 +272,12 @@ final class WatchTable {
     }
 
     void forEachPath(BiConsumer<String, List<Watcher>> action) {
-        byPath.forEach((path, e) -> {
+        byPath.forEach(e -> {
             List<Watcher> ws = new ArrayList<>(e.size);
             for (int i = 0; i < e.size; i++) {
-                ws.add(e.watchers[i]);
+                ws.add(e.watcher(i));
             }
-            action.accept(path, ws);
+            action.accept(e.path, ws);
         });
     }
 

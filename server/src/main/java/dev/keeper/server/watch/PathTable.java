@@ -1,0 +1,131 @@
+package dev.keeper.server.watch;
+
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * A compact hash table of elements keyed by a path: open addressing over one array, so an element costs a
+ * reference slot rather than a {@code HashMap} node (32 bytes) — which, for the hundreds of thousands of
+ * watches a busy server holds, is most of what a watch would otherwise cost. Deletion shifts later members of
+ * a probe run back, so there are no tombstones.
+ *
+ * <p>Used for a path's watchers (keyed by their path) and for each watcher's set of paths (the strings
+ * themselves, the same instances the watch table holds).
+ */
+final class PathTable<E> {
+    private final Function<E, String> key;
+    private Object[] table = new Object[4];
+    private int size;
+
+    PathTable(Function<E, String> key) {
+        this.key = key;
+    }
+
+    /** A set of paths. */
+    static PathTable<String> ofPaths() {
+        return new PathTable<>(Function.identity());
+    }
+
+    int size() {
+        return size;
+    }
+
+    @SuppressWarnings("unchecked")
+    E get(String path) {
+        Object[] t = table;
+        int mask = t.length - 1;
+        for (int i = spread(path.hashCode()) & mask; ; i = (i + 1) & mask) {
+            Object e = t[i];
+            if (e == null) {
+                return null;
+            }
+            if (key.apply((E) e).equals(path)) {
+                return (E) e;
+            }
+        }
+    }
+
+    /** Adds {@code e}; false if an element with its key is present already. */
+    @SuppressWarnings("unchecked")
+    boolean add(E e) {
+        if ((size + 1) * 4 > table.length * 3) {
+            resize(table.length * 2);
+        }
+        String k = key.apply(e);
+        Object[] t = table;
+        int mask = t.length - 1;
+        for (int i = spread(k.hashCode()) & mask; ; i = (i + 1) & mask) {
+            Object o = t[i];
+            if (o == null) {
+                t[i] = e;
+                size++;
+                return true;
+            }
+            if (key.apply((E) o).equals(k)) {
+                return false;
+            }
+        }
+    }
+
+    /** Removes and returns the element keyed {@code path}, or null. */
+    @SuppressWarnings("unchecked")
+    E remove(String path) {
+        Object[] t = table;
+        int mask = t.length - 1;
+        int i = spread(path.hashCode()) & mask;
+        while (true) {
+            Object o = t[i];
+            if (o == null) {
+                return null;
+            }
+            if (key.apply((E) o).equals(path)) {
+                break;
+            }
+            i = (i + 1) & mask;
+        }
+        E removed = (E) t[i];
+        int hole = i;
+        for (int j = (i + 1) & mask; t[j] != null; j = (j + 1) & mask) {
+            int home = spread(key.apply((E) t[j]).hashCode()) & mask;
+            if (hole <= j ? (home <= hole || home > j) : (home <= hole && home > j)) {
+                t[hole] = t[j];
+                hole = j;
+            }
+        }
+        t[hole] = null;
+        size--;
+        if (table.length > 16 && size * 8 < table.length) {
+            resize(table.length / 2);
+        }
+        return removed;
+    }
+
+    @SuppressWarnings("unchecked")
+    void forEach(Consumer<E> action) {
+        for (Object o : table) {
+            if (o != null) {
+                action.accept((E) o);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void resize(int capacity) {
+        Object[] old = table;
+        table = new Object[capacity];
+        int mask = capacity - 1;
+        for (Object o : old) {
+            if (o != null) {
+                int i = spread(key.apply((E) o).hashCode()) & mask;
+                while (table[i] != null) {
+                    i = (i + 1) & mask;
+                }
+                table[i] = o;
+            }
+        }
+    }
+
+    private static int spread(int h) {
+        return h ^ (h >>> 16);
+    }
+}
