@@ -74,6 +74,11 @@ public final class LogDump {
     }
 
     static String fields(Record txn) {
+        // Jute's record text ends each record with a newline; one transaction stays on one line here.
+        return describe(txn).replace("\n", "");
+    }
+
+    private static String describe(Record txn) {
         if (txn instanceof CreateTxn t) {
             return t.getPath() + "," + text(t.getData()) + "," + t.getAcl() + "," + t.getEphemeral() + ","
                     + t.getParentCVersion();

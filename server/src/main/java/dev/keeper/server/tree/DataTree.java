@@ -262,7 +262,9 @@ public final class DataTree implements TreeView {
         if (builtIn != null) {
             // The built-in /zookeeper nodes exist already; the snapshot's copy replaces them.
             parent.children.remove(name, 0, name.length);
-            ((Znode.Parent) z).children = builtIn.children();
+            if (builtIn.numChildren() > 0) {
+                ((Znode.Parent) z).children = builtIn.children();
+            }
             nodeCount--;
             dataSize -= path.length() + length(builtIn.data);
         }
