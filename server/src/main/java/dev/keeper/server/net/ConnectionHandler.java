@@ -5,6 +5,7 @@ import dev.keeper.server.admin.ServerView;
 import dev.keeper.server.processor.Event;
 import dev.keeper.server.processor.RequestProcessor;
 import dev.keeper.wire.FourLetterWord;
+import dev.keeper.wire.FrameDecoder;
 import dev.keeper.wire.Handshake;
 import dev.keeper.wire.Request;
 import dev.keeper.wire.RequestDecoder;
@@ -37,6 +38,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final int maxBuffer;
     private Connection connection;
     private boolean handshaken;
+    /** A line saying why this connection closes has been logged; bad input gets one line, not two. */
+    private boolean closeReported;
     private ScheduledFuture<?> handshakeTimer;
 
     ConnectionHandler(NettyServer server, RequestProcessor processor, ServerView view, int maxBuffer) {
@@ -55,6 +58,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         handshakeTimer = ctx.executor().schedule(() -> {
             if (!handshaken) {
+                closeReported = true;
                 LOG.info("Closing connection from {}: no handshake within {} ms", connection.remote(),
                         HANDSHAKE_TIMEOUT_MS);
                 ctx.close();
@@ -67,6 +71,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (connection == null) {
             release(msg);
+            return;
+        }
+        if (msg instanceof FrameDecoder.Unfinished rest) {
+            // ZooKeeper logs every client close ("Unable to read additional data from client"); a close in the
+            // middle of a frame is the one that is bad input, so that is the one we report.
+            if (!closeReported) {
+                LOG.info("Connection from {} closed by the client mid-frame: {} arrived and are discarded",
+                        connection.remote(), rest);
+            }
             return;
         }
         connection.packetReceived();
@@ -91,6 +104,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 processor.submit(new Event.Received(connection, r, System.nanoTime()));
             }
         } catch (IOException e) {
+            closeReported = true;
             LOG.warn("Closing connection from {}: {}", connection.remote(), e.getMessage());
             ctx.close();
         } finally {
@@ -126,6 +140,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (ctx.channel().isActive()) {
+            closeReported = true;
             Object who = connection != null ? connection.remote() : ctx.channel().remoteAddress();
             if (cause instanceof IOException) {
                 LOG.info("Connection from {} closed: {}", who, cause.getMessage());
