@@ -83,11 +83,13 @@ public final class NettyServer implements AutoCloseable {
 
     /** I/O thread: a new connection, or null (and closed) if its address already has maxClientCnxns. */
     Connection register(Channel ch) {
-        InetAddress addr = ((InetSocketAddress) ch.remoteAddress()).getAddress();
+        InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
+        InetAddress addr = remote.getAddress();
         AtomicInteger count = perAddress.computeIfAbsent(addr, k -> new AtomicInteger());
         if (config.maxClientCnxns() > 0 && count.incrementAndGet() > config.maxClientCnxns()) {
             count.decrementAndGet();
-            LOG.warn("Too many connections from {} - max is {}", addr, config.maxClientCnxns());
+            // ZooKeeper's line names the address only; with the port it names the connection it refused.
+            LOG.warn("Too many connections from {} - max is {}; closing {}", addr, config.maxClientCnxns(), remote);
             metrics.connectionRejected();
             ch.close();
             return null;
