@@ -247,6 +247,27 @@ final class RawClient implements AutoCloseable {
         return "reply xid=" + f.xid() + " zxid=" + zxid + " err=" + f.err() + " body=" + body;
     }
 
+    /**
+     * "alive" when the connection still answers a request (after any frames already on their way, such as
+     * replies to pings), else what happened instead.
+     */
+    String alive() throws IOException {
+        int xid = BASELINE_XID + 1;
+        if (!trySend(xid, ZooDefs.OpCode.exists, new ExistsRequest("/", false))) {
+            return "closed";
+        }
+        for (int frames = 0; frames < 1000; frames++) {
+            Next n = next(Duration.ofSeconds(5));
+            if (!(n instanceof Frame f)) {
+                return describe(n);
+            }
+            if (f.xid() == xid) {
+                return f.err() == 0 ? "alive" : "err " + f.err();
+            }
+        }
+        return "no answer";
+    }
+
     /** The next reply frame; fails the test when the server closed or stayed silent. */
     Frame reply() throws IOException {
         Next n = next(Duration.ofSeconds(10));

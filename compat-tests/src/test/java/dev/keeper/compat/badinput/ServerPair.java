@@ -63,9 +63,14 @@ final class ServerPair implements AutoCloseable {
      * saw the same. Returns our run, for the log check.
      */
     Run expect(List<String> expected, Script script) throws Exception {
-        Run zk = run(zookeeper, script);
+        return expect(expected, 0, script);
+    }
+
+    /** As {@link #expect(List, Script)}, the raw socket's receive buffer shrunk when positive. */
+    Run expect(List<String> expected, int receiveBuffer, Script script) throws Exception {
+        Run zk = run(zookeeper, script, receiveBuffer);
         assertEquals(expected, zk.seen(), "ZooKeeper's behaviour");
-        Run mine = run(ours, script);
+        Run mine = run(ours, script, receiveBuffer);
         assertEquals(zk.seen(), mine.seen(), "ours behaves as ZooKeeper does");
         return mine;
     }
