@@ -7,6 +7,8 @@ import dev.keeper.compat.Servers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.Op;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 class NonReadingClientTest {
     private static final long BOUND = 1 << 20;
+    private static final Pattern BACKLOG = Pattern.compile("(\\d+) bytes of replies and events left unread");
     /** Keeps the kernel from buffering much on the client's side, so the backlog builds up in the server. */
     private static final int SMALL_RECEIVE_BUFFER = 8192;
     private static final Duration WAIT = Duration.ofSeconds(3);
@@ -126,5 +129,13 @@ class NonReadingClientTest {
         int frames = Integer.parseInt(seen.substring(0, seen.indexOf(' ')));
         assertTrue(frames < sent, "ours delivered " + frames + " of " + sent + " before the close");
         servers.log.assertOneLine(ours.clientPort(), ours.sessionId(), "left unread");
+        long backlog = servers.log.about(ours.clientPort(), ours.sessionId()).stream()
+                .map(e -> BACKLOG.matcher(e.getFormattedMessage()))
+                .filter(Matcher::find)
+                .mapToLong(m -> Long.parseLong(m.group(1)))
+                .findFirst().orElseThrow();
+        // The bound is on memory: what waits unread when ours gives up is the bound plus at most what one write
+        // hands over (1 MiB of encoded messages, and the one message that crossed it: up to jute.maxbuffer).
+        assertTrue(backlog <= BOUND + (1 << 20) + 0xfffff + 64, "backlog at the close: " + backlog);
     }
 }
