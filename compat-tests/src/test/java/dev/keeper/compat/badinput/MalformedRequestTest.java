@@ -1,6 +1,7 @@
 package dev.keeper.compat.badinput;
 
 import dev.keeper.compat.Servers;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +10,7 @@ import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.proto.CheckVersionRequest;
 import org.apache.zookeeper.proto.CreateRequest;
 import org.apache.zookeeper.proto.CreateResponse;
+import org.apache.zookeeper.proto.CreateTTLRequest;
 import org.apache.zookeeper.proto.ExistsRequest;
 import org.apache.zookeeper.proto.GetDataRequest;
 import org.apache.zookeeper.proto.MultiHeader;
@@ -102,6 +104,51 @@ class MalformedRequestTest {
                 new CreateRequest(path, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, 0),
                 new MultiHeader(ZooDefs.OpCode.getData, false, -1), new GetDataRequest(path, false), DONE);
         servers.log.assertOneLine(ours.clientPort(), ours.sessionId(), "Malformed multi");
+    }
+
+    @Test
+    void multiCreateWithATtlFlag_answersMarshallingError() throws Exception {
+        // MultiOperationRecord builds CreateOptions from a create op's flags; a TTL mode without a TTL (which a
+        // CreateRequest cannot carry) fails EphemeralType.validateTTL, reported as "Mixing different kind of ops".
+        String path = "/multi-ttl-flag";
+        ServerPair.Run ours = malformedMulti(ZooDefs.OpCode.multi, path,
+                new MultiHeader(ZooDefs.OpCode.create, false, -1),
+                new CreateRequest(path, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, 5), DONE);
+        servers.log.assertOneLine(ours.clientPort(), ours.sessionId(), "Malformed multi");
+    }
+
+    @Test
+    void multiCreateWithTheContainerFlag_isACreateContainer() throws Exception {
+        // Not malformed, but nothing the Java client sends (its Op.create sends opcode 19 for a container): a create
+        // op with flag 4 becomes a createContainer in MultiOperationRecord, so its result is create2's, with a
+        // Stat. Its timestamps differ between servers, so the result is compared by type and size.
+        String path = "/multi-container-flag";
+        servers.expect(List.of("err=0 first result type=15 size=" + (9 + 4 + path.length() + 68 + 9)), (c, b) -> {
+            c.handshake(30_000);
+            c.sendRaw(1, ZooDefs.OpCode.multi, RawClient.bytes(new MultiHeader(ZooDefs.OpCode.create, false, -1),
+                    new CreateRequest(path, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, 4), DONE));
+            RawClient.Frame f = c.reply();
+            int type = ByteBuffer.wrap(f.body()).getInt();
+            b.client().delete(path, -1);
+            return List.of("err=" + f.err() + " first result type=" + type + " size=" + f.body().length);
+        });
+    }
+
+    @Test
+    void multiCreateTtlWithoutATtlFlag_isAPlainCreate() throws Exception {
+        // Op.create(path, data, acl, flags, ttl) keeps a createTTL only for a TTL mode; with flag 0 the op is a
+        // plain create, its TTL dropped, and it succeeds even where TTL nodes are disabled.
+        String path = "/multi-ttl-op-plain";
+        servers.expect(List.of("reply xid=1 zxid=+1 err=0 body=" + RawClient.hex(
+                new MultiHeader(ZooDefs.OpCode.create, false, 0), new CreateResponse(path), DONE)), (c, b) -> {
+            c.handshake(30_000);
+            c.baseline();
+            c.sendRaw(1, ZooDefs.OpCode.multi, RawClient.bytes(new MultiHeader(ZooDefs.OpCode.createTTL, false, -1),
+                    new CreateTTLRequest(path, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, 0, 1000), DONE));
+            List<String> seen = List.of(c.see(WAIT));
+            b.client().delete(path, -1);
+            return seen;
+        });
     }
 
     private static ServerPair.Run malformedMulti(int opCode, String path, Record... body) throws Exception {

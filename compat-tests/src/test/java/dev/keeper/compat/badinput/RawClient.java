@@ -185,8 +185,8 @@ final class RawClient implements AutoCloseable {
     }
 
     /** A record's bytes in hex, as {@link #describe} shows a short reply body. */
-    static String hex(Record r) {
-        return HexFormat.of().formatHex(bytes(r));
+    static String hex(Record... records) {
+        return HexFormat.of().formatHex(bytes(records));
     }
 
     /** The records' bytes, one after the other (a multi body is its headers and records in a row). */
