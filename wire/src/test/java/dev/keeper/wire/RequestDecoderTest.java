@@ -224,6 +224,38 @@ class RequestDecoderTest {
     }
 
     @Test
+    void multiCreateWithATtlFlag_isMalformed_forACreateRequestHasNoTtl() throws IOException {
+        for (int createOp : new int[] {OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER}) {
+            for (int flag : new int[] {5, 6}) {
+                Request r = decode(frame(9, OpCode.MULTI, Bytes.jute(new MultiHeader(createOp, false, -1),
+                        new CreateRequest("/a", DATA, OPEN, flag), DONE)));
+                assertTrue(r.malformed(), OpCode.name(createOp) + " flag " + flag);
+            }
+        }
+    }
+
+    @Test
+    void multiCreateWithTheContainerFlag_isACreateContainer() throws IOException {
+        for (int createOp : new int[] {OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER}) {
+            CreateRequest cr = new CreateRequest("/a", DATA, OPEN, 4);
+            Request r = decode(frame(9, OpCode.MULTI, Bytes.jute(new MultiHeader(createOp, false, -1), cr, DONE)));
+            assertEquals(new MultiRecords.Ops(List.of(new MultiRecords.Op(OpCode.CREATE_CONTAINER, cr))), r.body(),
+                    OpCode.name(createOp));
+        }
+    }
+
+    @Test
+    void multiCreateTtlWithoutATtlFlag_isAPlainCreate_withoutItsTtl() throws IOException {
+        int[][] flagToType = {{0, OpCode.CREATE}, {3, OpCode.CREATE}, {4, OpCode.CREATE_CONTAINER}, {99, OpCode.CREATE}};
+        for (int[] c : flagToType) {
+            Request r = decode(frame(9, OpCode.MULTI, Bytes.jute(new MultiHeader(OpCode.CREATE_TTL, false, -1),
+                    new CreateTTLRequest("/a", DATA, OPEN, c[0], 1000), DONE)));
+            assertEquals(new MultiRecords.Ops(List.of(new MultiRecords.Op(c[1],
+                    new CreateRequest("/a", DATA, OPEN, c[0])))), r.body(), "flag " + c[0]);
+        }
+    }
+
+    @Test
     void multiWithAnOpAMultiCannotHold_isMalformed() throws IOException {
         for (int op : new int[] {OpCode.EXISTS, OpCode.SYNC, OpCode.MULTI, OpCode.SET_ACL, 77}) {
             Request r = decode(frame(9, OpCode.MULTI, Bytes.jute(new MultiHeader(op, false, -1),
