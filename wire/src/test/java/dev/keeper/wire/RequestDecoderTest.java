@@ -246,7 +246,8 @@ class RequestDecoderTest {
 
     @Test
     void multiCreateTtlWithoutATtlFlag_isAPlainCreate_withoutItsTtl() throws IOException {
-        int[][] flagToType = {{0, OpCode.CREATE}, {3, OpCode.CREATE}, {4, OpCode.CREATE_CONTAINER}, {99, OpCode.CREATE}};
+        int[][] flagToType = {
+            {0, OpCode.CREATE}, {3, OpCode.CREATE}, {4, OpCode.CREATE_CONTAINER}, {99, OpCode.CREATE}};
         for (int[] c : flagToType) {
             Request r = decode(frame(9, OpCode.MULTI, Bytes.jute(new MultiHeader(OpCode.CREATE_TTL, false, -1),
                     new CreateTTLRequest("/a", DATA, OPEN, c[0], 1000), DONE)));
