@@ -180,7 +180,13 @@ public final class Connection implements Caller {
             }
         }
         if (closeAfter) {
-            channel.writeAndFlush(buf != null ? buf : Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            if (batch.isEmpty()) {
+                // Nothing to say first (an expired session): close now, whatever the client left unread.
+                channel.close();
+            } else {
+                channel.writeAndFlush(buf != null ? buf : Unpooled.EMPTY_BUFFER)
+                        .addListener(ChannelFutureListener.CLOSE);
+            }
             return;
         }
         if (buf != null) {
