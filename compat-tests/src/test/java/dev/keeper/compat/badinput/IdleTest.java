@@ -12,18 +12,21 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.proto.CreateRequest;
 import org.apache.zookeeper.proto.CreateResponse;
+import org.apache.zookeeper.proto.GetDataRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A frame that never finishes, from a client that stays connected and says nothing more. Neither server waits
- * forever: after the handshake the session expires (nothing the partial frame carried counts as a ping), its
- * ephemerals go and the connection closes; before it, the connection has no session and is dropped by the
- * timeout for connections that never finish a handshake. Short ticks keep the first case quick.
+ * Clients that stay connected and say nothing more: one in the middle of a frame, one that also left its replies
+ * unread. Neither server waits forever: after the handshake the session expires (nothing a partial frame carries
+ * counts as a ping), its ephemerals go and the connection closes, unread replies or not; before the handshake,
+ * the connection has no session and is dropped by the timeout for connections that never finish one. Short
+ * ticks keep expiry quick.
  */
 class IdleTest {
     private static ServerPair servers;
@@ -58,6 +61,30 @@ class IdleTest {
             assertNull(b.client().exists(ephemeral, false), "the expired session's ephemeral is gone");
             seen.add("ephemeral gone");
             return seen;
+        });
+        servers.log.assertOneLine(ours.clientPort(), ours.sessionId(), "Expiring session");
+    }
+
+    @Test
+    void clientThatStopsReadingAndGoesIdle_isClosedWhenItsSessionExpires_backlogAndAll() throws Exception {
+        // 30 MB of replies it never reads (within ours' 64 MiB bound) and no pings: the session expires, and
+        // ZooKeeper closes the socket at once (NIOServerCnxnFactory.closeSession), dropping what was queued. A
+        // reader then gets what the kernels held, and the close.
+        ServerPair.Run ours = servers.expect(List.of("some of the replies, then closed"), 8192, (c, b) -> {
+            String path = "/idle-unread";
+            b.client().create(path, new byte[1_000_000], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            c.handshake(1000);
+            for (int xid = 1; xid <= 30; xid++) {
+                c.send(xid, ZooDefs.OpCode.getData, new GetDataRequest(path, false));
+            }
+            Thread.sleep(3000);
+            int frames = 0;
+            RawClient.Next n;
+            while ((n = c.next(Duration.ofSeconds(5))) instanceof RawClient.Frame && frames < 30) {
+                frames++;
+            }
+            b.client().delete(path, -1);
+            return List.of((frames < 30 ? "some" : "all") + " of the replies, then " + c.describe(n));
         });
         servers.log.assertOneLine(ours.clientPort(), ours.sessionId(), "Expiring session");
     }
