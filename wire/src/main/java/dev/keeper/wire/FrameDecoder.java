@@ -12,9 +12,24 @@ import java.util.List;
  * <p>Emits a retained {@link ByteBuf} per frame, or a {@link FourLetterWord} when the connection's very first
  * length slot spells one (as {@code NIOServerCnxn.readLength} checks before the connection is initialised);
  * after a word nothing more is read. A length below zero or above {@code jute.maxbuffer} fails the connection
- * with a {@link CorruptedFrameException}, as ZooKeeper's "Len error" does.
+ * with a {@link CorruptedFrameException}, as ZooKeeper's "Len error" does. When the peer closes in the middle of
+ * a frame, the bytes it left are reported as one {@link Unfinished} before the channel goes inactive, so the
+ * close can be logged for what it is.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
+    /**
+     * What was left of a frame when the peer closed: {@code received} bytes, and the length its prefix announced
+     * ({@code -1} when not even the 4-byte prefix arrived whole).
+     */
+    public record Unfinished(int received, int announced) {
+        @Override
+        public String toString() {
+            return announced < 0
+                    ? received + " of the 4 bytes of a length prefix"
+                    : (received - 4) + " of the " + announced + " bytes its length prefix announced";
+        }
+    }
+
     private final int maxBuffer;
     private boolean first = true;
     private boolean finished;
@@ -52,6 +67,17 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         }
         if (finished) {
             in.skipBytes(in.readableBytes());
+        }
+    }
+
+    @Override
+    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        decode(ctx, in, out);
+        if (!finished && in.isReadable()) {
+            int received = in.readableBytes();
+            int announced = received >= 4 ? in.getInt(in.readerIndex()) : -1;
+            in.skipBytes(received);
+            out.add(new Unfinished(received, announced));
         }
     }
 }

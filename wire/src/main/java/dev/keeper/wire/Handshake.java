@@ -22,7 +22,13 @@ public final class Handshake {
     public record Connect(ConnectRequest request, boolean readOnlySent) {
     }
 
+    /**
+     * Decodes a connect request. A frame that is no ConnectRequest (cut short, or a field length out of range)
+     * fails with an IOException whose message says so: ZooKeeper closes such a connection
+     * ({@code NIOServerCnxn.readConnectRequest}), and the log line should name the cause.
+     */
     public static Connect decode(ByteBuf frame, int maxBuffer) throws IOException {
+        int size = frame.readableBytes();
         try {
             BinaryInputArchive in = Jute.input(frame, maxBuffer);
             ConnectRequest req = new ConnectRequest();
@@ -36,8 +42,8 @@ public final class Handshake {
                 req.setReadOnly(in.readBool("readOnly"));
             }
             return new Connect(req, readOnlySent);
-        } catch (RuntimeException e) {
-            throw new IOException("malformed ConnectRequest: " + e, e);
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("malformed ConnectRequest (" + size + " bytes): " + e, e);
         }
     }
 

@@ -46,7 +46,8 @@ public final class MultiRecords {
 
     /**
      * Decodes a multi body. Like {@code MultiOperationRecord.deserialize}, an unknown op type, an invalid create
-     * flag or a mix of read and write ops is a malformed request.
+     * flag or a mix of read and write ops is a malformed request, and a create op's flags may change its type
+     * (see {@link #create} and {@link #createTtl}).
      */
     public static Ops decode(ByteBuf body, int maxBuffer) throws IOException {
         try {
@@ -56,21 +57,15 @@ public final class MultiRecords {
             MultiHeader h = new MultiHeader();
             h.deserialize(in, "");
             while (!h.getDone()) {
-                Record r = switch (h.getType()) {
-                    case OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER -> {
-                        CreateRequest cr = new CreateRequest();
-                        cr.deserialize(in, "");
-                        if (cr.getFlags() < 0 || cr.getFlags() > 6) {
-                            throw new IOException("invalid flag " + cr.getFlags() + " for create mode");
-                        }
-                        yield cr;
-                    }
-                    case OpCode.CREATE_TTL -> read(in, new CreateTTLRequest());
-                    case OpCode.DELETE -> read(in, new DeleteRequest());
-                    case OpCode.SET_DATA -> read(in, new SetDataRequest());
-                    case OpCode.CHECK -> read(in, new CheckVersionRequest());
-                    case OpCode.GET_CHILDREN -> read(in, new GetChildrenRequest());
-                    case OpCode.GET_DATA -> read(in, new GetDataRequest());
+                Op op = switch (h.getType()) {
+                    case OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER -> create(h.getType(),
+                            read(in, new CreateRequest()));
+                    case OpCode.CREATE_TTL -> createTtl(read(in, new CreateTTLRequest()));
+                    case OpCode.DELETE -> new Op(OpCode.DELETE, read(in, new DeleteRequest()));
+                    case OpCode.SET_DATA -> new Op(OpCode.SET_DATA, read(in, new SetDataRequest()));
+                    case OpCode.CHECK -> new Op(OpCode.CHECK, read(in, new CheckVersionRequest()));
+                    case OpCode.GET_CHILDREN -> new Op(OpCode.GET_CHILDREN, read(in, new GetChildrenRequest()));
+                    case OpCode.GET_DATA -> new Op(OpCode.GET_DATA, read(in, new GetDataRequest()));
                     default -> throw new IOException("Invalid type of op " + h.getType());
                 };
                 boolean isRead = h.getType() == OpCode.GET_CHILDREN || h.getType() == OpCode.GET_DATA;
@@ -78,13 +73,52 @@ public final class MultiRecords {
                     throw new IOException("Mixing different kind of ops");
                 }
                 reads = isRead;
-                ops.add(new Op(h.getType(), r));
+                ops.add(op);
                 h.deserialize(in, "");
             }
             return new Ops(List.copyOf(ops));
         } catch (RuntimeException e) {
             throw new IOException("malformed multi: " + e, e);
         }
+    }
+
+    /** {@code CreateMode} flags: container, and the two TTL modes. */
+    private static final int CONTAINER = 4;
+    private static final int PERSISTENT_WITH_TTL = 5;
+    private static final int PERSISTENT_SEQUENTIAL_WITH_TTL = 6;
+
+    private static boolean ttlFlag(int flags) {
+        return flags == PERSISTENT_WITH_TTL || flags == PERSISTENT_SEQUENTIAL_WITH_TTL;
+    }
+
+    /**
+     * A create, create2 or createContainer op. As in {@code MultiOperationRecord} (by way of {@code CreateOptions}
+     * and {@code Op.create}), its flags decide what it is: a flag no {@code CreateMode} has, or a TTL mode (whose
+     * TTL a CreateRequest cannot carry, so it fails {@code EphemeralType.validateTTL}), makes the multi
+     * malformed; the container flag makes it a createContainer whatever its header said.
+     */
+    private static Op create(int type, CreateRequest cr) throws IOException {
+        int flags = cr.getFlags();
+        if (flags < 0 || flags > PERSISTENT_SEQUENTIAL_WITH_TTL) {
+            throw new IOException("invalid flag " + flags + " for create mode");
+        }
+        if (ttlFlag(flags)) {
+            throw new IOException("create mode " + flags + " needs a TTL, which a CreateRequest does not carry");
+        }
+        return new Op(flags == CONTAINER ? OpCode.CREATE_CONTAINER : type, cr);
+    }
+
+    /**
+     * A createTTL op. {@code Op.create(path, data, acl, flags, ttl)} keeps it a createTTL only when its flags are
+     * a TTL mode; otherwise it becomes a plain create (a createContainer for the container flag) and its TTL is
+     * dropped. A flag no mode has stays in the request, to fail as BadArguments when the op is prepared.
+     */
+    private static Op createTtl(CreateTTLRequest r) {
+        if (ttlFlag(r.getFlags())) {
+            return new Op(OpCode.CREATE_TTL, r);
+        }
+        CreateRequest plain = new CreateRequest(r.getPath(), r.getData(), r.getAcl(), r.getFlags());
+        return new Op(r.getFlags() == CONTAINER ? OpCode.CREATE_CONTAINER : OpCode.CREATE, plain);
     }
 
     private static <T extends Record> T read(InputArchive in, T r) throws IOException {

@@ -6,6 +6,7 @@ import dev.keeper.wire.Notification;
 import dev.keeper.wire.Outbound;
 import dev.keeper.wire.ReplyEncoder;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -23,11 +24,15 @@ import org.slf4j.LoggerFactory;
  * out to its socket.
  *
  * <p>Session fields, credentials and statistics belong to the processor thread. {@link #send} may be called
- * from any thread; it hands the batch to the channel's event loop, which encodes and flushes it once. A client
- * that leaves more than {@code maxOutboundBytes} unread is disconnected, so it costs only its own connection.
+ * from any thread; it hands the batch to the channel's event loop, which encodes and flushes it once (in 1 MiB
+ * chunks when it is bigger). A client that leaves more than {@code maxOutboundBytes} unread is disconnected, so it
+ * costs only its own connection, and at most that bound plus one chunk and one message of memory. ZooKeeper has no
+ * such bound: NIOServerCnxn queues a non-reading client's output until memory runs out or its session expires.
  */
 public final class Connection implements Caller {
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+    /** Encoded bytes handed to the socket at a time within one batch. */
+    private static final int CHUNK = 1 << 20;
 
     private final Channel channel;
     private final InetSocketAddress remote;
@@ -153,38 +158,55 @@ public final class Connection implements Caller {
         if (!channel.isActive()) {
             return;
         }
-        if (!batch.isEmpty()) {
-            ByteBuf buf = channel.alloc().ioBuffer(64 * batch.size());
-            int events = 0;
-            for (Outbound m : batch) {
-                ReplyEncoder.encode(m, buf);
-                if (m instanceof Notification) {
-                    events++;
-                }
+        ByteBuf buf = null;
+        for (Outbound m : batch) {
+            if (buf == null) {
+                buf = channel.alloc().ioBuffer(Math.min(CHUNK, 64 * batch.size()));
             }
-            sent.addAndGet(batch.size());
-            metrics.packetsSent(batch.size());
-            for (int i = 0; i < events; i++) {
+            ReplyEncoder.encode(m, buf);
+            sent.incrementAndGet();
+            metrics.packetsSent(1);
+            if (m instanceof Notification) {
                 metrics.watchEventSent();
             }
-            if (closeAfter) {
-                channel.writeAndFlush(buf).addListener(ChannelFutureListener.CLOSE);
-                return;
+            if (buf.readableBytes() >= CHUNK) {
+                // A batch can hold a thousand replies of a megabyte each: hand it over in chunks, so the bound
+                // is checked as the backlog grows rather than after all of it is in memory.
+                channel.writeAndFlush(buf, channel.voidPromise());
+                buf = null;
+                if (dropIfBacklogged()) {
+                    return;
+                }
             }
-            channel.writeAndFlush(buf, channel.voidPromise());
         }
         if (closeAfter) {
-            channel.close();
+            if (batch.isEmpty()) {
+                // Nothing to say first (an expired session): close now, whatever the client left unread.
+                channel.close();
+            } else {
+                channel.writeAndFlush(buf != null ? buf : Unpooled.EMPTY_BUFFER)
+                        .addListener(ChannelFutureListener.CLOSE);
+            }
             return;
         }
-        ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
-        if (out != null && out.totalPendingWriteBytes() > maxOutboundBytes) {
-            LOG.warn("Closing connection from {} (session 0x{}): {} bytes of replies and events left unread,"
-                    + " more than the {} allowed", remote, Long.toHexString(sessionId), out.totalPendingWriteBytes(),
-                    maxOutboundBytes);
-            metrics.connectionDroppedForBacklog();
-            channel.close();
+        if (buf != null) {
+            channel.writeAndFlush(buf, channel.voidPromise());
         }
+        dropIfBacklogged();
+    }
+
+    /** Closes the connection if more than the allowed bytes wait unread; says whether it did. */
+    private boolean dropIfBacklogged() {
+        ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
+        if (out == null || out.totalPendingWriteBytes() <= maxOutboundBytes) {
+            return false;
+        }
+        LOG.warn("Closing connection from {} (session 0x{}): {} bytes of replies and events left unread,"
+                + " more than the {} allowed", remote, Long.toHexString(sessionId), out.totalPendingWriteBytes(),
+                maxOutboundBytes);
+        metrics.connectionDroppedForBacklog();
+        channel.close();
+        return true;
     }
 
     /** Closes the socket. Any thread. */

@@ -5,14 +5,16 @@ import dev.keeper.server.admin.ServerView;
 import dev.keeper.server.processor.Event;
 import dev.keeper.server.processor.RequestProcessor;
 import dev.keeper.wire.FourLetterWord;
+import dev.keeper.wire.FrameDecoder;
 import dev.keeper.wire.Handshake;
 import dev.keeper.wire.Request;
 import dev.keeper.wire.RequestDecoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ScheduledFuture;
@@ -25,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * connection closes) or the session handshake; every later frame is decoded into a {@link Request} here and
  * queued for the processor. Anything broken on the wire costs this connection and one log line.
  */
-final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+final class ConnectionHandler extends ChannelDuplexHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
     /** ZooKeeper closes a connection that has not sent its handshake in this long (sessionlessCnxnTimeout). */
     private static final long HANDSHAKE_TIMEOUT_MS = 10_000;
@@ -37,6 +39,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final int maxBuffer;
     private Connection connection;
     private boolean handshaken;
+    /**
+     * Why this connection closes is logged already, or will be by whoever closed it (the processor closing an
+     * expired session, say): bad input gets one line, not two.
+     */
+    private boolean closeExplained;
     private ScheduledFuture<?> handshakeTimer;
 
     ConnectionHandler(NettyServer server, RequestProcessor processor, ServerView view, int maxBuffer) {
@@ -55,6 +62,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         handshakeTimer = ctx.executor().schedule(() -> {
             if (!handshaken) {
+                closeExplained = true;
                 LOG.info("Closing connection from {}: no handshake within {} ms", connection.remote(),
                         HANDSHAKE_TIMEOUT_MS);
                 ctx.close();
@@ -67,6 +75,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (connection == null) {
             release(msg);
+            return;
+        }
+        if (msg instanceof FrameDecoder.Unfinished rest) {
+            // ZooKeeper logs every client close ("Unable to read additional data from client"); a close in the
+            // middle of a frame is the one that is bad input, so that is the one we report.
+            if (!closeExplained) {
+                LOG.info("Connection from {} closed by the client mid-frame: {} arrived and are discarded",
+                        connection.remote(), rest);
+            }
             return;
         }
         connection.packetReceived();
@@ -91,6 +108,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 processor.submit(new Event.Received(connection, r, System.nanoTime()));
             }
         } catch (IOException e) {
+            closeExplained = true;
             LOG.warn("Closing connection from {}: {}", connection.remote(), e.getMessage());
             ctx.close();
         } finally {
@@ -104,11 +122,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * A close from the server's side (a session expired, a reply that ends the connection) passes here; a close
+     * by the client does not (the transport closes itself on end of stream), so a frame left unfinished at a
+     * close we made is no news of the client's.
+     */
     @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        // A client that does not read its replies stops being read from: it can only pile up its own output.
-        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
-        ctx.fireChannelWritabilityChanged();
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+        closeExplained = true;
+        ctx.close(promise);
     }
 
     @Override
@@ -126,6 +148,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (ctx.channel().isActive()) {
+            closeExplained = true;
             Object who = connection != null ? connection.remote() : ctx.channel().remoteAddress();
             if (cause instanceof IOException) {
                 LOG.info("Connection from {} closed: {}", who, cause.getMessage());

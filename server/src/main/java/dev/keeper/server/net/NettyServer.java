@@ -10,7 +10,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -32,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * The client port: accepts connections, enforces {@code maxClientCnxns} per client address (ZooKeeper closes
  * the extra connection at once, with nothing sent), and gives each one a frame decoder and a
  * {@link ConnectionHandler}. Uses epoll where the platform has it.
+ *
+ * <p>A connection is read from for as long as it is open, however much output it has left unread, as
+ * ZooKeeper's NIOServerCnxn does: a slow reader's pings must keep its session alive. What bounds its
+ * backlog is {@code maxClientOutboundBytes} ({@link Connection}).
  */
 public final class NettyServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NettyServer.class);
@@ -63,7 +66,6 @@ public final class NettyServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -83,11 +85,13 @@ public final class NettyServer implements AutoCloseable {
 
     /** I/O thread: a new connection, or null (and closed) if its address already has maxClientCnxns. */
     Connection register(Channel ch) {
-        InetAddress addr = ((InetSocketAddress) ch.remoteAddress()).getAddress();
+        InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
+        InetAddress addr = remote.getAddress();
         AtomicInteger count = perAddress.computeIfAbsent(addr, k -> new AtomicInteger());
         if (config.maxClientCnxns() > 0 && count.incrementAndGet() > config.maxClientCnxns()) {
             count.decrementAndGet();
-            LOG.warn("Too many connections from {} - max is {}", addr, config.maxClientCnxns());
+            // ZooKeeper's line names the address only; with the port it names the connection it refused.
+            LOG.warn("Too many connections from {} - max is {}; closing {}", addr, config.maxClientCnxns(), remote);
             metrics.connectionRejected();
             ch.close();
             return null;
