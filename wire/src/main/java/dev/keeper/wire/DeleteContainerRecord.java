@@ -38,4 +38,19 @@ public final class DeleteContainerRecord implements Record {
         }
         path = new String(bytes, StandardCharsets.UTF_8);
     }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DeleteContainerRecord d && java.util.Objects.equals(path, d.path);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hashCode(path);
+    }
+
+    @Override
+    public String toString() {
+        return "DeleteContainerRecord[" + path + "]";
+    }
 }

@@ -64,6 +64,7 @@ class RequestDecoderTest {
         RECORDS.put(OpCode.CREATE_CONTAINER, new CreateRequest("/a", DATA, OPEN, 4));
         RECORDS.put(OpCode.CREATE_TTL, new CreateTTLRequest("/a", DATA, OPEN, 5, 60_000));
         RECORDS.put(OpCode.DELETE, new DeleteRequest("/a", 3));
+        RECORDS.put(OpCode.DELETE_CONTAINER, new DeleteContainerRecord("/a"));
         RECORDS.put(OpCode.EXISTS, new ExistsRequest("/a", true));
         RECORDS.put(OpCode.GET_DATA, new GetDataRequest("/a", true));
         RECORDS.put(OpCode.SET_DATA, new SetDataRequest("/a", DATA, 7));

@@ -4,6 +4,7 @@ import dev.keeper.server.metrics.ServerMetrics;
 import dev.keeper.server.op.Caller;
 import dev.keeper.wire.Notification;
 import dev.keeper.wire.Outbound;
+import dev.keeper.wire.Reply;
 import dev.keeper.wire.ReplyEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -33,6 +34,11 @@ public final class Connection implements Caller {
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
     /** Encoded bytes handed to the socket at a time within one batch. */
     private static final int CHUNK = 1 << 20;
+    /**
+     * Requests a connection may have waiting for their replies before it is read from no more: ZooKeeper's
+     * default {@code globalOutstandingLimit}. Reading resumes at half of it.
+     */
+    static final int MAX_OUTSTANDING = 1000;
 
     private final Channel channel;
     private final InetSocketAddress remote;
@@ -41,6 +47,8 @@ public final class Connection implements Caller {
     private final long established = System.currentTimeMillis();
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
+    /** Requests queued and not yet answered; event-loop thread only. */
+    private int outstanding;
 
     // Processor thread.
     private long sessionId;
@@ -164,6 +172,9 @@ public final class Connection implements Caller {
                 buf = channel.alloc().ioBuffer(Math.min(CHUNK, 64 * batch.size()));
             }
             ReplyEncoder.encode(m, buf);
+            if (m instanceof Reply) {
+                answered();
+            }
             sent.incrementAndGet();
             metrics.packetsSent(1);
             if (m instanceof Notification) {
@@ -193,6 +204,22 @@ public final class Connection implements Caller {
             channel.writeAndFlush(buf, channel.voidPromise());
         }
         dropIfBacklogged();
+    }
+
+    /**
+     * Event-loop thread: one more request is on its way to the processor. A client that pipelines without
+     * bound stops being read until replies catch up, so it cannot fill the server's memory with requests.
+     */
+    void requestQueued() {
+        if (++outstanding == MAX_OUTSTANDING) {
+            channel.config().setAutoRead(false);
+        }
+    }
+
+    private void answered() {
+        if (outstanding > 0 && --outstanding == MAX_OUTSTANDING / 2 && !channel.config().isAutoRead()) {
+            channel.config().setAutoRead(true);
+        }
     }
 
     /** Closes the connection if more than the allowed bytes wait unread; says whether it did. */

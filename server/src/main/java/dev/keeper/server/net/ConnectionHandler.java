@@ -105,6 +105,7 @@ final class ConnectionHandler extends ChannelDuplexHandler {
                 processor.submit(new Event.Connected(connection, connect));
             } else {
                 Request r = decoder.decode(frame);
+                connection.requestQueued();
                 processor.submit(new Event.Received(connection, r, System.nanoTime()));
             }
         } catch (IOException e) {

@@ -317,6 +317,10 @@ public final class RequestProcessor implements OpContext {
                 Record body = read.read(this, c, r.body());
                 return new Reply(r.xid(), tree.lastZxid(), ErrorCode.OK, body);
             } catch (OpError e) {
+                if (e.code() == ErrorCode.MARSHALLING_ERROR) {
+                    LOG.warn("Malformed {} request from session 0x{}", OpCode.name(r.opCode()),
+                            Long.toHexString(c.sessionId()));
+                }
                 return new Reply(r.xid(), tree.lastZxid(), e.code(), e.body());
             }
         }
@@ -336,6 +340,9 @@ public final class RequestProcessor implements OpContext {
         TxnHeader hdr = new TxnHeader(c.sessionId(), r.xid(), zxid, time, r.opCode());
         Record txn;
         if (r.malformed()) {
+            // A malformed multi still takes a zxid: ZooKeeper logs it as an error txn under the next one.
+            LOG.warn("Malformed {} request from session 0x{}", OpCode.name(r.opCode()),
+                    Long.toHexString(c.sessionId()));
             hdr.setType(OpCode.ERROR);
             txn = new ErrorTxn(ErrorCode.MARSHALLING_ERROR);
         } else {
