@@ -5,6 +5,8 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -45,15 +47,21 @@ public final class DataDir implements AutoCloseable {
         for (Path d : new Path[] {snap, log}) {
             try {
                 Files.createDirectories(d);
-            } catch (AccessDeniedException e) {
-                throw new IOException("Unable to create data directory " + d + ": permission denied", e);
+            } catch (IOException e) {
+                // The JDK's message is often the bare path; say what failed, where, and why.
+                throw new IOException("Unable to create data directory " + d + ": " + reason(e), e);
             }
             if (!Files.isWritable(d)) {
                 throw new IOException("Cannot write to data directory " + d);
             }
         }
         Path lockPath = dataDir.toAbsolutePath().resolve(LOCK_FILE);
-        FileChannel ch = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new IOException("Unable to create the lock file " + lockPath + ": " + reason(e), e);
+        }
         FileLock l;
         try {
             l = ch.tryLock();
@@ -66,6 +74,19 @@ public final class DataDir implements AutoCloseable {
                     + " is in use by another running server (" + lockPath + " is locked)");
         }
         return new DataDir(snap, log, ch, l);
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof FileAlreadyExistsException) {
+            return "it exists and is not a directory";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason();
+        }
+        return String.valueOf(e.getMessage());
     }
 
     public Path snapDir() {
