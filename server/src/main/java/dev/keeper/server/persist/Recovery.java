@@ -47,13 +47,9 @@ public final class Recovery {
             if (!dir.snapshots().isEmpty()) {
                 throw new IOException("Not able to find valid snapshots in " + dir.snapDir());
             }
-            boolean hasEntries = false;
-            for (Path log : logs) {
-                long[] n = {0};
-                TxnLogReader.read(log, (e, f, o) -> n[0]++);
-                hasEntries |= n[0] > 0;
-            }
-            if (hasEntries && !trustEmptySnapshot) {
+            // Any log file counts, even one with no entries: its name is a zxid the server reached, so the
+            // history before it is missing (FileTxnLog.getLastLoggedZxid returns that name's zxid).
+            if (!logs.isEmpty() && !trustEmptySnapshot) {
                 throw new IOException("No snapshot found, but there are log entries in " + dir.logDir()
                         + ". Something is broken! (set zookeeper.snapshot.trust.empty=true only when upgrading"
                         + " from a 3.4 server)");
