@@ -157,8 +157,8 @@ public final class SnapshotJob {
                 (System.nanoTime() - started) / 1_000_000);
     }
 
+    /** Removes the partial file; whoever runs the job reports the failure ({@link #failure()}). */
     private void abandon() {
-        LOG.error("Snapshot {} failed and was discarded: {}", target.getFileName(), failure.toString());
         try {
             if (out != null) {
                 out.close();
@@ -176,6 +176,11 @@ public final class SnapshotJob {
 
     public IOException failure() {
         return failure;
+    }
+
+    /** The file this job writes, once it succeeds. */
+    public Path file() {
+        return target;
     }
 
     /** Takes the whole snapshot now, on the calling thread's tree: at start-up, before serving. */
