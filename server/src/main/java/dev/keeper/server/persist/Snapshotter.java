@@ -65,7 +65,7 @@ public final class Snapshotter implements AutoCloseable {
             if (job != null) {
                 LOG.warn("Too busy to snap, skipping");
             } else {
-                job = new SnapshotJob(tree, dir, writer);
+                job = new SnapshotJob(tree, dir, writer, log::awaitDurable);
                 LOG.info("Creating snapshot {}", dir.snapshotPath(job.zxid()).getFileName());
             }
         }
@@ -74,9 +74,11 @@ public final class Snapshotter implements AutoCloseable {
             if (job.finished()) {
                 if (job.failure() != null) {
                     failed = true;
-                    LOG.error("Writing {} failed: {}; stopping, as a server that cannot snapshot must not serve on",
-                            job.file().getFileName(), job.failure().toString());
-                    onFatal.run();
+                    if (!log.hasFailed()) { // else the log has reported it and is stopping the server already
+                        LOG.error("Writing {} failed: {}; stopping, as a server that cannot snapshot must not serve"
+                                + " on", job.file().getFileName(), job.failure().toString());
+                        onFatal.run();
+                    }
                 }
                 job = null;
             }

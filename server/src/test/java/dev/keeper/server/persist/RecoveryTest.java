@@ -137,7 +137,7 @@ class RecoveryTest {
             History.writeLog(dir, longer, Set.of(201L));
             DataTree live = History.apply(longer.subList(0, 200));
             ExecutorService writer = Executors.newSingleThreadExecutor();
-            SnapshotJob job = new SnapshotJob(live, dir, writer);
+            SnapshotJob job = new SnapshotJob(live, dir, writer, SnapshotJob.Durability.ALREADY);
             int next = 200;
             while (!job.step(budget)) {
                 if (next < longer.size()) {
