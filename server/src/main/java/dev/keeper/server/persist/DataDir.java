@@ -27,6 +27,7 @@ public final class DataDir implements AutoCloseable {
     public static final String LOG_PREFIX = "log";
     public static final String SNAP_PREFIX = "snapshot";
     private static final String LOCK_FILE = ".keeper.lock";
+    private static final String PARTIAL_SUFFIX = ".partial";
 
     private final Path snapDir;
     private final Path logDir;
@@ -95,6 +96,30 @@ public final class DataDir implements AutoCloseable {
 
     public Path logDir() {
         return logDir;
+    }
+
+    /** Where a snapshot is written before it is complete: hidden, and never taken for a snapshot. */
+    public Path partialSnapshotPath(long zxid) {
+        return snapDir.resolve("." + SNAP_PREFIX + "." + Long.toHexString(zxid) + PARTIAL_SUFFIX);
+    }
+
+    /**
+     * Start-up, before any snapshot is being written: deletes the partial snapshots a crash left. ZooKeeper
+     * writes snapshots under their final name, and its autopurge removes the invalid ones it leaves; ours are
+     * hidden names that nothing else would ever remove, each as large as a snapshot.
+     */
+    public List<Path> removePartialSnapshots() throws IOException {
+        List<Path> removed = new ArrayList<>();
+        try (Stream<Path> files = Files.list(snapDir)) {
+            for (Path p : files.toList()) {
+                String name = p.getFileName().toString();
+                if (name.startsWith("." + SNAP_PREFIX + ".") && name.endsWith(PARTIAL_SUFFIX)) {
+                    Files.deleteIfExists(p);
+                    removed.add(p);
+                }
+            }
+        }
+        return removed;
     }
 
     public Path logPath(long zxid) {

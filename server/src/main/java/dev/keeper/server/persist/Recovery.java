@@ -10,6 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Start-up: the newest valid snapshot, then the log after it ({@code FileTxnSnapLog.restore}).
  *
+ * <p>Partial snapshot files a crash left behind are deleted first (nothing writes snapshots yet).
+ *
  * <p>An incomplete or unreadable snapshot is passed over for the next older one, as ZooKeeper does. A
  * directory with log files but no snapshot is refused — ZooKeeper refuses it too, since the log alone may not
  * reach back to the empty tree — unless {@code zookeeper.snapshot.trust.empty} says it does. Corruption or a
@@ -24,6 +26,9 @@ public final class Recovery {
     public static DataTree recover(DataDir dir, boolean extendedTypes, boolean trustEmptySnapshot)
             throws IOException {
         long start = System.nanoTime();
+        for (Path partial : dir.removePartialSnapshots()) {
+            LOG.info("Removed {}, a snapshot a crash left unfinished", partial.getFileName());
+        }
         DataTree tree = null;
         long snapZxid = -1;
         for (Path snap : dir.snapshots()) {

@@ -80,7 +80,7 @@ public final class SnapshotJob {
         this.tree = tree;
         this.zxid = tree.lastZxid();
         this.target = dir.snapshotPath(zxid);
-        this.temp = dir.snapDir().resolve(".snapshot." + Long.toHexString(zxid) + ".partial");
+        this.temp = dir.partialSnapshotPath(zxid);
         this.writer = writer;
         var sessions = new HashMap<>(tree.sessions());
         var acls = tree.acls().entries();

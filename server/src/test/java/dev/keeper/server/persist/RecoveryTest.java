@@ -102,11 +102,17 @@ class RecoveryTest {
     }
 
     @Test
-    void leftoverPartialSnapshotFromACrash_isIgnored() throws IOException {
+    void partialSnapshotsLeftByCrashes_areIgnoredAndRemoved() throws IOException {
         History.snapshot(dir, new DataTree(false));
         History.writeLog(dir, history, Set.of());
-        Files.write(dir.snapDir().resolve(".snapshot.28.partial"), new byte[] {1, 2, 3});
+        Path partial = dir.partialSnapshotPath(0x28);
+        Files.write(partial, new byte[] {1, 2, 3});
+        Files.write(dir.partialSnapshotPath(0x10), new byte[] {4});
         assertEquals(History.dump(History.apply(history)), History.dump(Recovery.recover(dir, false, false)));
+        assertEquals(List.of(dir.snapshotPath(0)), dir.snapshots());
+        try (var files = Files.list(dir.snapDir())) {
+            assertEquals(List.of(), files.filter(p -> p.getFileName().toString().startsWith(".")).toList());
+        }
     }
 
     @Test
