@@ -63,6 +63,7 @@ class CrashTest {
     private static final int WINDOW = 16;
     /** A version no node here ever reaches: writes conditioned on it fail with BadVersion. */
     private static final int NEVER = 1_000_000_000;
+    private static final int SEQ_ROUNDS = 4;
 
     @TempDir
     Path tmp;
@@ -105,7 +106,7 @@ class CrashTest {
 
     private final List<Attempt> attempts = Collections.synchronizedList(new ArrayList<>());
     private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
-    private final Map<Integer, String> ackedSeqNumbers = new ConcurrentHashMap<>();
+    private final Map<String, String> ackedSeqNumbers = new ConcurrentHashMap<>();
     private final Map<Integer, Integer> maxSeqBeforeRound = new HashMap<>();
     private final AtomicLong maxAckedZxid = new AtomicLong();
 
@@ -234,6 +235,14 @@ class CrashTest {
     // ---------------------------------------------------------------------------------------------------
     // Writing
 
+    /**
+     * Sequential nodes of {@value #SEQ_ROUNDS} rounds share a parent, so its counter lives through that many
+     * crashes; a new parent after that keeps each one's children list well under jute.maxbuffer.
+     */
+    private static String seqParent(int round) {
+        return "/seq/g" + round / SEQ_ROUNDS;
+    }
+
     private static String base(String kind, int round, int writer) {
         return "/" + kind + "/r" + round + "/w" + writer;
     }
@@ -241,7 +250,7 @@ class CrashTest {
     /** The nodes a round writes under, created (and acknowledged) before its writers start. */
     private void prepareRound(ZooKeeper zk, int round) throws Exception {
         List<Op> ops = new ArrayList<>();
-        for (String top : new String[] {"/c", "/m", "/f", "/v", "/x", "/seq"}) {
+        for (String top : new String[] {"/c", "/m", "/f", "/v", "/x", "/seq", seqParent(round)}) {
             if (zk.exists(top, false) == null) {
                 ops.add(Op.create(top, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
             }
@@ -302,7 +311,7 @@ class CrashTest {
             switch (a.kind) {
                 case CREATE -> zk.create(base("c", round, id) + "/n" + a.k, small, ZooDefs.Ids.OPEN_ACL_UNSAFE,
                         CreateMode.PERSISTENT, (rc, path, ctx, name) -> done(a, rc, 0), null);
-                case SEQ -> zk.create("/seq/w" + id + "-r" + round + "-k" + a.k + "-", small,
+                case SEQ -> zk.create(seqParent(round) + "/w" + id + "-r" + round + "-k" + a.k + "-", small,
                         ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_SEQUENTIAL, (rc, path, ctx, name, stat) -> {
                             if (rc == 0) {
                                 sequenceNumberHandedOut(a, name);
@@ -358,7 +367,7 @@ class CrashTest {
 
     private void sequenceNumberHandedOut(Attempt a, String name) {
         a.seqName = name;
-        int number = Integer.parseInt(name.substring(name.length() - 10));
+        String number = name.substring(0, name.lastIndexOf('/')) + " " + name.substring(name.length() - 10);
         String before = ackedSeqNumbers.putIfAbsent(number, name);
         if (before != null) {
             problems.add("sequence number " + number + " handed out twice: " + before + " and " + name);
@@ -375,11 +384,22 @@ class CrashTest {
             return;
         }
         Map<String, Integer> seq = new HashMap<>();
-        for (String name : zk.getChildren("/seq", false)) {
-            seq.put(name, Integer.parseInt(name.substring(name.length() - 10)));
+        for (int group = 0; group <= round / SEQ_ROUNDS; group++) {
+            String parent = "/seq/g" + group;
+            if (zk.exists(parent, false) == null) {
+                continue;
+            }
+            Map<String, Integer> numbers = new HashMap<>();
+            for (String name : zk.getChildren(parent, false)) {
+                numbers.put(name, Integer.parseInt(name.substring(name.length() - 10)));
+            }
+            assertEquals(numbers.size(), new HashSet<>(numbers.values()).size(),
+                    "two sequential nodes under " + parent + " share a number");
+            if (group == round / SEQ_ROUNDS) {
+                maxSeqBeforeRound.put(round, numbers.values().stream().max(Integer::compare).orElse(-1));
+            }
+            seq.putAll(numbers);
         }
-        assertEquals(seq.size(), new HashSet<>(seq.values()).size(), "two sequential nodes share a number");
-        maxSeqBeforeRound.put(round, seq.values().stream().max(Integer::compare).orElse(-1));
         Map<String, List<Attempt>> byWriter = new HashMap<>();
         synchronized (attempts) {
             for (Attempt a : attempts) {
