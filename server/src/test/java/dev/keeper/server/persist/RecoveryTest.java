@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keeper.server.ZkServer;
+import dev.keeper.server.config.ServerConfig;
 import dev.keeper.server.tree.DataTree;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -45,6 +47,28 @@ class RecoveryTest {
         DataTree t = Recovery.recover(dir, false, false);
         assertEquals(History.dump(new DataTree(false)), History.dump(t));
         assertEquals(0, t.lastZxid());
+    }
+
+    /** ZooKeeper refuses a directory with logs but no snapshot, so a fresh one gets snapshot.0 before any log. */
+    @Test
+    void freshServer_writesSnapshotZeroBeforeServing_andRestartsFromIt() throws IOException {
+        dir.close();
+        Path data = tmp.resolve("fresh");
+        ServerConfig cfg = ServerConfig.builder().dataDir(data).clientPortAddress("127.0.0.1").clientPort(0).build();
+        try (ZkServer server = ZkServer.start(cfg)) {
+            assertTrue(server.port() > 0);
+            assertEquals(List.of("snapshot.0"), names(data.resolve(DataDir.VERSION_DIR)));
+        }
+        try (ZkServer server = ZkServer.start(cfg)) {
+            assertEquals(0, (long) server.onProcessor(() -> server.tree().lastZxid()));
+        }
+        dir = DataDir.open(tmp, null);
+    }
+
+    private static List<String> names(Path d) throws IOException {
+        try (var files = Files.list(d)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
+        }
     }
 
     @Test
