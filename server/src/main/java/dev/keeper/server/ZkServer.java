@@ -76,7 +76,7 @@ public final class ZkServer implements AutoCloseable, ServerView {
         FileTxnLog fileLog = new FileTxnLog(dataDir, config.forceSync(), config.preAllocSize(),
                 config.fsyncWarningThresholdMs(), syncer, this::fatal);
         this.log = fileLog;
-        this.snapshots = new Snapshotter(tree, dataDir, fileLog, config.snapCount());
+        this.snapshots = new Snapshotter(tree, dataDir, fileLog, config.snapCount(), this::fatal);
         try {
             SnapshotJob.takeNow(tree, dataDir, snapshots.writer());
         } catch (IOException e) {

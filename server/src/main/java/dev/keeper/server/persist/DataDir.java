@@ -5,6 +5,8 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -25,6 +27,7 @@ public final class DataDir implements AutoCloseable {
     public static final String LOG_PREFIX = "log";
     public static final String SNAP_PREFIX = "snapshot";
     private static final String LOCK_FILE = ".keeper.lock";
+    private static final String PARTIAL_SUFFIX = ".partial";
 
     private final Path snapDir;
     private final Path logDir;
@@ -45,15 +48,21 @@ public final class DataDir implements AutoCloseable {
         for (Path d : new Path[] {snap, log}) {
             try {
                 Files.createDirectories(d);
-            } catch (AccessDeniedException e) {
-                throw new IOException("Unable to create data directory " + d + ": permission denied", e);
+            } catch (IOException e) {
+                // The JDK's message is often the bare path; say what failed, where, and why.
+                throw new IOException("Unable to create data directory " + d + ": " + reason(e), e);
             }
             if (!Files.isWritable(d)) {
                 throw new IOException("Cannot write to data directory " + d);
             }
         }
         Path lockPath = dataDir.toAbsolutePath().resolve(LOCK_FILE);
-        FileChannel ch = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new IOException("Unable to create the lock file " + lockPath + ": " + reason(e), e);
+        }
         FileLock l;
         try {
             l = ch.tryLock();
@@ -68,12 +77,49 @@ public final class DataDir implements AutoCloseable {
         return new DataDir(snap, log, ch, l);
     }
 
+    private static String reason(IOException e) {
+        if (e instanceof FileAlreadyExistsException) {
+            return "it exists and is not a directory";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason();
+        }
+        return String.valueOf(e.getMessage());
+    }
+
     public Path snapDir() {
         return snapDir;
     }
 
     public Path logDir() {
         return logDir;
+    }
+
+    /** Where a snapshot is written before it is complete: hidden, and never taken for a snapshot. */
+    public Path partialSnapshotPath(long zxid) {
+        return snapDir.resolve("." + SNAP_PREFIX + "." + Long.toHexString(zxid) + PARTIAL_SUFFIX);
+    }
+
+    /**
+     * Start-up, before any snapshot is being written: deletes the partial snapshots a crash left. ZooKeeper
+     * writes snapshots under their final name, and its autopurge removes the invalid ones it leaves; ours are
+     * hidden names that nothing else would ever remove, each as large as a snapshot.
+     */
+    public List<Path> removePartialSnapshots() throws IOException {
+        List<Path> removed = new ArrayList<>();
+        try (Stream<Path> files = Files.list(snapDir)) {
+            for (Path p : files.toList()) {
+                String name = p.getFileName().toString();
+                if (name.startsWith("." + SNAP_PREFIX + ".") && name.endsWith(PARTIAL_SUFFIX)) {
+                    Files.deleteIfExists(p);
+                    removed.add(p);
+                }
+            }
+        }
+        return removed;
     }
 
     public Path logPath(long zxid) {

@@ -29,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * runs those actions, in order. A batch with no transactions and nothing in flight is released at once. If a
  * write or fsync fails, nothing more is released: the server stops ({@code onFatal}), since its tree is ahead
  * of its disk.
+ *
+ * <p>The highest zxid made durable is published for {@link #awaitDurable}: the tree runs ahead of the log, so a
+ * snapshot of it may show transactions the log does not hold yet, and must not be published before it does.
  */
 public final class FileTxnLog implements TxnLog {
     private static final Logger LOG = LoggerFactory.getLogger(FileTxnLog.class);
@@ -70,6 +73,9 @@ public final class FileTxnLog implements TxnLog {
     private long allocated;
     private ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
     private volatile boolean failed;
+    private final Object durableLock = new Object();
+    private long durableZxid; // guarded by durableLock
+    private boolean stopped; // guarded by durableLock
 
     public FileTxnLog(DataDir dir, boolean forceSync, long preAllocSize, long warnMs, Syncer syncer,
             Runnable onFatal) {
@@ -87,6 +93,11 @@ public final class FileTxnLog implements TxnLog {
     public void append(TxnHeader header, Record txn) {
         headers.add(header);
         txns.add(txn);
+    }
+
+    /** True once a write or fsync has failed (and been reported). */
+    public boolean hasFailed() {
+        return failed;
     }
 
     /** The next transaction starts a new log file. */
@@ -131,6 +142,7 @@ public final class FileTxnLog implements TxnLog {
                 if (wrote) {
                     flushBuffer();
                     sync();
+                    publishDurable(group);
                 }
                 for (Batch b : group) {
                     if (b != STOP) {
@@ -152,6 +164,41 @@ public final class FileTxnLog implements TxnLog {
             Thread.currentThread().interrupt();
         } finally {
             closeCurrent();
+            synchronized (durableLock) {
+                stopped = true;
+                durableLock.notifyAll();
+            }
+        }
+    }
+
+    private void publishDurable(List<Batch> group) {
+        long max = 0;
+        for (Batch b : group) {
+            if (!b.headers().isEmpty()) {
+                max = Math.max(max, b.headers().get(b.headers().size() - 1).getZxid());
+            }
+        }
+        synchronized (durableLock) {
+            if (max > durableZxid) {
+                durableZxid = max;
+                durableLock.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Any thread: waits until every transaction up to {@code zxid} that was committed is durable. Throws if the
+     * log fails or stops first. Only for zxids already committed: the wait ends when their batch is synced.
+     */
+    public void awaitDurable(long zxid) throws IOException, InterruptedException {
+        synchronized (durableLock) {
+            while (durableZxid < zxid) {
+                if (failed || stopped) {
+                    throw new IOException("the transaction log " + (failed ? "failed" : "stopped")
+                            + " before zxid 0x" + Long.toHexString(zxid) + " was durable");
+                }
+                durableLock.wait();
+            }
         }
     }
 

@@ -10,6 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Start-up: the newest valid snapshot, then the log after it ({@code FileTxnSnapLog.restore}).
  *
+ * <p>Partial snapshot files a crash left behind are deleted first (nothing writes snapshots yet).
+ *
  * <p>An incomplete or unreadable snapshot is passed over for the next older one, as ZooKeeper does. A
  * directory with log files but no snapshot is refused — ZooKeeper refuses it too, since the log alone may not
  * reach back to the empty tree — unless {@code zookeeper.snapshot.trust.empty} says it does. Corruption or a
@@ -24,6 +26,9 @@ public final class Recovery {
     public static DataTree recover(DataDir dir, boolean extendedTypes, boolean trustEmptySnapshot)
             throws IOException {
         long start = System.nanoTime();
+        for (Path partial : dir.removePartialSnapshots()) {
+            LOG.info("Removed {}, a snapshot a crash left unfinished", partial.getFileName());
+        }
         DataTree tree = null;
         long snapZxid = -1;
         for (Path snap : dir.snapshots()) {
@@ -47,13 +52,9 @@ public final class Recovery {
             if (!dir.snapshots().isEmpty()) {
                 throw new IOException("Not able to find valid snapshots in " + dir.snapDir());
             }
-            boolean hasEntries = false;
-            for (Path log : logs) {
-                long[] n = {0};
-                TxnLogReader.read(log, (e, f, o) -> n[0]++);
-                hasEntries |= n[0] > 0;
-            }
-            if (hasEntries && !trustEmptySnapshot) {
+            // Any log file counts, even one with no entries: its name is a zxid the server reached, so the
+            // history before it is missing (FileTxnLog.getLastLoggedZxid returns that name's zxid).
+            if (!logs.isEmpty() && !trustEmptySnapshot) {
                 throw new IOException("No snapshot found, but there are log entries in " + dir.logDir()
                         + ". Something is broken! (set zookeeper.snapshot.trust.empty=true only when upgrading"
                         + " from a 3.4 server)");

@@ -33,6 +33,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The file is written under a hidden temporary name, forced to disk, renamed to {@code snapshot.<zxid>} and
  * the directory forced: a crash or a full disk never leaves a partial snapshot under a snapshot's name.
+ *
+ * <p>The rename waits until the log is durable up to the last zxid the walk saw. Our tree is ahead of the log
+ * (a transaction is applied before its batch is synced), so the image may show transactions the log does not
+ * hold yet; published then, a crash would leave a snapshot showing, say, the creates of a multi whose setData
+ * was walked earlier, and no log entry to replay the rest from: half a transaction, never acknowledged.
+ * ZooKeeper's tree only ever holds logged transactions, so its snapshots cannot show such a thing; this wait
+ * gives ours the same guarantee.
  */
 public final class SnapshotJob {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotJob.class);
@@ -49,6 +56,7 @@ public final class SnapshotJob {
     private final Path target;
     private final Path temp;
     private final ExecutorService writer;
+    private final Durability durability;
     private final Deque<Frame> stack = new ArrayDeque<>();
     private final AtomicInteger pending = new AtomicInteger();
     private final long started = System.nanoTime();
@@ -58,12 +66,21 @@ public final class SnapshotJob {
     private boolean walked;
     private long nodes;
 
+    /** How the job learns that the log holds every transaction up to a zxid ({@link FileTxnLog#awaitDurable}). */
+    public interface Durability {
+        void awaitDurable(long zxid) throws IOException, InterruptedException;
+
+        /** For a tree every transaction of which is already on disk: the one recovered at start-up. */
+        Durability ALREADY = zxid -> { };
+    }
+
     /** Processor thread: starts a snapshot of {@code tree} as of now. */
-    public SnapshotJob(DataTree tree, DataDir dir, ExecutorService writer) {
+    public SnapshotJob(DataTree tree, DataDir dir, ExecutorService writer, Durability durability) {
+        this.durability = durability;
         this.tree = tree;
         this.zxid = tree.lastZxid();
         this.target = dir.snapshotPath(zxid);
-        this.temp = dir.snapDir().resolve(".snapshot." + Long.toHexString(zxid) + ".partial");
+        this.temp = dir.partialSnapshotPath(zxid);
         this.writer = writer;
         var sessions = new HashMap<>(tree.sessions());
         var acls = tree.acls().entries();
@@ -151,14 +168,21 @@ public final class SnapshotJob {
     private void finish(long lastZxid) throws IOException {
         out.finish(lastZxid);
         out.close();
+        try {
+            durability.awaitDurable(lastZxid);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the log to reach zxid 0x"
+                    + Long.toHexString(lastZxid), e);
+        }
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         DataDir.fsyncDirectory(target.getParent());
         LOG.info("Snapshot {} written: {} nodes in {} ms", target.getFileName(), nodes,
                 (System.nanoTime() - started) / 1_000_000);
     }
 
+    /** Removes the partial file; whoever runs the job reports the failure ({@link #failure()}). */
     private void abandon() {
-        LOG.error("Snapshot {} failed and was discarded: {}", target.getFileName(), failure.toString());
         try {
             if (out != null) {
                 out.close();
@@ -178,9 +202,14 @@ public final class SnapshotJob {
         return failure;
     }
 
+    /** The file this job writes, once it succeeds. */
+    public Path file() {
+        return target;
+    }
+
     /** Takes the whole snapshot now, on the calling thread's tree: at start-up, before serving. */
     public static Path takeNow(DataTree tree, DataDir dir, ExecutorService writer) throws IOException {
-        SnapshotJob job = new SnapshotJob(tree, dir, writer);
+        SnapshotJob job = new SnapshotJob(tree, dir, writer, Durability.ALREADY);
         while (!job.step(10_000)) {
             Thread.onSpinWait();
         }

@@ -13,6 +13,10 @@ import org.slf4j.LoggerFactory;
  * <p>As ZooKeeper's {@code SyncRequestProcessor}: after snapCount/2 plus a random share of snapCount/2
  * transactions (the randomness keeps servers of an ensemble from snapshotting together), the log rolls to a new
  * file and a snapshot starts; if the previous one is still being written, this one is skipped.
+ *
+ * <p>A snapshot that cannot be written stops the server ({@code onFatal}), as ZooKeeper's
+ * {@code takeSnapshot} exits with "Severe unrecoverable error": a server that cannot snapshot keeps serving
+ * with a log that grows without bound, and usually the disk is full and the log is next.
  */
 public final class Snapshotter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Snapshotter.class);
@@ -24,6 +28,7 @@ public final class Snapshotter implements AutoCloseable {
     private final DataDir dir;
     private final FileTxnLog log;
     private final int snapCount;
+    private final Runnable onFatal;
     private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "keeper-snapshot");
         t.setDaemon(true);
@@ -32,12 +37,14 @@ public final class Snapshotter implements AutoCloseable {
     private long txnsSinceSnapshot;
     private int randRoll;
     private SnapshotJob job;
+    private boolean failed;
 
-    public Snapshotter(DataTree tree, DataDir dir, FileTxnLog log, int snapCount) {
+    public Snapshotter(DataTree tree, DataDir dir, FileTxnLog log, int snapCount, Runnable onFatal) {
         this.tree = tree;
         this.dir = dir;
         this.log = log;
         this.snapCount = Math.max(2, snapCount);
+        this.onFatal = onFatal;
         resetRoll();
     }
 
@@ -48,6 +55,9 @@ public final class Snapshotter implements AutoCloseable {
     /** Processor thread, after each batch: counts its transactions, maybe starts a snapshot, advances one. */
     public void afterBatch(int txns, boolean idle) {
         txnsSinceSnapshot += txns;
+        if (failed) {
+            return;
+        }
         if (txnsSinceSnapshot > snapCount / 2 + randRoll) {
             txnsSinceSnapshot = 0;
             resetRoll();
@@ -55,13 +65,21 @@ public final class Snapshotter implements AutoCloseable {
             if (job != null) {
                 LOG.warn("Too busy to snap, skipping");
             } else {
-                job = new SnapshotJob(tree, dir, writer);
+                job = new SnapshotJob(tree, dir, writer, log::awaitDurable);
                 LOG.info("Creating snapshot {}", dir.snapshotPath(job.zxid()).getFileName());
             }
         }
         if (job != null) {
             job.step(idle ? IDLE_SLICE : BUSY_SLICE);
             if (job.finished()) {
+                if (job.failure() != null) {
+                    failed = true;
+                    if (!log.hasFailed()) { // else the log has reported it and is stopping the server already
+                        LOG.error("Writing {} failed: {}; stopping, as a server that cannot snapshot must not serve"
+                                + " on", job.file().getFileName(), job.failure().toString());
+                        onFatal.run();
+                    }
+                }
                 job = null;
             }
         }
