@@ -48,5 +48,8 @@ public final class Main {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "keeper-shutdown"));
         server.stopped().join();
+        if (server.failed()) {
+            System.exit(1);
+        }
     }
 }

@@ -50,6 +50,7 @@ public final class ZkServer implements AutoCloseable, ServerView {
     private final DataDir dataDir;
     private final ScheduledExecutorService timer;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private volatile boolean failed;
     private InetSocketAddress address;
 
     /** In memory: no data directory, nothing survives a restart. For tests of the protocol alone. */
@@ -190,8 +191,14 @@ public final class ZkServer implements AutoCloseable, ServerView {
     }
 
     private void fatal() {
+        failed = true;
         Thread t = new Thread(this::close, "keeper-stop");
         t.start();
+    }
+
+    /** True if the server stopped because its storage failed, not because it was asked to. */
+    public boolean failed() {
+        return failed;
     }
 
     @Override
