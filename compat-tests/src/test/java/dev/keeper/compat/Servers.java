@@ -5,6 +5,7 @@ import dev.keeper.server.config.ServerConfig;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -61,9 +62,21 @@ public final class Servers {
                 .fourLetterWords(Set.of("*")));
     }
 
+    /**
+     * Our server with {@code config}, on 127.0.0.1 and a free port. Unless the config names a data directory, it
+     * gets a fresh temporary one, removed on close: the suites run with the disk on, fsync included, as the real
+     * ZooKeeper they are compared with does.
+     */
     public static Handle ours(ServerConfig.Builder config) {
+        Path temp = null;
         try {
-            ZkServer server = ZkServer.start(config.clientPortAddress("127.0.0.1").clientPort(0).build());
+            ServerConfig built = config.clientPortAddress("127.0.0.1").clientPort(0).build();
+            if (built.dataDir() == null) {
+                temp = Files.createTempDirectory("keeper-data");
+                built = built.toBuilder().dataDir(temp).build();
+            }
+            ZkServer server = ZkServer.start(built);
+            Path dataDir = temp;
             return new Handle() {
                 @Override
                 public String name() {
@@ -83,10 +96,23 @@ public final class Servers {
                 @Override
                 public void close() {
                     server.close();
+                    deleteTree(dataDir);
                 }
             };
         } catch (IOException e) {
+            deleteTree(temp);
             throw new IllegalStateException("our server did not start", e);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory left behind is harmless
         }
     }
 

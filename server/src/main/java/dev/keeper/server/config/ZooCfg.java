@@ -101,6 +101,7 @@ public final class ZooCfg {
                 case "autopurge.purgeInterval" -> b.purgeIntervalHours(intOf(v, 0, key));
                 case "fsync.warningthresholdms" -> b.fsyncWarningThresholdMs(longOf(v, 1000, key));
                 case "snapshot.trust.empty" -> b.snapshotTrustEmpty(Boolean.parseBoolean(v));
+                case "maxClientOutboundBytes" -> b.maxClientOutboundBytes(longOf(v, 64L << 20, key));
                 default -> {
                     if (key.startsWith("server.") || key.startsWith("group.") || key.startsWith("weight.")) {
                         LOG.warn("Ignoring {}: this server runs standalone; replication is not supported yet", key);
