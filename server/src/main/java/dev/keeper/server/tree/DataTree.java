@@ -43,6 +43,9 @@ import org.apache.zookeeper.txn.TxnHeader;
  * TTL nodes, and the sessions with their timeouts (ZooKeeper's {@code ZKDatabase.sessionsWithTimeouts}).
  *
  * <p>Owned by the processor thread.
+ *
+ * <p>Around 600 lines, longer than a file should be: {@code apply} and the per-type steps it dispatches to are
+ * one unit that reads best in one place, and restoring from a snapshot builds the same private structures.
  */
 public final class DataTree implements TreeView {
     private final boolean extendedTypesEnabled;
