@@ -5,12 +5,18 @@
 #
 # Needs: a JDK 17 and Maven on PATH. Installs when missing (as root, or through sudo when it can):
 #   python3-kazoo, python3-pytest  Debian's Kazoo and pytest, run by /usr/bin/python3 (KazooTest)
+#   libzookeeper-mt-dev, gcc       the ZooKeeper C client library and headers, and a compiler for the C test
+#   zookeeper-bin                  the C client's shell, /usr/lib/zookeeper/bin/cli_mt (CClientTest)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 missing=()
 /usr/bin/python3 -c 'import kazoo.client' 2>/dev/null || missing+=(python3-kazoo)
 /usr/bin/python3 -c 'import pytest' 2>/dev/null || missing+=(python3-pytest)
+[ -f /usr/include/zookeeper/zookeeper.h ] && compgen -G '/usr/lib/*/libzookeeper_mt.so' >/dev/null \
+  || missing+=(libzookeeper-mt-dev)
+[ -x /usr/lib/zookeeper/bin/cli_mt ] || missing+=(zookeeper-bin)
+type -p gcc >/dev/null || missing+=(gcc)
 
 if [ ${#missing[@]} -gt 0 ]; then
   as_root=()
@@ -26,13 +32,13 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "bin/test.sh: installing ${missing[*]}" >&2
     apt=("${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get)
     # A fresh machine may have no package lists yet: update only when the first attempt fails. A failed
-    # install does not stop the run; KazooTest then fails and says what is missing.
+    # install does not stop the run; KazooTest or CClientTest then fails and says what is missing.
     "${apt[@]}" install -y "${missing[@]}" \
       || { "${apt[@]}" update && "${apt[@]}" install -y "${missing[@]}"; } \
       || echo "bin/test.sh: could not install ${missing[*]}" >&2
   else
-    echo "bin/test.sh: ${missing[*]} missing, and neither root nor sudo is available: KazooTest will fail." \
-      "Install them with: apt-get install -y ${missing[*]}" >&2
+    echo "bin/test.sh: ${missing[*]} missing, and neither root nor sudo is available:" \
+      "KazooTest or CClientTest will fail. Install them with: apt-get install -y ${missing[*]}" >&2
   fi
 fi
 
