@@ -3,6 +3,7 @@ package dev.keeper.compat.badinput;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.keeper.compat.Servers;
+import dev.keeper.compat.support.RawClient;
 import dev.keeper.server.config.ServerConfig;
 import java.util.List;
 import java.util.Set;

@@ -64,8 +64,8 @@ final class Env {
     }
 
     /** A raw socket speaking Jute records to the server, recording into {@code channel}. */
-    RawClient raw(String channel) throws IOException {
-        RawClient r = new RawClient(channel, server.port(), rec);
+    RawChannel raw(String channel) throws IOException {
+        RawChannel r = new RawChannel(channel, server.port(), rec);
         others.add(r);
         return r;
     }

@@ -232,7 +232,7 @@ class SessionDiffTest {
                 .withSettings(new Servers.Settings(TICK, -1, -1, 60)), info, env -> {
                     Client c = env.client("c1");
                     for (int asked : new int[] {1, 999, 5_000, 10_001, 1_000_000}) {
-                        RawClient raw = env.raw("asked " + asked);
+                        RawChannel raw = env.raw("asked " + asked);
                         raw.connect(asked, 0, 0, new byte[16], false);
                     }
                     c.exists("/", null);

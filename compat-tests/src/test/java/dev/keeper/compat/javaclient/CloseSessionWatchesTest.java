@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keeper.compat.Servers;
+import dev.keeper.compat.support.RawClient;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -96,8 +97,8 @@ class CloseSessionWatchesTest {
             other.close();
         }
         // A session that holds its connection open but never pings, as a hung client would.
-        try (RawHandshake silent = RawHandshake.open(server.port(), 1_500)) {
-            String id = "0x" + Long.toHexString(silent.response().getSessionId());
+        try (RawClient silent = RawClient.connect(server.port())) {
+            String id = "0x" + Long.toHexString(silent.handshake(1_500));
             assertEquals(0, silent.call(1, OpCode.addWatch,
                     new AddWatchRequest("/xw/p", AddWatchMode.PERSISTENT.getMode())));
             assertEquals(0, silent.call(2, OpCode.addWatch,
