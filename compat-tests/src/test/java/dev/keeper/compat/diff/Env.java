@@ -1,6 +1,7 @@
 package dev.keeper.compat.diff;
 
 import dev.keeper.compat.Servers;
+import dev.keeper.compat.support.LoopbackProxy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -43,7 +44,7 @@ final class Env {
         return client(channel, server.connectString());
     }
 
-    /** A stock client connected through {@code connectString}, e.g. a {@link Proxy}'s. */
+    /** A stock client connected through {@code connectString}, e.g. a {@link LoopbackProxy}'s. */
     Client client(String channel, String connectString) throws Exception {
         return client(channel, connectString, Client.SESSION_TIMEOUT_MS);
     }
@@ -57,8 +58,8 @@ final class Env {
     }
 
     /** A loopback relay to the server that a scenario can cut and restore. */
-    Proxy proxy() throws IOException {
-        Proxy p = new Proxy(server.port());
+    LoopbackProxy proxy() throws IOException {
+        LoopbackProxy p = new LoopbackProxy(server.port());
         others.add(p);
         return p;
     }

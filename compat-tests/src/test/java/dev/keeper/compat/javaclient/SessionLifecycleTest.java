@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keeper.compat.Servers;
+import dev.keeper.compat.support.LoopbackProxy;
 import dev.keeper.compat.support.RawClient;
 import java.time.Duration;
 import java.util.Arrays;

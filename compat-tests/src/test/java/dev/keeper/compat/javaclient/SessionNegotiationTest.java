@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keeper.compat.Servers;
+import dev.keeper.compat.support.LoopbackProxy;
 import dev.keeper.compat.support.RawClient;
 import java.util.List;
 import java.util.Optional;
