@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.keeper.compat.Servers;
 import dev.keeper.compat.support.RawClient;
 import dev.keeper.server.config.ServerConfig;
+import dev.keeper.server.testing.LogCapture;
 import java.util.List;
 import java.util.Set;
 
@@ -26,12 +27,12 @@ final class ServerPair implements AutoCloseable {
 
     final Servers.Handle zookeeper;
     final Servers.Handle ours;
-    final ServerLog log;
+    final LogCapture log;
 
     private ServerPair(Servers.Handle zookeeper, Servers.Handle ours) {
         this.zookeeper = zookeeper;
         this.ours = ours;
-        this.log = ServerLog.capture();
+        this.log = new LogCapture();
     }
 
     static ServerPair start(Servers.Settings s) {
