@@ -42,7 +42,7 @@ class NonReadingClientTest {
     @BeforeAll
     static void start() {
         Servers.Settings s = Servers.Settings.defaults();
-        servers = ServerPair.start(s, ServerPair.oursLike(s).maxClientOutboundBytes(BOUND));
+        servers = ServerPair.start(s, Servers.oursConfig(s).maxClientOutboundBytes(BOUND));
     }
 
     @AfterAll
