@@ -1,12 +1,9 @@
 package dev.keeper.compat.diff;
 
 import dev.keeper.compat.Servers;
+import dev.keeper.compat.support.FourLetterWord;
 import dev.keeper.compat.support.LoopbackProxy;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -123,14 +120,7 @@ final class Env {
 
     /** A four-letter word's answer, lines joined with " | ". */
     String fourLetterWord(String word) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", server.port())) {
-            s.setSoTimeout(10_000);
-            OutputStream out = s.getOutputStream();
-            out.write(word.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = s.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip().replace("\n", " | ");
-        }
+        return FourLetterWord.ask(server.port(), word).strip().replace("\n", " | ");
     }
 
     /**
