@@ -54,12 +54,20 @@ public final class Servers {
     }
 
     public static Handle ours(Settings s) {
-        return ours(ServerConfig.builder()
+        return ours(oursConfig(s));
+    }
+
+    /**
+     * Our server configured with {@code s} as {@link #ours(Settings)} starts it (every four-letter word enabled,
+     * as ZooKeeper gets them), for a caller to add settings only ours has.
+     */
+    public static ServerConfig.Builder oursConfig(Settings s) {
+        return ServerConfig.builder()
                 .tickTime(s.tickTime())
                 .minSessionTimeout(s.minSessionTimeout())
                 .maxSessionTimeout(s.maxSessionTimeout())
                 .maxClientCnxns(s.maxClientCnxns())
-                .fourLetterWords(Set.of("*")));
+                .fourLetterWords(Set.of("*"));
     }
 
     /**

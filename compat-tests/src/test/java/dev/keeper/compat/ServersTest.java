@@ -3,10 +3,7 @@ package dev.keeper.compat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
+import dev.keeper.compat.support.FourLetterWord;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.CreateMode;
@@ -35,19 +32,8 @@ class ServersTest {
                 } finally {
                     zk.close();
                 }
-                assertTrue(fourLetterWord(h.port(), "srvr").contains("Mode: standalone"), h.name() + " srvr");
+                assertTrue(FourLetterWord.ask(h.port(), "srvr").contains("Mode: standalone"), h.name() + " srvr");
             }
-        }
-    }
-
-    static String fourLetterWord(int port, String word) throws Exception {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(10_000);
-            OutputStream out = s.getOutputStream();
-            out.write(word.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = s.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 }

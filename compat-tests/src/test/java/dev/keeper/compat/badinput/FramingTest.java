@@ -3,6 +3,7 @@ package dev.keeper.compat.badinput;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.keeper.compat.Servers;
+import dev.keeper.compat.support.RawClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.keeper.compat.Servers;
+import dev.keeper.compat.support.RawClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

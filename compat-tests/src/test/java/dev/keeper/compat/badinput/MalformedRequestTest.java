@@ -1,6 +1,7 @@
 package dev.keeper.compat.badinput;
 
 import dev.keeper.compat.Servers;
+import dev.keeper.compat.support.RawClient;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keeper.compat.Servers;
+import dev.keeper.compat.support.RawClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,7 @@ class NonReadingClientTest {
     @BeforeAll
     static void start() {
         Servers.Settings s = Servers.Settings.defaults();
-        servers = ServerPair.start(s, ServerPair.oursLike(s).maxClientOutboundBytes(BOUND));
+        servers = ServerPair.start(s, Servers.oursConfig(s).maxClientOutboundBytes(BOUND));
     }
 
     @AfterAll

@@ -3,9 +3,10 @@ package dev.keeper.compat.badinput;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.keeper.compat.Servers;
+import dev.keeper.compat.support.RawClient;
 import dev.keeper.server.config.ServerConfig;
+import dev.keeper.server.testing.LogCapture;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The real ZooKeeper and ours, configured alike, and the one way the bad-input tests use them: the same script
@@ -25,19 +26,22 @@ final class ServerPair implements AutoCloseable {
 
     final Servers.Handle zookeeper;
     final Servers.Handle ours;
-    final ServerLog log;
+    final LogCapture log;
 
     private ServerPair(Servers.Handle zookeeper, Servers.Handle ours) {
         this.zookeeper = zookeeper;
         this.ours = ours;
-        this.log = ServerLog.capture();
+        this.log = new LogCapture();
     }
 
     static ServerPair start(Servers.Settings s) {
-        return start(s, oursLike(s));
+        return start(s, Servers.oursConfig(s));
     }
 
-    /** Starts ZooKeeper with {@code s}, and ours from {@code ours} (for settings only ours has). */
+    /**
+     * Starts ZooKeeper with {@code s}, and ours from {@code ours} (for settings only ours has: start from
+     * {@link Servers#oursConfig(Servers.Settings)}).
+     */
     static ServerPair start(Servers.Settings s, ServerConfig.Builder ours) {
         Servers.Handle zk = Servers.zookeeper(s);
         try {
@@ -46,16 +50,6 @@ final class ServerPair implements AutoCloseable {
             zk.close();
             throw e;
         }
-    }
-
-    /** Our server configured as {@link Servers#ours(Servers.Settings)} would, to be refined by the caller. */
-    static ServerConfig.Builder oursLike(Servers.Settings s) {
-        return ServerConfig.builder()
-                .tickTime(s.tickTime())
-                .minSessionTimeout(s.minSessionTimeout())
-                .maxSessionTimeout(s.maxSessionTimeout())
-                .maxClientCnxns(s.maxClientCnxns())
-                .fourLetterWords(Set.of("*"));
     }
 
     /**

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keeper.compat.Servers;
-import dev.keeper.compat.javaclient.LoopbackProxy;
+import dev.keeper.compat.support.LoopbackProxy;
 import dev.keeper.compat.javaclient.ServerUnderTest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

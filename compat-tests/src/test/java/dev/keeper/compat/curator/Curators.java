@@ -1,9 +1,8 @@
 package dev.keeper.compat.curator;
 
+import dev.keeper.compat.support.FourLetterWord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -89,10 +88,8 @@ final class Curators {
 
     /** How many sessions watch {@code path}, from the {@code wchp} four-letter word (ZooKeeper's data watches). */
     static int watchersOn(int port, String path) {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout((int) WAIT.toMillis());
-            s.getOutputStream().write("wchp".getBytes(StandardCharsets.US_ASCII));
-            String out = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            String out = FourLetterWord.ask(port, "wchp");
             int count = 0;
             boolean inPath = false;
             for (String line : out.split("\n")) {

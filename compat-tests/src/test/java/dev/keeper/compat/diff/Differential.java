@@ -3,8 +3,6 @@ package dev.keeper.compat.diff;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.keeper.compat.Servers;
-import dev.keeper.server.config.ServerConfig;
-import java.util.Set;
 import org.junit.jupiter.api.TestInfo;
 
 /**
@@ -101,12 +99,7 @@ final class Differential implements AutoCloseable {
         if (c.containerCheckIntervalMs() == Config.defaults().containerCheckIntervalMs() && !c.extendedTypes()) {
             return Servers.ours(s);
         }
-        return Servers.ours(ServerConfig.builder()
-                .tickTime(s.tickTime())
-                .minSessionTimeout(s.minSessionTimeout())
-                .maxSessionTimeout(s.maxSessionTimeout())
-                .maxClientCnxns(s.maxClientCnxns())
-                .fourLetterWords(Set.of("*"))
+        return Servers.ours(Servers.oursConfig(s)
                 .containerCheckIntervalMs(c.containerCheckIntervalMs())
                 .extendedTypesEnabled(c.extendedTypes()));
     }

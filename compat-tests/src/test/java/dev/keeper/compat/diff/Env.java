@@ -1,11 +1,9 @@
 package dev.keeper.compat.diff;
 
 import dev.keeper.compat.Servers;
+import dev.keeper.compat.support.FourLetterWord;
+import dev.keeper.compat.support.LoopbackProxy;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +41,7 @@ final class Env {
         return client(channel, server.connectString());
     }
 
-    /** A stock client connected through {@code connectString}, e.g. a {@link Proxy}'s. */
+    /** A stock client connected through {@code connectString}, e.g. a {@link LoopbackProxy}'s. */
     Client client(String channel, String connectString) throws Exception {
         return client(channel, connectString, Client.SESSION_TIMEOUT_MS);
     }
@@ -57,15 +55,15 @@ final class Env {
     }
 
     /** A loopback relay to the server that a scenario can cut and restore. */
-    Proxy proxy() throws IOException {
-        Proxy p = new Proxy(server.port());
+    LoopbackProxy proxy() throws IOException {
+        LoopbackProxy p = new LoopbackProxy(server.port());
         others.add(p);
         return p;
     }
 
     /** A raw socket speaking Jute records to the server, recording into {@code channel}. */
-    RawClient raw(String channel) throws IOException {
-        RawClient r = new RawClient(channel, server.port(), rec);
+    RawChannel raw(String channel) throws IOException {
+        RawChannel r = new RawChannel(channel, server.port(), rec);
         others.add(r);
         return r;
     }
@@ -122,14 +120,7 @@ final class Env {
 
     /** A four-letter word's answer, lines joined with " | ". */
     String fourLetterWord(String word) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", server.port())) {
-            s.setSoTimeout(10_000);
-            OutputStream out = s.getOutputStream();
-            out.write(word.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = s.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip().replace("\n", " | ");
-        }
+        return FourLetterWord.ask(server.port(), word).strip().replace("\n", " | ");
     }
 
     /**

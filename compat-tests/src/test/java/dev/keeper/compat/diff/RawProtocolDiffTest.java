@@ -67,7 +67,7 @@ class RawProtocolDiffTest {
         diff.check(info, env -> {
             Client c = env.client("c1");
             String p = env.prefix(c);
-            RawClient raw = env.raw("raw");
+            RawChannel raw = env.raw("raw");
             raw.connect();
             raw.request("exists " + p, 1, OpCode.exists, new ExistsRequest(p, false));
             raw.request("opcode 999", 2, 999, null);
@@ -89,7 +89,7 @@ class RawProtocolDiffTest {
         diff.check(info, env -> {
             Client c = env.client("c1");
             String p = env.prefix(c);
-            RawClient raw = env.raw("raw");
+            RawChannel raw = env.raw("raw");
             raw.connect();
             raw.request("check " + p, 1, OpCode.check, new CheckVersionRequest(p, 0));
             raw.expectClose();
@@ -103,7 +103,7 @@ class RawProtocolDiffTest {
             Client c = env.client("c1");
             String p = env.prefix(c);
             c.create2(p + "/a", "", PERSISTENT);
-            RawClient raw = env.raw("raw");
+            RawChannel raw = env.raw("raw");
             raw.connect();
             byte[] truncated = ByteBuffer.allocate(6).putInt(100).put(bytes("/a")).array();
             raw.requestRaw("getData, truncated", 1, OpCode.getData, truncated);
@@ -129,13 +129,13 @@ class RawProtocolDiffTest {
         diff.check(info, env -> {
             Client c = env.client("c1");
             String p = env.prefix(c);
-            RawClient withByte = env.raw("with read-only byte");
+            RawChannel withByte = env.raw("with read-only byte");
             withByte.connect(10_000, 0, 0, new byte[16], false);
             withByte.request("exists " + p, 1, OpCode.exists, new ExistsRequest(p, false));
-            RawClient without = env.raw("without read-only byte");
+            RawChannel without = env.raw("without read-only byte");
             without.connect(10_000, 0, 0, new byte[16], null);
             without.request("exists " + p, 1, OpCode.exists, new ExistsRequest(p, false));
-            RawClient readOnly = env.raw("read-only client");
+            RawChannel readOnly = env.raw("read-only client");
             readOnly.connect(10_000, 0, 0, new byte[16], true);
             readOnly.request("exists " + p, 1, OpCode.exists, new ExistsRequest(p, false));
             c.create2(p + "/after", "", PERSISTENT);
@@ -148,7 +148,7 @@ class RawProtocolDiffTest {
             Client c = env.client("c1");
             String p = env.prefix(c);
             for (int asked : new int[] {0, 1, 2_000, 12_345, 40_000, 1_000_000_000, -5}) {
-                RawClient raw = env.raw("asked " + asked);
+                RawChannel raw = env.raw("asked " + asked);
                 raw.connect(asked, 0, 0, new byte[16], false);
             }
             c.create2(p + "/after", "", PERSISTENT);
@@ -160,7 +160,7 @@ class RawProtocolDiffTest {
         diff.check(info, env -> {
             Client c = env.client("c1");
             String p = env.prefix(c);
-            RawClient raw = env.raw("raw");
+            RawChannel raw = env.raw("raw");
             raw.connect(10_000, 1L << 40, 0, new byte[16], false);
             raw.expectClose();
             c.create2(p + "/after", "", PERSISTENT);
@@ -172,10 +172,10 @@ class RawProtocolDiffTest {
         diff.check(info, env -> {
             Client c = env.client("c1");
             String p = env.prefix(c);
-            RawClient unknown = env.raw("unknown session");
+            RawChannel unknown = env.raw("unknown session");
             unknown.connect(10_000, 0, 0x1234_5678L, new byte[16], false);
             unknown.expectClose();
-            RawClient wrong = env.raw("wrong password");
+            RawChannel wrong = env.raw("wrong password");
             byte[] bad = new byte[16];
             bad[0] = 42;
             // ZooKeeper drops the session's current connection before it checks the password
@@ -193,7 +193,7 @@ class RawProtocolDiffTest {
         diff.check(info, env -> {
             Client c = env.client("c1");
             String p = env.prefix(c);
-            RawClient raw = env.raw("raw");
+            RawChannel raw = env.raw("raw");
             raw.connect();
             raw.request("auth digest", -4, OpCode.auth, new AuthPacket(0, "digest", bytes("u:p")));
             raw.request("whoAmI", 1, OpCode.whoAmI, null);
@@ -208,7 +208,7 @@ class RawProtocolDiffTest {
         diff.check(info, env -> {
             Client c = env.client("c1");
             String p = env.prefix(c);
-            RawClient raw = env.raw("raw");
+            RawChannel raw = env.raw("raw");
             raw.connect();
             raw.request("ping", -2, OpCode.ping, null);
             c.create2(p + "/a", "", PERSISTENT);
@@ -223,7 +223,7 @@ class RawProtocolDiffTest {
             Client c = env.client("c1");
             String p = env.prefix(c);
             c.create2(p + "/a", "", PERSISTENT);
-            RawClient raw = env.raw("raw");
+            RawChannel raw = env.raw("raw");
             raw.connect();
             int xid = 1;
             raw.request("getData watch " + p + "/a", xid++, OpCode.getData, new GetDataRequest(p + "/a", true));
@@ -280,7 +280,7 @@ class RawProtocolDiffTest {
             String p = env.prefix(c);
             String[] invalid = {"", "a", p + "/", p + "//a", p + "/./a", p + "/../a", p + "/.", p + "/\u0000",
                 p + "/a\u0001", p + "/\ud800"};
-            RawClient raw = env.raw("raw");
+            RawChannel raw = env.raw("raw");
             raw.connect();
             int xid = 1;
             for (String path : invalid) {
@@ -318,7 +318,7 @@ class RawProtocolDiffTest {
         diff.check(info, env -> {
             Client c = env.client("c1");
             String p = env.prefix(c);
-            RawClient raw = env.raw("raw");
+            RawChannel raw = env.raw("raw");
             raw.connect();
             // the Java client refuses to build these; ZooKeeper's multi decoder (MultiOperationRecord) does not
             raw.requestRaw("multi [create, getData]", 1, OpCode.multi, multi(
@@ -359,7 +359,7 @@ class RawProtocolDiffTest {
             c.create2(p + "/ephemeral", "", EPHEMERAL);
             c.create2(p + "/full", "", PERSISTENT);
             c.create2(p + "/full/child", "", PERSISTENT);
-            RawClient raw = env.raw("raw");
+            RawChannel raw = env.raw("raw");
             raw.connect();
             int xid = 1;
             raw.request("deleteContainer non-empty container", xid++, OpCode.deleteContainer,
@@ -381,7 +381,7 @@ class RawProtocolDiffTest {
         diff.check(info, env -> {
             Client c = env.client("c1");
             String p = env.prefix(c);
-            RawClient raw = env.raw("raw");
+            RawChannel raw = env.raw("raw");
             raw.connect();
             int xid = 1;
             raw.request("create flags 7", xid++, OpCode.create,
@@ -417,7 +417,7 @@ class RawProtocolDiffTest {
         diff.check(info, env -> {
             Client c = env.client("c1");
             String p = env.prefix(c);
-            RawClient raw = env.raw("raw");
+            RawChannel raw = env.raw("raw");
             raw.connect();
             // FinalRequestProcessor has built the (empty) MultiResponse before the first op fails, and sends it
             raw.requestRaw("multiRead (22) of writes only", 1, OpCode.multiRead, multi(
@@ -432,7 +432,7 @@ class RawProtocolDiffTest {
         diff.check(info, env -> {
             Client c = env.client("c1");
             String p = env.prefix(c);
-            RawClient raw = env.raw("raw");
+            RawChannel raw = env.raw("raw");
             raw.connect();
             raw.request("sasl", 1, OpCode.sasl, new GetSASLRequest(new byte[] {1, 2, 3}));
             raw.request("exists " + p, 2, OpCode.exists, new ExistsRequest(p, false));

@@ -29,7 +29,7 @@ import org.apache.zookeeper.proto.WatcherEvent;
 import org.apache.zookeeper.proto.WhoAmIResponse;
 
 /**
- * Reply bodies a {@link RawClient} receives, decoded as the record the request's opcode answers with, so the
+ * Reply bodies a {@link RawChannel} receives, decoded as the record the request's opcode answers with, so the
  * zxids, times and session ids inside them are normalised like a stock client's. The bytes are still compared:
  * a body that is not exactly its record (bytes left over, or one that does not decode) is shown in hex.
  */

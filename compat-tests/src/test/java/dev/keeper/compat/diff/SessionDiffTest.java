@@ -5,6 +5,7 @@ import static org.apache.zookeeper.CreateMode.EPHEMERAL_SEQUENTIAL;
 import static org.apache.zookeeper.CreateMode.PERSISTENT;
 
 import dev.keeper.compat.Servers;
+import dev.keeper.compat.support.LoopbackProxy;
 import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.Watcher;
 import org.junit.jupiter.api.AfterAll;
@@ -15,8 +16,8 @@ import org.junit.jupiter.api.TestInfo;
 /**
  * Sessions: closing and expiring delete ephemerals under the closeSession zxid and drop the session's watches;
  * a client that reconnects to its session re-registers its watches (setWatches, setWatches2) and the server
- * answers with the catch-up events (zxid −1) for what changed while it was away. A {@link Proxy} decides when
- * the client is away. Short ticks (500 ms) so expiry takes a second or two.
+ * answers with the catch-up events (zxid −1) for what changed while it was away. A {@link LoopbackProxy} decides
+ * when the client is away. Short ticks (500 ms) so expiry takes a second or two.
  */
 class SessionDiffTest {
     private static final int TICK = 500;
@@ -77,7 +78,7 @@ class SessionDiffTest {
     void session_expiry_deletesEphemerals_andTheClientSeesExpired(TestInfo info) {
         diff.check(info, env -> {
             Client c1 = env.client("c1");
-            Proxy proxy = env.proxy();
+            LoopbackProxy proxy = env.proxy();
             Client doomed = env.client("doomed", proxy.connectString(), 2 * TICK);
             String p = env.prefix(c1);
             doomed.create2(p + "/e", "", EPHEMERAL);
@@ -95,7 +96,7 @@ class SessionDiffTest {
     void reconnect_setWatches_catchUpEventsCarryZxidMinusOne(TestInfo info) {
         diff.check(info, env -> {
             Client c1 = env.client("c1");
-            Proxy proxy = env.proxy();
+            LoopbackProxy proxy = env.proxy();
             Client away = env.client("away", proxy.connectString());
             String p = env.prefix(c1);
             c1.create2(p + "/changed", "", PERSISTENT);
@@ -136,7 +137,7 @@ class SessionDiffTest {
     void reconnect_setWatches2_reArmsPersistentWatches(TestInfo info) {
         diff.check(info, env -> {
             Client c1 = env.client("c1");
-            Proxy proxy = env.proxy();
+            LoopbackProxy proxy = env.proxy();
             Client away = env.client("away", proxy.connectString());
             String p = env.prefix(c1);
             c1.create2(p + "/p", "", PERSISTENT);
@@ -182,7 +183,7 @@ class SessionDiffTest {
     void reconnect_setWatchesSplitIntoBatches_allReArmed(TestInfo info) {
         diff.check(info, env -> {
             Client c1 = env.client("c1");
-            Proxy proxy = env.proxy();
+            LoopbackProxy proxy = env.proxy();
             Client away = env.client("away", proxy.connectString());
             String p = env.prefix(c1);
             // about 300 KB of watched paths: the client sends them in batches of about 128 KB
@@ -232,7 +233,7 @@ class SessionDiffTest {
                 .withSettings(new Servers.Settings(TICK, -1, -1, 60)), info, env -> {
                     Client c = env.client("c1");
                     for (int asked : new int[] {1, 999, 5_000, 10_001, 1_000_000}) {
-                        RawClient raw = env.raw("asked " + asked);
+                        RawChannel raw = env.raw("asked " + asked);
                         raw.connect(asked, 0, 0, new byte[16], false);
                     }
                     c.exists("/", null);

@@ -8,8 +8,8 @@
  *       {@link dev.keeper.compat.diff.Scenario} on each, ZooKeeper first (a scenario that fails there is
  *       broken, not a finding);</li>
  *   <li>the scenario drives {@link dev.keeper.compat.diff.Client}s (stock ZooKeeper clients through their
- *       asynchronous API), {@link dev.keeper.compat.diff.RawClient}s (Jute over a plain socket), Curator, and a
- *       {@link dev.keeper.compat.diff.Proxy} that decides when a client is cut off;</li>
+ *       asynchronous API), {@link dev.keeper.compat.diff.RawChannel}s (Jute over a plain socket), Curator, and a
+ *       {@link dev.keeper.compat.support.LoopbackProxy} that decides when a client is cut off;</li>
  *   <li>everything they see goes into a {@link dev.keeper.compat.diff.Recorder}, one channel per client, and
  *       becomes a {@link dev.keeper.compat.diff.Transcript} once the {@link dev.keeper.compat.diff.Normaliser}
  *       has rewritten what may differ: zxids as offsets from the scenario's base, times as "the time of

@@ -1,10 +1,5 @@
 package dev.keeper.compat.javaclient;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -90,20 +85,6 @@ final class Clients {
                 }
                 Thread.sleep(50);
             }
-        }
-    }
-
-    /** Sends a four-letter word and returns the whole answer. */
-    static String fourLetterWord(int port, String word) throws Exception {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout((int) WAIT.toMillis());
-            OutputStream out = s.getOutputStream();
-            out.write(word.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = s.getInputStream();
-            ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            in.transferTo(buf);
-            return buf.toString(StandardCharsets.UTF_8);
         }
     }
 

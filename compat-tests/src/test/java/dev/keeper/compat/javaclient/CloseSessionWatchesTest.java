@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keeper.compat.Servers;
+import dev.keeper.compat.support.FourLetterWord;
+import dev.keeper.compat.support.RawClient;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -76,7 +78,7 @@ class CloseSessionWatchesTest {
             assertEquals(Set.of("/cw/d"), after.get(otherId), "the other session keeps its watch: " + after);
             assertEquals(Set.of(otherId), after.keySet(), "no watch is left for the closed session: " + after);
 
-            String byPath = Clients.fourLetterWord(server.port(), "wchp");
+            String byPath = FourLetterWord.ask(server.port(), "wchp");
             assertFalse(byPath.contains("/cw/p"), "persistent watch left behind: " + byPath);
             assertFalse(byPath.contains("/cw/r"), "persistent-recursive watch left behind: " + byPath);
             assertFalse(byPath.contains("/cw/missing"), "exist watch left behind: " + byPath);
@@ -96,8 +98,8 @@ class CloseSessionWatchesTest {
             other.close();
         }
         // A session that holds its connection open but never pings, as a hung client would.
-        try (RawHandshake silent = RawHandshake.open(server.port(), 1_500)) {
-            String id = "0x" + Long.toHexString(silent.response().getSessionId());
+        try (RawClient silent = RawClient.connect(server.port())) {
+            String id = "0x" + Long.toHexString(silent.handshake(1_500));
             assertEquals(0, silent.call(1, OpCode.addWatch,
                     new AddWatchRequest("/xw/p", AddWatchMode.PERSISTENT.getMode())));
             assertEquals(0, silent.call(2, OpCode.addWatch,
@@ -109,7 +111,7 @@ class CloseSessionWatchesTest {
             assertTrue(silent.awaitClosedByServer((int) Clients.WAIT.toMillis()),
                     "the server closes the connection of the session it expired");
             awaitSessionGone(id);
-            String byPath = Clients.fourLetterWord(server.port(), "wchp");
+            String byPath = FourLetterWord.ask(server.port(), "wchp");
             assertFalse(byPath.contains("/xw/"), "watches left behind by the expired session: " + byPath);
         }
     }
@@ -132,7 +134,7 @@ class CloseSessionWatchesTest {
     private static Map<String, Set<String>> watchesBySession(int port) throws Exception {
         Map<String, Set<String>> out = new LinkedHashMap<>();
         String current = null;
-        for (String line : Clients.fourLetterWord(port, "wchc").split("\n")) {
+        for (String line : FourLetterWord.ask(port, "wchc").split("\n")) {
             if (line.startsWith("0x")) {
                 current = line.trim();
                 out.put(current, new TreeSet<>());

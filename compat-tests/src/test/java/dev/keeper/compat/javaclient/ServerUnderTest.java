@@ -1,8 +1,6 @@
 package dev.keeper.compat.javaclient;
 
 import dev.keeper.compat.Servers;
-import dev.keeper.server.config.ServerConfig;
-import java.util.Set;
 
 /**
  * Which server the client and Curator suites run against: ours by default, or the real ZooKeeper 3.9.5 with
@@ -27,13 +25,7 @@ public final class ServerUnderTest {
      */
     public static Servers.Handle startWithContainerCheck(Servers.Settings s, long containerCheckIntervalMs) {
         if (!isZooKeeper()) {
-            return Servers.ours(ServerConfig.builder()
-                    .tickTime(s.tickTime())
-                    .minSessionTimeout(s.minSessionTimeout())
-                    .maxSessionTimeout(s.maxSessionTimeout())
-                    .maxClientCnxns(s.maxClientCnxns())
-                    .fourLetterWords(Set.of("*"))
-                    .containerCheckIntervalMs(containerCheckIntervalMs));
+            return Servers.ours(Servers.oursConfig(s).containerCheckIntervalMs(containerCheckIntervalMs));
         }
         String key = "znode.container.checkIntervalMs";
         String previous = System.setProperty(key, Long.toString(containerCheckIntervalMs));

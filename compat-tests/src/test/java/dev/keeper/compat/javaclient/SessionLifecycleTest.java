@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keeper.compat.Servers;
+import dev.keeper.compat.support.LoopbackProxy;
+import dev.keeper.compat.support.RawClient;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -109,7 +111,7 @@ class SessionLifecycleTest {
                 List<LoopbackProxy.Link> links = proxy.links();
                 assertTrue(links.size() > linksBefore, "the expired client reconnected through the proxy");
                 Optional<ConnectResponse> answer =
-                        RawHandshake.parseFramed(links.get(links.size() - 1).firstBytesFromServer());
+                        RawClient.parseConnectResponse(links.get(links.size() - 1).firstBytesFromServer());
                 assertTrue(answer.isPresent(), "the server answered the returning client");
                 assertEquals(0, answer.get().getTimeOut(), "a timeout of 0 tells the client its session expired");
             } finally {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keeper.compat.Servers;
+import dev.keeper.compat.support.LoopbackProxy;
+import dev.keeper.compat.support.RawClient;
 import java.util.List;
 import java.util.Optional;
 import org.apache.zookeeper.CreateMode;
@@ -56,7 +58,7 @@ class SessionNegotiationTest {
         // The stock client cannot ask for less than it needs to connect (it also uses the timeout as its connect
         // timeout), so the lowest requests go by hand.
         for (int asked : new int[] {0, 1}) {
-            Optional<ConnectResponse> answer = RawHandshake.connect(server.port(), 0, asked);
+            Optional<ConnectResponse> answer = RawClient.handshakeOnce(server.port(), 0, asked);
             assertTrue(answer.isPresent(), "asked for " + asked);
             assertEquals(MIN, answer.get().getTimeOut(), "asked for " + asked);
         }
@@ -111,10 +113,10 @@ class SessionNegotiationTest {
         } finally {
             zk.close();
         }
-        assertEquals(Optional.empty(), RawHandshake.connect(server.port(), zxid + 1_000, MIN).map(r -> "answered"),
+        assertEquals(Optional.empty(), RawClient.handshakeOnce(server.port(), zxid + 1_000, MIN).map(r -> "answered"),
                 "a client that saw zxid " + (zxid + 1_000) + " is refused");
 
-        Optional<ConnectResponse> answered = RawHandshake.connect(server.port(), zxid, MIN);
+        Optional<ConnectResponse> answered = RawClient.handshakeOnce(server.port(), zxid, MIN);
         assertTrue(answered.isPresent(), "a client that saw the server's own zxid gets a session");
         assertEquals(MIN, answered.get().getTimeOut());
         assertNotEquals(0L, answered.get().getSessionId());

@@ -9,6 +9,8 @@ import dev.keeper.server.ZkServer;
 import dev.keeper.server.config.ServerConfig;
 import dev.keeper.server.persist.DataDir;
 import dev.keeper.server.persist.SnapshotFile;
+import dev.keeper.server.testing.LogCapture;
+import dev.keeper.server.testing.Tmpfs;
 import dev.keeper.server.tree.DataTree;
 import java.io.IOException;
 import java.nio.file.Files;

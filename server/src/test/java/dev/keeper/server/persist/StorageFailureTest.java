@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keeper.server.testing.LogCapture;
+import dev.keeper.server.testing.Tmpfs;
 import dev.keeper.server.tree.DataTree;
 import dev.keeper.wire.OpCode;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.keeper.server.persist;
+package dev.keeper.server.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,27 +11,27 @@ import java.util.concurrent.TimeUnit;
 /**
  * A small tmpfs mounted for one test: a disk that really fills up, so writes fail with the kernel's own
  * ENOSPC ("No space left on device"). Mounting needs root, which is how these tests run; without it the test
- * fails rather than pretend.
+ * fails rather than pretend. Shared with compat-tests through this module's test-jar.
  */
-final class Tmpfs implements AutoCloseable {
+public final class Tmpfs implements AutoCloseable {
     private final Path at;
 
     private Tmpfs(Path at) {
         this.at = at;
     }
 
-    static Tmpfs mount(Path at, long bytes) throws IOException, InterruptedException {
+    public static Tmpfs mount(Path at, long bytes) throws IOException, InterruptedException {
         Files.createDirectories(at);
         run("mount", "-t", "tmpfs", "-o", "size=" + bytes, "tmpfs", at.toString());
         return new Tmpfs(at);
     }
 
-    Path path() {
+    public Path path() {
         return at;
     }
 
     /** Gives the mounted filesystem a new size, keeping its files. */
-    void resize(long bytes) throws IOException, InterruptedException {
+    public void resize(long bytes) throws IOException, InterruptedException {
         run("mount", "-o", "remount,size=" + bytes, at.toString());
     }
 

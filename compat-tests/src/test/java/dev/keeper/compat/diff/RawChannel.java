@@ -1,58 +1,45 @@
 package dev.keeper.compat.diff;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
+import dev.keeper.compat.support.RawClient;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Arrays;
-import org.apache.jute.BinaryOutputArchive;
 import org.apache.jute.Record;
-import org.apache.zookeeper.proto.RequestHeader;
 
 /**
- * A socket that speaks ZooKeeper's framing and Jute records directly, for what no stock client will send: an
- * opcode the server does not know, {@code check} outside a multi, a truncated body, a ConnectRequest without its
- * read-only byte. Everything the server sends back is recorded: replies field by field with their body bytes in
- * hex (so reply headers are compared byte for byte), and whether the server closed the connection.
+ * A {@link RawClient} whose every exchange goes into one channel of the scenario's transcript, for what no stock
+ * client will send: an opcode the server does not know, {@code check} outside a multi, a truncated body, a
+ * ConnectRequest without its read-only byte. Everything the server sends back is recorded: replies field by
+ * field with their body bytes in hex (so reply headers are compared byte for byte), and whether the server
+ * closed the connection.
  */
-final class RawClient implements AutoCloseable {
+final class RawChannel implements AutoCloseable {
     private static final int READ_TIMEOUT_MS = 5_000;
+    private static final Duration READ_TIMEOUT = Duration.ofMillis(READ_TIMEOUT_MS);
 
     private final String channel;
     private final Recorder rec;
     private final int port;
-    private Socket socket;
-    private DataInputStream in;
-    private OutputStream out;
+    private RawClient raw;
     private boolean closed;
     private long sessionId;
     private byte[] passwd = new byte[16];
 
-    RawClient(String channel, int port, Recorder rec) throws IOException {
+    RawChannel(String channel, int port, Recorder rec) throws IOException {
         this.channel = channel;
         this.rec = rec;
         this.port = port;
         rec.open(channel);
-        open();
-    }
-
-    private void open() throws IOException {
-        socket = new Socket(InetAddress.getLoopbackAddress(), port);
-        socket.setSoTimeout(READ_TIMEOUT_MS);
-        in = new DataInputStream(socket.getInputStream());
-        out = socket.getOutputStream();
-        closed = false;
+        raw = RawClient.connect(port);
     }
 
     /** A new connection (the server closed the last one); the session, if any, is remembered. */
     void reopen() throws IOException {
-        socket.close();
-        open();
+        raw.close();
+        raw = RawClient.connect(port);
+        closed = false;
         rec.record(channel, "new connection");
     }
 
@@ -74,25 +61,17 @@ final class RawClient implements AutoCloseable {
      * its length tells whether the server echoed the read-only byte.
      */
     void connect(int timeout, long lastZxidSeen, long session, byte[] password, Boolean readOnly) throws IOException {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        BinaryOutputArchive a = BinaryOutputArchive.getArchive(body);
-        a.writeInt(0, "protocolVersion");
-        a.writeLong(lastZxidSeen, "lastZxidSeen");
-        a.writeInt(timeout, "timeOut");
-        a.writeLong(session, "sessionId");
-        a.writeBuffer(password, "passwd");
-        if (readOnly != null) {
-            a.writeBool(readOnly, "readOnly");
-        }
-        send(body.toByteArray());
+        raw.sendConnect(timeout, lastZxidSeen, session, password, readOnly);
         rec.record(channel, "connect timeout=", timeout, " lastZxidSeen=", lastZxidSeen,
                 " session=", new Token.SessionId(session), " readOnlyByte=", readOnly == null ? "absent" : readOnly);
-        byte[] frame = readFrame();
+        byte[] frame = raw.readFrame(READ_TIMEOUT);
         if (frame == null) {
             closed = true;
             rec.record(channel, "  -> connection closed by the server");
             return;
         }
+        // Decoded here rather than as a ConnectResponse: the transcript shows whether the read-only byte came,
+        // and any bytes after it.
         ByteBuffer b = ByteBuffer.wrap(frame);
         int protocolVersion = b.getInt();
         int negotiated = b.getInt();
@@ -112,35 +91,22 @@ final class RawClient implements AutoCloseable {
 
     /** Sends a request header and a Jute record (or none), then records the reply. */
     void request(String what, int xid, int type, Record body) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        BinaryOutputArchive a = BinaryOutputArchive.getArchive(bytes);
-        new RequestHeader(xid, type).serialize(a, "header");
-        if (body != null) {
-            body.serialize(a, "request");
-        }
-        sendAndRecord(what, bytes.toByteArray());
+        rec.record(channel, what);
+        raw.send(xid, type, body);
+        readReply(type);
     }
 
     /** Sends a request header followed by {@code body} exactly as given (a truncated record, say). */
     void requestRaw(String what, int xid, int type, byte[] body) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        BinaryOutputArchive a = BinaryOutputArchive.getArchive(bytes);
-        new RequestHeader(xid, type).serialize(a, "header");
-        bytes.write(body);
-        sendAndRecord(what, bytes.toByteArray());
-    }
-
-    private void sendAndRecord(String what, byte[] frame) throws IOException {
         rec.record(channel, what);
-        send(frame);
-        int type = ByteBuffer.wrap(frame).getInt(4);
+        raw.sendRaw(xid, type, body);
         readReply(type);
     }
 
     /** Reads frames up to and including the next reply (notifications before it are recorded too). */
     private void readReply(int type) throws IOException {
         while (true) {
-            byte[] frame = readFrame();
+            byte[] frame = raw.readFrame(READ_TIMEOUT);
             if (frame == null) {
                 closed = true;
                 rec.record(channel, "  -> connection closed by the server");
@@ -161,7 +127,7 @@ final class RawClient implements AutoCloseable {
     void expectClose() throws IOException {
         byte[] frame;
         try {
-            frame = readFrame();
+            frame = raw.readFrame(READ_TIMEOUT);
         } catch (SocketTimeoutException e) {
             rec.record(channel, "  -> connection still open after ", READ_TIMEOUT_MS, " ms");
             return;
@@ -194,33 +160,6 @@ final class RawClient implements AutoCloseable {
         return xid;
     }
 
-    private void send(byte[] payload) throws IOException {
-        ByteBuffer frame = ByteBuffer.allocate(4 + payload.length);
-        frame.putInt(payload.length).put(payload);
-        out.write(frame.array());
-        out.flush();
-    }
-
-    /** The next frame's payload, or null when the server closed the connection. */
-    private byte[] readFrame() throws IOException {
-        int len;
-        try {
-            len = in.readInt();
-        } catch (EOFException e) {
-            return null;
-        } catch (SocketTimeoutException e) {
-            throw e;
-        } catch (IOException e) {
-            return null; // reset by peer: closed as well
-        }
-        if (len < 0 || len > 1 << 20) {
-            throw new IOException("frame length " + len);
-        }
-        byte[] payload = new byte[len];
-        in.readFully(payload);
-        return payload;
-    }
-
     /**
      * Closes the session (the run's transcript is sealed by now, so nothing of this is recorded): a session
      * left to expire would take a zxid in the middle of a later scenario on the same server.
@@ -238,7 +177,7 @@ final class RawClient implements AutoCloseable {
                 }
             }
         } finally {
-            socket.close();
+            raw.close();
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.keeper.compat.javaclient;
+package dev.keeper.compat.support;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,8 +34,8 @@ public final class LoopbackProxy implements AutoCloseable {
     private int generation;
 
     /** One forwarded connection. */
-    static final class Link {
-        final int targetPort;
+    public static final class Link {
+        public final int targetPort;
         private final Socket client;
         private final Socket server;
         private final byte[] fromServer = new byte[KEPT_BYTES];
@@ -50,7 +50,7 @@ public final class LoopbackProxy implements AutoCloseable {
         }
 
         /** The first bytes the server sent on this connection (at most 64). */
-        synchronized byte[] firstBytesFromServer() {
+        public synchronized byte[] firstBytesFromServer() {
             return Arrays.copyOf(fromServer, fromServerCount);
         }
 
@@ -61,7 +61,7 @@ public final class LoopbackProxy implements AutoCloseable {
         }
 
         /** True once the server end closed (or reset) the connection. */
-        boolean closedByServer() {
+        public boolean closedByServer() {
             return serverClosed;
         }
 
@@ -103,16 +103,16 @@ public final class LoopbackProxy implements AutoCloseable {
     }
 
     /** Forwards only the next {@code n} connections; later ones are refused. */
-    void admitOnly(int n) {
+    public void admitOnly(int n) {
         admissions.set(n);
     }
 
     /** New connections go to this port; existing ones are left alone. */
-    void retarget(int port) {
+    public void retarget(int port) {
         targetPort = port;
     }
 
-    List<Link> links() {
+    public List<Link> links() {
         return new ArrayList<>(links);
     }
 

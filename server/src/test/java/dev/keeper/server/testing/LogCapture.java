@@ -1,4 +1,4 @@
-package dev.keeper.compat.badinput;
+package dev.keeper.server.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,34 +13,40 @@ import java.util.regex.Pattern;
 import org.slf4j.LoggerFactory;
 
 /**
- * Our server's log, captured from the {@code dev.keeper} loggers while a test runs, so a test can check that bad
- * input costs one clear line: exactly one INFO or WARN line that names the bad connection (by its client port
- * or its session id) and says what was wrong.
+ * Records what the server logs under {@code dev.keeper} while open, to assert on the lines an operator sees: the
+ * errors a storage failure writes, or the one clear line bad input costs (exactly one INFO or WARN line that
+ * names the bad connection, by its client port or its session id, and says what was wrong). Shared with
+ * compat-tests through this module's test-jar.
  */
-final class ServerLog implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
     private final Logger logger = (Logger) LoggerFactory.getLogger("dev.keeper");
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-    private ServerLog() {
+    public LogCapture() {
         appender.start();
         logger.addAppender(appender);
     }
 
-    static ServerLog capture() {
-        return new ServerLog();
+    /** Everything logged so far. The appender adds under its own lock (AppenderBase.doAppend), so read under it. */
+    private List<ILoggingEvent> events() {
+        synchronized (appender) {
+            return new ArrayList<>(appender.list);
+        }
+    }
+
+    /** The formatted messages logged at ERROR so far. */
+    public List<String> errors() {
+        return events().stream().filter(e -> e.getLevel() == Level.ERROR)
+                .map(ILoggingEvent::getFormattedMessage).toList();
     }
 
     /** Lines at INFO and above that name the connection from {@code clientPort}, or {@code sessionId} if not 0. */
-    List<ILoggingEvent> about(int clientPort, long sessionId) {
+    public List<ILoggingEvent> about(int clientPort, long sessionId) {
         Pattern names = Pattern.compile(sessionId == 0
                 ? "127\\.0\\.0\\.1:" + clientPort + "\\b"
                 : "127\\.0\\.0\\.1:" + clientPort + "\\b|0x" + Long.toHexString(sessionId) + "\\b");
-        List<ILoggingEvent> all;
-        synchronized (appender) {
-            all = new ArrayList<>(appender.list);
-        }
         List<ILoggingEvent> hits = new ArrayList<>();
-        for (ILoggingEvent e : all) {
+        for (ILoggingEvent e : events()) {
             if (e.getLevel().isGreaterOrEqual(Level.INFO) && names.matcher(e.getFormattedMessage()).find()) {
                 hits.add(e);
             }
@@ -53,7 +59,7 @@ final class ServerLog implements AutoCloseable {
      * written on I/O and processor threads, so this waits (bounded) for the first one, then a moment for any
      * second line a double report would add.
      */
-    void assertOneLine(int clientPort, long sessionId, String cause) throws InterruptedException {
+    public void assertOneLine(int clientPort, long sessionId, String cause) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (about(clientPort, sessionId).isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);
