@@ -43,12 +43,20 @@ public final class SnapshotFile {
     private SnapshotFile() {
     }
 
-    /** Streams one snapshot out: the header, sessions and ACLs first, then nodes as they come, then the seals. */
+    /**
+     * Streams one snapshot out: the header, sessions and ACLs first, then nodes as they come, then the seals.
+     *
+     * <p>The file is forced to disk every {@link #SYNC_EVERY} bytes as it is written, not only at the end: one
+     * final fsync of a snapshot of a million nodes would queue hundreds of megabytes ahead of the transaction
+     * log's next fsync on the same disk, and hold every write's reply for as long.
+     */
     public static final class Writer implements AutoCloseable {
+        static final long SYNC_EVERY = 8L << 20;
         private final Path file;
         private final FileChannel channel;
         private final CheckedOutputStream checked;
         private final BinaryOutputArchive oa;
+        private long synced;
         private boolean done;
 
         public Writer(Path file, Map<Long, Integer> sessions, Map<Long, List<ACL>> acls) throws IOException {
@@ -80,6 +88,11 @@ public final class SnapshotFile {
             oa.writeBuffer(data, "data");
             oa.writeLong(acl, "acl");
             stat.serialize(oa, "statpersisted");
+            if (oa.getDataSize() - synced >= SYNC_EVERY) {
+                checked.flush();
+                channel.force(false);
+                synced = oa.getDataSize();
+            }
         }
 
         /** Closes the node list, writes the seals and makes the file durable. */
