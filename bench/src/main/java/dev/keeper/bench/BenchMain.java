@@ -9,6 +9,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -98,11 +99,25 @@ public final class BenchMain {
         Report report = new Report(meta, cells, memory, fanOut, durable, snapshot, startup, List.copyOf(notes));
         String md = MarkdownReport.render(report);
         Files.createDirectories(o.outDir());
-        Files.writeString(o.outDir().resolve("latest.md"), md);
-        Files.writeString(o.outDir().resolve("latest.json"), RawResults.json(report));
-        Files.writeString(o.outDir().resolve("latest.csv"), RawResults.csv(report));
         System.out.println(md);
-        log("written " + o.outDir().resolve("latest.md") + ", latest.json and latest.csv");
+        if (o.phases().equals(EnumSet.allOf(Options.Phase.class))) {
+            Files.writeString(o.outDir().resolve("latest.md"), md);
+            Files.writeString(o.outDir().resolve("latest.json"), RawResults.json(report));
+            Files.writeString(o.outDir().resolve("latest.csv"), RawResults.csv(report));
+            log("written " + o.outDir().resolve("latest.md") + ", latest.json and latest.csv");
+        } else {
+            // A partial run keeps its own files, and updates latest.md's sections for what it re-ran only.
+            String name = "only-" + String.join("-", o.phases().stream()
+                    .map(p -> p.name().toLowerCase(Locale.ROOT)).toList());
+            Files.writeString(o.outDir().resolve(name + ".md"), md);
+            Files.writeString(o.outDir().resolve(name + ".json"), RawResults.json(report));
+            Files.writeString(o.outDir().resolve(name + ".csv"), RawResults.csv(report));
+            Path latest = o.outDir().resolve("latest.md");
+            String previous = Files.isRegularFile(latest) ? Files.readString(latest) : null;
+            Files.writeString(latest, ReportMerge.merge(md, previous, o.phases()));
+            log("written " + o.outDir().resolve(name + ".md") + " (.json, .csv), and its sections into " + latest
+                    + " (latest.json and latest.csv stay those of the last full run)");
+        }
         return notes.isEmpty() ? 0 : 1;
     }
 
