@@ -278,7 +278,15 @@ public final class BenchMain {
                 dirs.put(kind, dir);
                 log("big tree: " + kind.label() + " creates " + String.format(Locale.ROOT, "%,d", o.bigZnodes())
                         + " znodes of 100 B (fsync on, default snapCount), load average " + loadAverage());
-                SnapshotBench.Fill fill = SnapshotBench.fill(kind, setup, runDir, dir, guard, o.bigZnodes(), data);
+                SnapshotBench.Fill fill;
+                try {
+                    fill = SnapshotBench.fill(kind, setup, runDir, dir, guard, o.bigZnodes(), data);
+                } catch (IOException | RuntimeException e) {
+                    note("big tree, " + kind.label() + ": " + e.getMessage());
+                    dirs.remove(kind);
+                    ServerProcess.deleteTree(dir);
+                    continue;
+                }
                 log(String.format(Locale.ROOT, "big tree: %s created them in %.1f s (%,.0f/s); stopped in %.0f ms%s",
                         kind.label(), fill.seconds(), fill.createsPerSecond(), fill.stop().millis(),
                         fill.stop().forced() ? ", KILLED after the grace time" : ""));
@@ -291,8 +299,15 @@ public final class BenchMain {
                 log("snapshot: " + kind.label() + " restarts on that tree with snapCount " + o.snapCount()
                         + "; steady setData at " + o.snapshotRate() + "/s until " + o.snapshots()
                         + " snapshot(s) are written; load average " + loadAverage());
-                SnapshotBench.Figures f = SnapshotBench.measure(kind, setup.withSnapCount(o.snapCount()), runDir,
-                        fill, guard, o.snapshotRate(), o.snapshots(), o.snapshotWarmupMillis(), data);
+                SnapshotBench.Figures f;
+                try {
+                    f = SnapshotBench.measure(kind, setup.withSnapCount(o.snapCount()), runDir, fill, guard,
+                            o.snapshotRate(), o.snapshots(), o.snapshotWarmupMillis(), data);
+                } catch (IOException | RuntimeException e) {
+                    // The directory may still serve the start-up measurement: it was stopped like any other.
+                    note("snapshot, " + kind.label() + ": " + e.getMessage());
+                    continue;
+                }
                 figures.put(kind, f);
                 SnapshotWindows.Split sp = f.split();
                 log(String.format(Locale.ROOT, "snapshot: %s restart %.0f ms; %d snapshots %s; p99 without %.0f us"
@@ -324,7 +339,12 @@ public final class BenchMain {
             if (o.phases().contains(Options.Phase.STARTUP)) {
                 log("start-up: " + o.startupRepeats() + " start(s) per server and directory, load average "
                         + loadAverage());
-                startup = StartupBench.measure(dirs, setup, runDir, guard, o.startupRepeats(), o.bigZnodes(), notes);
+                if (dirs.isEmpty()) {
+                    note("start-up: no server got its big tree; nothing to start from");
+                } else {
+                    startup = StartupBench.measure(dirs, setup, runDir, guard, o.startupRepeats(), o.bigZnodes(),
+                            notes);
+                }
             }
         } catch (IOException | RuntimeException e) {
             note("big tree (snapshot/start-up): " + e.getMessage());
