@@ -17,7 +17,9 @@ final class MarkdownReport {
                 .append(m.loadBefore()).append(" before, ").append(m.loadAfter()).append(" after.\n");
         sb.append("- Both servers as separate processes on 127.0.0.1, same JVM (").append(m.java())
                 .append("), -Xms/-Xmx ").append(m.heap()).append(", tickTime ").append(m.tickTime())
-                .append(", fsync ").append(m.fsync() ? "ON (forceSync=yes)" : "OFF (forceSync=no)").append(".\n");
+                .append(", fsync ").append(m.fsync() ? "ON (forceSync=yes)" : "OFF (forceSync=no)")
+                .append(" in the load, memory and fan-out parts; always ON in the durable, snapshot and start-up")
+                .append(" parts.\n");
         sb.append("- Load: stock ZooKeeper Java client, async API, 100-byte data. Each cell ran ")
                 .append(m.repeats()).append(" times per server, alternating which server went first; ")
                 .append(m.measureMillis()).append(" ms measured after ").append(m.warmupMillis())
