@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # Runs the benchmark: our server and the real ZooKeeper 3.9.5 as two processes, the same load on each,
 # results as ratios in bench/results/latest.{md,json,csv}.
-#   bench/run.sh            the full run (about 17-20 minutes on 2 cores)
-#   bench/run.sh --quick    a short smoke run (about 3.5 minutes)
-#   bench/run.sh --fsync=on both servers fsync their log (forceSync=yes)
+#   bench/run.sh            the full run (about 17-20 minutes on 2 cores, plus about 15 for the durability parts)
+#   bench/run.sh --quick    a short smoke run (about 3.5 minutes, plus about 2 for the durability parts)
+#   bench/run.sh --fsync=on both servers fsync their log (forceSync=yes) in the load, memory and fan-out parts
+#   bench/run.sh --only=durable,snapshot,startup   only the durability parts (always fsync on)
 #   bench/run.sh --help     every option
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 for a in "$@"; do
   if [[ "$a" == "--help" || "$a" == "-h" ]]; then
-    sed -n '2,6p' "$0"
+    sed -n '2,7p' "$0"
     echo "options: --quick --fsync=on|off --repeats=N --warmup-ms=N --measure-ms=N --server-warmup-ms=N"
     echo "         --ops=create,setData,getData,exists --sessions=1,8,32 --window=N --znodes=N --watches=N"
-    echo "         --fanout-sessions=N --fanout-repeats=N --heap=2g --tick-time=N --only=load,memory,fanout"
+    echo "         --fanout-sessions=N --fanout-repeats=N --heap=2g --tick-time=N"
+    echo "         --big-znodes=N --snapshot-rate=N --snap-count=N --snapshots=N --snapshot-warmup-ms=N"
+    echo "         --startup-repeats=N --only=load,memory,fanout,durable,snapshot,startup"
     exit 0
   fi
 done

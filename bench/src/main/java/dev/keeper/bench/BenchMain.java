@@ -9,6 +9,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,6 +25,7 @@ public final class BenchMain {
             java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss");
     private final Options options;
     private final List<String> notes = new ArrayList<>();
+    private String loadDuring = "unknown";
 
     private BenchMain(Options options) {
         this.options = options;
@@ -52,17 +54,27 @@ public final class BenchMain {
         String zkClasspath = Files.readString(o.zookeeperClasspathFile(), StandardCharsets.UTF_8).trim();
         Path runDir = Files.createTempDirectory("keeper-bench-");
         Path logback = runDir.resolve("server-logback.xml");
-        Files.writeString(logback, ServerSetup.logbackXml());
-        ServerSetup setup = new ServerSetup(o.serverJar(), zkClasspath, o.heap(), o.tickTime(), o.fsync(), logback);
+        Files.writeString(logback, ServerSetup.logbackXml(false));
+        Path persistenceLogback = runDir.resolve("server-logback-persistence.xml");
+        Files.writeString(persistenceLogback, ServerSetup.logbackXml(true));
+        ServerSetup setup = new ServerSetup(o.serverJar(), zkClasspath, o.heap(), o.tickTime(), o.fsync(), 0,
+                logback);
+        // The durability parts always fsync, whatever --fsync says for the others.
+        ServerSetup durableSetup = setup.withFsync(true);
+        ServerSetup bigTreeSetup = durableSetup.withLogback(persistenceLogback);
         byte[] data = payload(100);
-        log("run directory (server configs and logs): " + runDir);
+        String disk = describeDisk(runDir);
+        log("run directory (server configs, logs and data directories, all on " + disk + "): " + runDir);
 
         List<Report.CellRow> cells = List.of();
+        List<Report.CellRow> durable = List.of();
         Report.Pair<MemoryBench.Figures> memory = null;
         Report.Pair<FanOutBench.Figures> fanOut = null;
-        try (ProcessGuard guard = new ProcessGuard()) {
+        Report.Pair<SnapshotBench.Figures> snapshot = null;
+        StartupBench.Figures startup = null;
+        try (ProcessGuard guard = new ProcessGuard(); LoadSampler sampler = new LoadSampler()) {
             if (o.phases().contains(Options.Phase.LOAD)) {
-                cells = runLoad(setup, runDir, guard, data);
+                cells = runLoad("load", setup, o.ops(), runDir, guard, data);
             }
             if (o.phases().contains(Options.Phase.MEMORY)) {
                 memory = runMemory(setup, runDir, guard, data);
@@ -70,25 +82,49 @@ public final class BenchMain {
             if (o.phases().contains(Options.Phase.FANOUT)) {
                 fanOut = runFanOut(setup, runDir, guard);
             }
+            if (o.phases().contains(Options.Phase.DURABLE)) {
+                durable = runLoad("durable", durableSetup, List.of(Op.CREATE, Op.SET_DATA), runDir, guard, data);
+            }
+            if (o.phases().contains(Options.Phase.SNAPSHOT) || o.phases().contains(Options.Phase.STARTUP)) {
+                BigTreeResults big = runBigTree(bigTreeSetup, runDir, guard, data);
+                snapshot = big.snapshot();
+                startup = big.startup();
+            }
+            loadDuring = sampler.summary();
         }
         Report.Meta meta = new Report.Meta(startedAt, o.quick(), o.fsync(), o.repeats(), o.warmupMillis(),
                 o.measureMillis(), o.window(), o.heap(), o.tickTime(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
-                Runtime.getRuntime().availableProcessors(), loadBefore, loadAverage());
-        Report report = new Report(meta, cells, memory, fanOut, List.copyOf(notes));
+                Runtime.getRuntime().availableProcessors(), loadBefore, loadAverage(), loadDuring, disk);
+        Report report = new Report(meta, cells, memory, fanOut, durable, snapshot, startup, List.copyOf(notes));
         String md = MarkdownReport.render(report);
         Files.createDirectories(o.outDir());
-        Files.writeString(o.outDir().resolve("latest.md"), md);
-        Files.writeString(o.outDir().resolve("latest.json"), RawResults.json(report));
-        Files.writeString(o.outDir().resolve("latest.csv"), RawResults.csv(report));
         System.out.println(md);
-        log("written " + o.outDir().resolve("latest.md") + ", latest.json and latest.csv");
+        if (o.phases().equals(EnumSet.allOf(Options.Phase.class))) {
+            Files.writeString(o.outDir().resolve("latest.md"), md);
+            Files.writeString(o.outDir().resolve("latest.json"), RawResults.json(report));
+            Files.writeString(o.outDir().resolve("latest.csv"), RawResults.csv(report));
+            log("written " + o.outDir().resolve("latest.md") + ", latest.json and latest.csv");
+        } else {
+            // A partial run keeps its own files, and updates latest.md's sections for what it re-ran only.
+            String name = "only-" + String.join("-", o.phases().stream()
+                    .map(p -> p.name().toLowerCase(Locale.ROOT)).toList());
+            Files.writeString(o.outDir().resolve(name + ".md"), md);
+            Files.writeString(o.outDir().resolve(name + ".json"), RawResults.json(report));
+            Files.writeString(o.outDir().resolve(name + ".csv"), RawResults.csv(report));
+            Path latest = o.outDir().resolve("latest.md");
+            String previous = Files.isRegularFile(latest) ? Files.readString(latest) : null;
+            Files.writeString(latest, ReportMerge.merge(md, previous, o.phases()));
+            log("written " + o.outDir().resolve(name + ".md") + " (.json, .csv), and its sections into " + latest
+                    + " (latest.json and latest.csv stay those of the last full run)");
+        }
         return notes.isEmpty() ? 0 : 1;
     }
 
-    private List<Report.CellRow> runLoad(ServerSetup setup, Path runDir, ProcessGuard guard, byte[] data)
-            throws IOException, InterruptedException {
+    private List<Report.CellRow> runLoad(String phase, ServerSetup setup, List<Op> ops, Path runDir,
+                                         ProcessGuard guard, byte[] data) throws IOException, InterruptedException {
         Options o = options;
+        log(phase + ": fsync " + (setup.fsync() ? "on" : "off") + ", load average " + loadAverage());
         int maxSessions = o.sessionCounts().stream().mapToInt(Integer::intValue).max().orElseThrow();
         List<Report.CellRow> rows = new ArrayList<>();
         Map<ServerKind, ServerProcess> servers = new EnumMap<>(ServerKind.class);
@@ -97,14 +133,14 @@ public final class BenchMain {
             for (ServerKind kind : ServerKind.values()) {
                 ServerProcess server = ServerProcess.start(kind, setup, runDir, guard);
                 servers.put(kind, server);
-                log("started " + server);
+                log(phase + ": started " + server);
                 targets.put(kind, LoadTarget.open(server, maxSessions, data, o.window()));
             }
             for (ServerKind kind : ServerKind.values()) {
-                log("warming up " + kind.label());
-                targets.get(kind).warmUp(o.ops(), o.serverWarmupMillis());
+                log(phase + ": warming up " + kind.label());
+                targets.get(kind).warmUp(ops, o.serverWarmupMillis());
             }
-            for (Op op : o.ops()) {
+            for (Op op : ops) {
                 for (int sessions : o.sessionCounts()) {
                     for (Mode mode : Mode.values()) {
                         Cell cell = new Cell(op, sessions, mode);
@@ -116,13 +152,13 @@ public final class BenchMain {
                             for (ServerKind kind : order(rep)) {
                                 ServerProcess server = servers.get(kind);
                                 if (!server.alive()) {
-                                    throw new IOException(kind.label() + " died during the load phase:\n"
+                                    throw new IOException(kind.label() + " died during the " + phase + " phase:\n"
                                             + server.logTail(40));
                                 }
-                                CellRun run = runOne(targets.get(kind), cell, kind);
+                                CellRun run = runOne(targets.get(kind), cell, kind, phase);
                                 runs.get(kind).add(run);
-                                log(String.format(Locale.ROOT, "%-28s rep %d/%d %-9s %,10.0f ops/s  p50 %8.1f us"
-                                                + "  p99 %9.1f us%s", cell, rep + 1, o.repeats(), kind.label(),
+                                log(String.format(Locale.ROOT, "%s %-28s rep %d/%d %-9s %,10.0f ops/s  p50 %8.1f us"
+                                                + "  p99 %9.1f us%s", phase, cell, rep + 1, o.repeats(), kind.label(),
                                         run.opsPerSecond(), run.p50Micros(), run.p99Micros(),
                                         run.errors() > 0 ? "  errors " + run.errors() + " (" + run.firstError()
                                                 + ")" : ""));
@@ -134,7 +170,7 @@ public final class BenchMain {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            note("load phase stopped: " + e.getMessage());
+            note(phase + " phase stopped: " + e.getMessage());
         } finally {
             for (LoadTarget t : targets.values()) {
                 t.close();
@@ -152,16 +188,16 @@ public final class BenchMain {
                 : List.of(ServerKind.ZOOKEEPER, ServerKind.OURS);
     }
 
-    private CellRun runOne(LoadTarget target, Cell cell, ServerKind kind) throws InterruptedException {
+    private CellRun runOne(LoadTarget target, Cell cell, ServerKind kind, String phase) throws InterruptedException {
         try {
             CellRun run = target.run(cell, options.warmupMillis(), options.measureMillis());
             if (run.errors() > 0) {
-                note(kind.label() + ", " + cell + ": " + run.errors() + " requests failed, first with "
+                note(phase + ", " + kind.label() + ", " + cell + ": " + run.errors() + " requests failed, first with "
                         + run.firstError());
             }
             return run;
         } catch (IllegalStateException e) {
-            note(kind.label() + ", " + cell + ": " + e.getMessage() + "; server alive: "
+            note(phase + ", " + kind.label() + ", " + cell + ": " + e.getMessage() + "; server alive: "
                     + target.server().alive());
             return new CellRun(0, options.measureMillis() / 1000.0, Double.NaN, Double.NaN, 1, "FAILED");
         }
@@ -217,6 +253,118 @@ public final class BenchMain {
             for (ServerProcess s : servers.values()) {
                 s.close();
             }
+        }
+    }
+
+    private record BigTreeResults(Report.Pair<SnapshotBench.Figures> snapshot, StartupBench.Figures startup) {
+    }
+
+    /**
+     * The snapshot and start-up measurements share one big tree per server: each server fills its own directory
+     * (fsync on), is stopped, restarted with a small snapCount under a steady load for the snapshot figures,
+     * stopped again; the directories it leaves are what the start-up measurement starts from. One server at a
+     * time, ours first: on two cores, the other's idle process would still take memory bandwidth and page cache.
+     */
+    private BigTreeResults runBigTree(ServerSetup setup, Path runDir, ProcessGuard guard, byte[] data)
+            throws InterruptedException {
+        Options o = options;
+        boolean snapshots = o.phases().contains(Options.Phase.SNAPSHOT);
+        Map<ServerKind, SnapshotBench.Figures> figures = new EnumMap<>(ServerKind.class);
+        Map<ServerKind, Path> dirs = new EnumMap<>(ServerKind.class);
+        StartupBench.Figures startup = null;
+        try {
+            for (ServerKind kind : ServerKind.values()) {
+                Path dir = runDir.resolve("big-" + kind.label() + "-data");
+                dirs.put(kind, dir);
+                log("big tree: " + kind.label() + " creates " + String.format(Locale.ROOT, "%,d", o.bigZnodes())
+                        + " znodes of 100 B (fsync on, default snapCount), load average " + loadAverage());
+                SnapshotBench.Fill fill;
+                try {
+                    fill = SnapshotBench.fill(kind, setup, runDir, dir, guard, o.bigZnodes(), data);
+                } catch (IOException | RuntimeException e) {
+                    note("big tree, " + kind.label() + ": " + e.getMessage());
+                    dirs.remove(kind);
+                    ServerProcess.deleteTree(dir);
+                    continue;
+                }
+                log(String.format(Locale.ROOT, "big tree: %s created them in %.1f s (%,.0f/s); stopped in %.0f ms%s",
+                        kind.label(), fill.seconds(), fill.createsPerSecond(), fill.stop().millis(),
+                        fill.stop().forced() ? ", KILLED after the grace time" : ""));
+                if (fill.stop().forced()) {
+                    note("big tree: " + kind.label() + " did not stop within the grace time after SIGTERM");
+                }
+                if (!snapshots) {
+                    continue;
+                }
+                log("snapshot: " + kind.label() + " restarts on that tree with snapCount " + o.snapCount()
+                        + "; steady setData at " + o.snapshotRate() + "/s until " + o.snapshots()
+                        + " snapshot(s) are written; load average " + loadAverage());
+                SnapshotBench.Figures f;
+                try {
+                    f = SnapshotBench.measure(kind, setup.withSnapCount(o.snapCount()), runDir, fill, guard,
+                            o.snapshotRate(), o.snapshots(), o.snapshotWarmupMillis(), data);
+                } catch (IOException | RuntimeException e) {
+                    // The directory may still serve the start-up measurement: it was stopped like any other.
+                    note("snapshot, " + kind.label() + ": " + e.getMessage());
+                    continue;
+                }
+                figures.put(kind, f);
+                SnapshotWindows.Split sp = f.split();
+                log(String.format(Locale.ROOT, "snapshot: %s restart %.0f ms; %d snapshots %s; p99 without %.0f us"
+                                + " (%d samples), during %.0f us (%d samples), ratio %.2f; max without %.0f us,"
+                                + " during %.0f us; errors %d",
+                        kind.label(), f.restartMillis(), f.snapshots().size(),
+                        f.snapshots().stream().map(x -> x.serverMillis() + " ms").toList(), sp.p99WithoutUs(),
+                        sp.without(), sp.p99DuringUs(), sp.during(), sp.ratio(), sp.maxWithoutUs(),
+                        sp.maxDuringUs(), f.errors()));
+                if (f.problem() != null) {
+                    note("snapshot: " + f.problem());
+                }
+                if (f.errors() > 0) {
+                    note("snapshot, " + kind.label() + ": " + f.errors() + " setData requests failed, first with "
+                            + f.firstError());
+                }
+                if (f.notSent() > 0) {
+                    note("snapshot, " + kind.label() + ": " + f.notSent() + " sends skipped with "
+                            + SteadyWriter.MAX_OUTSTANDING + " requests unanswered (the server stalled)");
+                }
+                if (f.skipped() > 0) {
+                    note("snapshot, " + kind.label() + ": the server logged 'Too busy to snap' " + f.skipped()
+                            + " times");
+                }
+                if (f.stop() != null && f.stop().forced()) {
+                    note("snapshot: " + kind.label() + " did not stop within the grace time after SIGTERM");
+                }
+            }
+            if (o.phases().contains(Options.Phase.STARTUP)) {
+                log("start-up: " + o.startupRepeats() + " start(s) per server and directory, load average "
+                        + loadAverage());
+                if (dirs.isEmpty()) {
+                    note("start-up: no server got its big tree; nothing to start from");
+                } else {
+                    startup = StartupBench.measure(dirs, setup, runDir, guard, o.startupRepeats(), o.bigZnodes(),
+                            notes);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            note("big tree (snapshot/start-up): " + e.getMessage());
+        } finally {
+            for (Path dir : dirs.values()) {
+                ServerProcess.deleteTree(dir);
+            }
+        }
+        Report.Pair<SnapshotBench.Figures> pair = figures.size() == 2
+                ? new Report.Pair<>(figures.get(ServerKind.OURS), figures.get(ServerKind.ZOOKEEPER)) : null;
+        return new BigTreeResults(pair, startup);
+    }
+
+    /** The device and file system type of the directory both servers' data and logs are in. */
+    private static String describeDisk(Path dir) {
+        try {
+            java.nio.file.FileStore store = Files.getFileStore(dir);
+            return store.name() + " (" + store.type() + ")";
+        } catch (IOException e) {
+            return "unknown";
         }
     }
 

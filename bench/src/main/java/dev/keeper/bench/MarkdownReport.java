@@ -1,5 +1,6 @@
 package dev.keeper.bench;
 
+import java.util.List;
 import java.util.Locale;
 
 /** The human-readable result: a markdown page with one table for the load cells and one for the rest. */
@@ -16,7 +17,9 @@ final class MarkdownReport {
                 .append(m.loadBefore()).append(" before, ").append(m.loadAfter()).append(" after.\n");
         sb.append("- Both servers as separate processes on 127.0.0.1, same JVM (").append(m.java())
                 .append("), -Xms/-Xmx ").append(m.heap()).append(", tickTime ").append(m.tickTime())
-                .append(", fsync ").append(m.fsync() ? "ON (forceSync=yes)" : "OFF (forceSync=no)").append(".\n");
+                .append(", fsync ").append(m.fsync() ? "ON (forceSync=yes)" : "OFF (forceSync=no)")
+                .append(" in the load, memory and fan-out parts; always ON in the durable, snapshot and start-up")
+                .append(" parts.\n");
         sb.append("- Load: stock ZooKeeper Java client, async API, 100-byte data. Each cell ran ")
                 .append(m.repeats()).append(" times per server, alternating which server went first; ")
                 .append(m.measureMillis()).append(" ms measured after ").append(m.warmupMillis())
@@ -25,29 +28,15 @@ final class MarkdownReport {
                 .append(m.window()).append(" outstanding per session.\n");
         sb.append("- Ratios are ours/ZooKeeper: above 1 is better for ops/s; below 1 is better for latency,"
                 + " memory and time.\n");
+        sb.append("- Data directories (and logs: no dataLogDir, so the same directory) of both servers on ")
+                .append(m.dataDisk()).append(". 1-minute load average during the run: ").append(m.loadDuring())
+                .append(".\n");
         sb.append("- The machine is shared and noisy (other builds and tests run on it): absolute figures vary"
                 + " between runs; compare the ratios, and distrust small differences.\n\n");
 
         if (!r.cells().isEmpty()) {
             sb.append("## Load\n\n");
-            sb.append("| op | sessions | mode | ours ops/s | ZK ops/s | ops/s ours/ZK | p50 µs ours / ZK | p50 ours/ZK"
-                    + " | p99 µs ours / ZK | p99 ours/ZK | errors ours / ZK |\n");
-            sb.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-            for (Report.CellRow c : r.cells()) {
-                sb.append("| ").append(c.cell().op().label())
-                        .append(" | ").append(c.cell().sessions())
-                        .append(" | ").append(c.cell().mode().label())
-                        .append(" | ").append(count(c.oursOpsPerSecond()))
-                        .append(" | ").append(count(c.zookeeperOpsPerSecond()))
-                        .append(" | ").append(ratio(Stats.ratio(c.oursOpsPerSecond(), c.zookeeperOpsPerSecond())))
-                        .append(" | ").append(micros(c.oursP50())).append(" / ").append(micros(c.zookeeperP50()))
-                        .append(" | ").append(ratio(Stats.ratio(c.oursP50(), c.zookeeperP50())))
-                        .append(" | ").append(micros(c.oursP99())).append(" / ").append(micros(c.zookeeperP99()))
-                        .append(" | ").append(ratio(Stats.ratio(c.oursP99(), c.zookeeperP99())))
-                        .append(" | ").append(c.oursErrors()).append(" / ").append(c.zookeeperErrors())
-                        .append(" |\n");
-            }
-            sb.append('\n');
+            cellTable(sb, r.cells(), false);
         }
 
         if (r.memory() != null || r.fanOut() != null) {
@@ -94,6 +83,16 @@ final class MarkdownReport {
             sb.append('\n');
         }
 
+        if (!r.durable().isEmpty()) {
+            durable(sb, r);
+        }
+        if (r.snapshot() != null) {
+            snapshot(sb, r.snapshot());
+        }
+        if (r.startup() != null) {
+            startup(sb, r.startup());
+        }
+
         if (!r.notes().isEmpty()) {
             sb.append("## Problems seen during the run\n\n");
             for (String note : r.notes()) {
@@ -102,6 +101,149 @@ final class MarkdownReport {
             sb.append('\n');
         }
         return sb.toString();
+    }
+
+    /** The ops/s ratio a durable cell should reach: 1.5 at 32 pipelined sessions, 1.0 elsewhere. */
+    static double durableTarget(Cell cell) {
+        return cell.sessions() >= 32 && cell.mode() == Mode.THROUGHPUT ? 1.5 : 1.0;
+    }
+
+    private static void cellTable(StringBuilder sb, List<Report.CellRow> rows, boolean targets) {
+        sb.append("| op | sessions | mode | ours ops/s | ZK ops/s | ops/s ours/ZK | p50 µs ours / ZK | p50 ours/ZK"
+                + " | p99 µs ours / ZK | p99 ours/ZK | errors ours / ZK |").append(targets ? " target ops/s ratio |" : "")
+                .append('\n');
+        sb.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|").append(targets ? "---|" : "").append('\n');
+        for (Report.CellRow c : rows) {
+            double opsRatio = Stats.ratio(c.oursOpsPerSecond(), c.zookeeperOpsPerSecond());
+            sb.append("| ").append(c.cell().op().label())
+                    .append(" | ").append(c.cell().sessions())
+                    .append(" | ").append(c.cell().mode().label())
+                    .append(" | ").append(count(c.oursOpsPerSecond()))
+                    .append(" | ").append(count(c.zookeeperOpsPerSecond()))
+                    .append(" | ").append(ratio(opsRatio))
+                    .append(" | ").append(micros(c.oursP50())).append(" / ").append(micros(c.zookeeperP50()))
+                    .append(" | ").append(ratio(Stats.ratio(c.oursP50(), c.zookeeperP50())))
+                    .append(" | ").append(micros(c.oursP99())).append(" / ").append(micros(c.zookeeperP99()))
+                    .append(" | ").append(ratio(Stats.ratio(c.oursP99(), c.zookeeperP99())))
+                    .append(" | ").append(c.oursErrors()).append(" / ").append(c.zookeeperErrors())
+                    .append(" |");
+            if (targets) {
+                double t = durableTarget(c.cell());
+                sb.append(" ≥ ").append(ratio(t)).append(Double.isNaN(opsRatio) ? " n/a"
+                        : opsRatio >= t ? " met" : " **missed**").append(" |");
+            }
+            sb.append('\n');
+        }
+        sb.append('\n');
+    }
+
+    private static void durable(StringBuilder sb, Report r) {
+        sb.append("## Durable writes (fsync on for both: forceSync=yes)\n\n");
+        sb.append("- Both servers freshly started with forceSync=yes (whatever --fsync says), their data and log on")
+                .append(" the same disk as each other; otherwise as the load cells: the same repeats, spans and")
+                .append(" window. Target: ops/s ours/ZooKeeper ≥ 1.0 in every cell, ≥ 1.5 at 32 pipelined")
+                .append(" (throughput) sessions.\n\n");
+        cellTable(sb, r.durable(), true);
+    }
+
+    private static void snapshot(StringBuilder sb, Report.Pair<SnapshotBench.Figures> p) {
+        SnapshotBench.Figures o = p.ours();
+        SnapshotBench.Figures z = p.zookeeper();
+        sb.append("## Write latency while a snapshot of ").append(count(o.fill().znodes()))
+                .append(" znodes is written\n\n");
+        sb.append("- Each server alone: a fresh server (fsync on, default snapCount) gets ")
+                .append(count(o.fill().znodes())).append(" znodes of 100 B, is stopped (SIGTERM), restarted on its")
+                .append(" directory with snapCount ").append(o.snapCount()).append(", and carries a steady setData")
+                .append(" load of ").append(o.ratePerSecond()).append("/s over ").append(o.sessions())
+                .append(" sessions, sent at a fixed rate whatever the replies do (open loop), until ")
+                .append(o.snapshots().size()).append(" snapshot(s) that the load's own transactions triggered are")
+                .append(" written. Snapshot windows come from the servers' log lines (ours: \"Creating snapshot\" to")
+                .append(" \"Snapshot ... written\"; ZooKeeper: \"Snapshotting: 0x..\" to \"Snapshot taken in N")
+                .append(" ms\").\n");
+        sb.append("- During: every request in flight at some moment from a snapshot's start line to ")
+                .append(SnapshotWindows.AFTER_MS).append(" ms after its end line (what the snapshot leaves behind,")
+                .append(" its dirty pages and garbage, counts against it), all snapshots pooled. Without: every")
+                .append(" request after a ").append(o.warmupMillis()).append(" ms warm-up that was in flight at no")
+                .append(" moment from ").append(SnapshotWindows.BEFORE_MS).append(" ms before a snapshot to ")
+                .append(SnapshotWindows.AFTER_MS).append(" ms after it. Target for ours: p99 during / without ≤ 2.")
+                .append(" Every sample is in snapshot-samples-*.csv in the run directory.\n\n");
+        sb.append("| measure | ours | ZK | ours/ZK |\n");
+        sb.append("|---|---:|---:|---:|\n");
+        SnapshotWindows.Split os = o.split();
+        SnapshotWindows.Split zs = z.split();
+        sb.append(row("setData p99 without a snapshot, µs", micros(os.p99WithoutUs()), micros(zs.p99WithoutUs()),
+                Stats.ratio(os.p99WithoutUs(), zs.p99WithoutUs())));
+        sb.append(row("setData p99 during a snapshot, µs", micros(os.p99DuringUs()), micros(zs.p99DuringUs()),
+                Stats.ratio(os.p99DuringUs(), zs.p99DuringUs())));
+        sb.append(row("p99 during / p99 without (target for ours ≤ 2" + (Double.isNaN(os.ratio()) ? ""
+                        : os.ratio() <= 2 ? ": met" : ": **missed**") + ")",
+                ratio(os.ratio()), ratio(zs.ratio()), Stats.ratio(os.ratio(), zs.ratio())));
+        sb.append(row("slowest setData without / during a snapshot, µs",
+                micros(os.maxWithoutUs()) + " / " + micros(os.maxDuringUs()),
+                micros(zs.maxWithoutUs()) + " / " + micros(zs.maxDuringUs()),
+                Stats.ratio(os.maxDuringUs(), zs.maxDuringUs())));
+        sb.append(row("snapshot duration as the server logs it, ms (median of " + o.snapshots().size() + " / "
+                        + z.snapshots().size() + ")",
+                millis(o.medianServerMillis()), millis(z.medianServerMillis()),
+                Stats.ratio(o.medianServerMillis(), z.medianServerMillis())));
+        sb.append(row("snapshot window, start line to end line, ms (median)", millis(o.medianWindowMillis()),
+                millis(z.medianWindowMillis()), Stats.ratio(o.medianWindowMillis(), z.medianWindowMillis())));
+        sb.append(row("samples without / during", count(os.without()) + " / " + count(os.during()),
+                count(zs.without()) + " / " + count(zs.during()), Double.NaN));
+        sb.append(row("creating the tree with fsync on, ops/s (4 sessions x 200 pipelined, one run)",
+                count(o.fill().createsPerSecond()), count(z.fill().createsPerSecond()),
+                Stats.ratio(o.fill().createsPerSecond(), z.fill().createsPerSecond())));
+        sb.append(row("restart on that tree, launch to Mode: standalone, ms (one start)", millis(o.restartMillis()),
+                millis(z.restartMillis()), Stats.ratio(o.restartMillis(), z.restartMillis())));
+        sb.append('\n');
+        sb.append("Each snapshot: ours ").append(perSnapshot(o)).append("; ZK ").append(perSnapshot(z))
+                .append(".\n\n");
+    }
+
+    private static String perSnapshot(SnapshotBench.Figures f) {
+        List<String> parts = new java.util.ArrayList<>();
+        for (int i = 0; i < f.snapshots().size(); i++) {
+            SnapshotLog.Snapshot s = f.snapshots().get(i);
+            parts.add(s.serverMillis() + " ms, p99 during " + micros(f.split().perSnapshotP99Us().get(i)) + " µs");
+        }
+        return parts.isEmpty() ? "none" : String.join("; ", parts);
+    }
+
+    private static void startup(StringBuilder sb, StartupBench.Figures f) {
+        ServerKind ours = ServerKind.OURS;
+        ServerKind zk = ServerKind.ZOOKEEPER;
+        int reps = Math.max(f.runs(ours, ours).size(), f.runs(zk, zk).size());
+        sb.append("## Start-up with ").append(count(f.znodes())).append(" znodes\n\n");
+        sb.append("- From the directory each server left after the snapshot measurement (stopped with SIGTERM),")
+                .append(" reduced to what a start reads (the newest snapshot and the logs after it: ours ")
+                .append(mib(f.imageBytes().getOrDefault(ours, -1L))).append(", ZK ")
+                .append(mib(f.imageBytes().getOrDefault(zk, -1L)))
+                .append("), copied afresh and flushed to disk before each start (so it starts from the page cache);")
+                .append(" both servers write a snapshot of the tree before they serve. Timed from process launch")
+                .append(" to srvr answering Mode: standalone (polled every 20 ms), and to the first getData reply of")
+                .append(" a stock client opened then. Median of ").append(reps)
+                .append(" starts; order alternated. Target: ours/ZK ≤ 1.0.\n\n");
+        sb.append("| measure | ours | ZK | ours/ZK |\n");
+        sb.append("|---|---:|---:|---:|\n");
+        startupRows(sb, f, "each on its own directory", ours, zk);
+        startupRows(sb, f, "both on ours' directory", ours, ours);
+        startupRows(sb, f, "both on ZooKeeper's directory", zk, zk);
+        sb.append('\n');
+        sb.append("Nodes srvr reported: ours on its own ").append(f.nodes(ours, ours)).append(", on ZK's ")
+                .append(f.nodes(ours, zk)).append("; ZK on its own ").append(f.nodes(zk, zk)).append(", on ours' ")
+                .append(f.nodes(zk, ours)).append(".\n\n");
+    }
+
+    /** Rows for ours started on {@code oursDir}'s directory against ZooKeeper on {@code zkDir}'s. */
+    private static void startupRows(StringBuilder sb, StartupBench.Figures f, String what, ServerKind oursDir,
+                                    ServerKind zkDir) {
+        double or = f.medianReadyMillis(ServerKind.OURS, oursDir);
+        double zr = f.medianReadyMillis(ServerKind.ZOOKEEPER, zkDir);
+        double od = f.medianReadMillis(ServerKind.OURS, oursDir);
+        double zd = f.medianReadMillis(ServerKind.ZOOKEEPER, zkDir);
+        sb.append(row("launch to Mode: standalone, " + what + ", ms", millis(or), millis(zr), Stats.ratio(or, zr)));
+        sb.append(row("launch to first getData reply, " + what + ", ms", millis(od), millis(zd),
+                Stats.ratio(od, zd)));
     }
 
     private static String row(String what, String ours, String zk, double ratio) {

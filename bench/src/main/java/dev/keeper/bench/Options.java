@@ -24,6 +24,12 @@ import java.util.Set;
  * @param fanOutRepeats    fan-out rounds per server; the median is reported
  * @param heap             -Xms and -Xmx of both servers
  * @param tickTime         both servers' tickTime
+ * @param bigZnodes        znodes of the tree the snapshot and start-up measurements use
+ * @param snapshotRate     setData/s of the steady load during which snapshots are measured
+ * @param snapCount        the snapCount both servers run with while snapshots are measured
+ * @param snapshots        snapshots measured per server
+ * @param snapshotWarmupMillis steady load before samples count
+ * @param startupRepeats   starts per server and directory; the median is reported
  * @param phases           which parts run
  * @param serverJar        our shaded server jar
  * @param zookeeperClasspathFile file holding the real ZooKeeper's class path
@@ -45,13 +51,22 @@ record Options(
         int fanOutRepeats,
         String heap,
         int tickTime,
+        int bigZnodes,
+        int snapshotRate,
+        int snapCount,
+        int snapshots,
+        long snapshotWarmupMillis,
+        int startupRepeats,
         Set<Phase> phases,
         Path serverJar,
         Path zookeeperClasspathFile,
         Path outDir) {
 
-    /** The parts of a run; {@code --only=load,memory} picks some. */
-    enum Phase { LOAD, MEMORY, FANOUT }
+    /**
+     * The parts of a run; {@code --only=load,memory} picks some. DURABLE: create and setData cells with fsync on;
+     * SNAPSHOT: write latency while a snapshot of the big tree is written; STARTUP: start-up on the big tree.
+     */
+    enum Phase { LOAD, MEMORY, FANOUT, DURABLE, SNAPSHOT, STARTUP }
 
     static Options parse(String... args) {
         boolean quick = false;
@@ -77,6 +92,14 @@ record Options(
         int fanOutRepeats = quick ? 3 : 5;
         String heap = "2g";
         int tickTime = 2000;
+        // A snapshot is due after snapCount/2 plus a random share of snapCount/2 transactions: at 1,000 setData/s
+        // and snapCount 20,000, 10 to 20 s of quiet load before each one.
+        int bigZnodes = quick ? 100_000 : 1_000_000;
+        int snapshotRate = 1000;
+        int snapCount = quick ? 6_000 : 20_000;
+        int snapshots = quick ? 1 : 3;
+        long snapshotWarmup = quick ? 1000 : 3000;
+        int startupRepeats = quick ? 1 : 3;
         Set<Phase> phases = EnumSet.allOf(Phase.class);
         Path serverJar = Path.of("server/target/keeper-server-0.1.0-SNAPSHOT-all.jar");
         Path zkClasspath = Path.of("bench/target/zookeeper.classpath");
@@ -106,6 +129,12 @@ record Options(
                 case "fanout-repeats" -> fanOutRepeats = positive(key, v);
                 case "heap" -> heap = v;
                 case "tick-time" -> tickTime = positive(key, v);
+                case "big-znodes" -> bigZnodes = positive(key, v);
+                case "snapshot-rate" -> snapshotRate = positive(key, v);
+                case "snap-count" -> snapCount = positive(key, v);
+                case "snapshots" -> snapshots = positive(key, v);
+                case "snapshot-warmup-ms" -> snapshotWarmup = nonNegative(key, v);
+                case "startup-repeats" -> startupRepeats = positive(key, v);
                 case "only" -> phases = EnumSet.copyOf(Options.<Phase>listOf(v, p -> Phase.valueOf(p.toUpperCase())));
                 case "server-jar" -> serverJar = Path.of(v);
                 case "zk-classpath-file" -> zkClasspath = Path.of(v);
@@ -113,11 +142,18 @@ record Options(
                 default -> throw new IllegalArgumentException("unknown option --" + key + "\n" + usage());
             }
         }
+        if (snapCount < 4) {
+            throw new IllegalArgumentException("--snap-count must be at least 4");
+        }
+        if (bigZnodes < 4) {
+            throw new IllegalArgumentException("--big-znodes must be at least 4");
+        }
         if (watches > znodes) {
             throw new IllegalArgumentException("--watches must not exceed --znodes: each watch is on its own znode");
         }
         return new Options(quick, fsync, repeats, warmup, measure, serverWarmup, ops, sessions, window, znodes,
-                watches, fanOut, fanOutRepeats, heap, tickTime, phases, serverJar, zkClasspath, out);
+                watches, fanOut, fanOutRepeats, heap, tickTime, bigZnodes, snapshotRate, snapCount, snapshots,
+                snapshotWarmup, startupRepeats, phases, serverJar, zkClasspath, out);
     }
 
     static String usage() {
@@ -126,7 +162,9 @@ record Options(
                                     [--server-warmup-ms=N] [--ops=create,setData,getData,exists]
                                     [--sessions=1,8,32] [--window=N] [--znodes=N] [--watches=N]
                                     [--fanout-sessions=N] [--fanout-repeats=N] [--heap=2g] [--tick-time=N]
-                                    [--only=load,memory,fanout] [--out=DIR]""";
+                                    [--big-znodes=N] [--snapshot-rate=N] [--snap-count=N] [--snapshots=N]
+                                    [--snapshot-warmup-ms=N] [--startup-repeats=N]
+                                    [--only=load,memory,fanout,durable,snapshot,startup] [--out=DIR]""";
     }
 
     private static boolean onOff(String v) {

@@ -11,22 +11,27 @@ final class RawResults {
     private RawResults() {
     }
 
+    /** {@code set} is "load" for the load cells, "durable" for the durable write cells (fsync on). */
     static final String CSV_HEADER =
-            "op,sessions,mode,server,repeat,ops,seconds,ops_per_s,p50_us,p99_us,errors,first_error";
+            "set,op,sessions,mode,server,repeat,ops,seconds,ops_per_s,p50_us,p99_us,errors,first_error";
 
     static String csv(Report r) {
         StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
         for (Report.CellRow c : r.cells()) {
-            appendRuns(sb, c.cell(), "ours", c.ours());
-            appendRuns(sb, c.cell(), "zookeeper", c.zookeeper());
+            appendRuns(sb, "load", c.cell(), "ours", c.ours());
+            appendRuns(sb, "load", c.cell(), "zookeeper", c.zookeeper());
+        }
+        for (Report.CellRow c : r.durable()) {
+            appendRuns(sb, "durable", c.cell(), "ours", c.ours());
+            appendRuns(sb, "durable", c.cell(), "zookeeper", c.zookeeper());
         }
         return sb.toString();
     }
 
-    private static void appendRuns(StringBuilder sb, Cell cell, String server, List<CellRun> runs) {
+    private static void appendRuns(StringBuilder sb, String set, Cell cell, String server, List<CellRun> runs) {
         for (int i = 0; i < runs.size(); i++) {
             CellRun run = runs.get(i);
-            sb.append(cell.op().label()).append(',').append(cell.sessions()).append(',').append(cell.mode().label())
+            sb.append(set).append(',').append(cell.op().label()).append(',').append(cell.sessions()).append(',').append(cell.mode().label())
                     .append(',').append(server).append(',').append(i + 1).append(',').append(run.ops())
                     .append(',').append(num(run.seconds())).append(',').append(num(run.opsPerSecond()))
                     .append(',').append(num(run.p50Micros())).append(',').append(num(run.p99Micros()))
@@ -51,10 +56,33 @@ final class RawResults {
                 .append(field("java", str(m.java()))).append(", ")
                 .append(field("cores", Integer.toString(m.cores()))).append(", ")
                 .append(field("loadBefore", str(m.loadBefore()))).append(", ")
-                .append(field("loadAfter", str(m.loadAfter()))).append("},\n");
-        sb.append("  \"cells\": [");
-        for (int i = 0; i < r.cells().size(); i++) {
-            Report.CellRow c = r.cells().get(i);
+                .append(field("loadAfter", str(m.loadAfter()))).append(", ")
+                .append(field("loadDuring", str(m.loadDuring()))).append(", ")
+                .append(field("dataDisk", str(m.dataDisk()))).append("},\n");
+        sb.append("  \"cells\": ").append(cells(r.cells())).append(",\n");
+        sb.append("  \"durableCells\": ").append(cells(r.durable())).append(",\n");
+        sb.append("  \"memory\": ").append(r.memory() == null ? "null" : "{"
+                + field("ours", memory(r.memory().ours())) + ", "
+                + field("zookeeper", memory(r.memory().zookeeper())) + "}").append(",\n");
+        sb.append("  \"fanOut\": ").append(r.fanOut() == null ? "null" : "{"
+                + field("ours", fanOut(r.fanOut().ours())) + ", "
+                + field("zookeeper", fanOut(r.fanOut().zookeeper())) + "}").append(",\n");
+        sb.append("  \"snapshot\": ").append(r.snapshot() == null ? "null" : "{"
+                + field("ours", snapshot(r.snapshot().ours())) + ", "
+                + field("zookeeper", snapshot(r.snapshot().zookeeper())) + "}").append(",\n");
+        sb.append("  \"startup\": ").append(r.startup() == null ? "null" : startup(r.startup())).append(",\n");
+        sb.append("  \"notes\": [");
+        for (int i = 0; i < r.notes().size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append(str(r.notes().get(i)));
+        }
+        sb.append("]\n}\n");
+        return sb.toString();
+    }
+
+    private static String cells(List<Report.CellRow> cells) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < cells.size(); i++) {
+            Report.CellRow c = cells.get(i);
             sb.append(i == 0 ? "\n" : ",\n");
             sb.append("    {").append(field("op", str(c.cell().op().label()))).append(", ")
                     .append(field("sessions", Integer.toString(c.cell().sessions()))).append(", ")
@@ -67,19 +95,77 @@ final class RawResults {
                             + field("zookeeper", runs(c.zookeeper())) + "}"))
                     .append('}');
         }
-        sb.append(r.cells().isEmpty() ? "],\n" : "\n  ],\n");
-        sb.append("  \"memory\": ").append(r.memory() == null ? "null" : "{"
-                + field("ours", memory(r.memory().ours())) + ", "
-                + field("zookeeper", memory(r.memory().zookeeper())) + "}").append(",\n");
-        sb.append("  \"fanOut\": ").append(r.fanOut() == null ? "null" : "{"
-                + field("ours", fanOut(r.fanOut().ours())) + ", "
-                + field("zookeeper", fanOut(r.fanOut().zookeeper())) + "}").append(",\n");
-        sb.append("  \"notes\": [");
-        for (int i = 0; i < r.notes().size(); i++) {
-            sb.append(i == 0 ? "" : ", ").append(str(r.notes().get(i)));
+        return sb.append(cells.isEmpty() ? "]" : "\n  ]").toString();
+    }
+
+    private static String snapshot(SnapshotBench.Figures f) {
+        StringBuilder snaps = new StringBuilder("[");
+        for (int i = 0; i < f.snapshots().size(); i++) {
+            SnapshotLog.Snapshot s = f.snapshots().get(i);
+            snaps.append(i == 0 ? "" : ", ").append('{')
+                    .append(field("startEpochMs", Long.toString(s.startEpochMs()))).append(", ")
+                    .append(field("endEpochMs", Long.toString(s.endEpochMs()))).append(", ")
+                    .append(field("serverMillis", Long.toString(s.serverMillis()))).append(", ")
+                    .append(field("p99DuringMicros", num(f.split().perSnapshotP99Us().get(i)))).append('}');
         }
-        sb.append("]\n}\n");
-        return sb.toString();
+        snaps.append(']');
+        SnapshotWindows.Split sp = f.split();
+        return "{" + field("znodes", Integer.toString(f.fill().znodes())) + ", "
+                + field("fillSeconds", num(f.fill().seconds())) + ", "
+                + field("restartMillis", num(f.restartMillis())) + ", "
+                + field("ratePerSecond", Integer.toString(f.ratePerSecond())) + ", "
+                + field("sessions", Integer.toString(f.sessions())) + ", "
+                + field("snapCount", Integer.toString(f.snapCount())) + ", "
+                + field("warmupMillis", Long.toString(f.warmupMillis())) + ", "
+                + field("snapshots", snaps.toString()) + ", "
+                + field("p99WithoutMicros", num(sp.p99WithoutUs())) + ", "
+                + field("p99DuringMicros", num(sp.p99DuringUs())) + ", "
+                + field("duringOverWithout", num(sp.ratio())) + ", "
+                + field("maxWithoutMicros", num(sp.maxWithoutUs())) + ", "
+                + field("maxDuringMicros", num(sp.maxDuringUs())) + ", "
+                + field("samplesWithout", Integer.toString(sp.without())) + ", "
+                + field("samplesDuring", Integer.toString(sp.during())) + ", "
+                + field("samples", Integer.toString(f.samples())) + ", "
+                + field("errors", Long.toString(f.errors())) + ", "
+                + field("notSent", Long.toString(f.notSent())) + ", "
+                + field("lateSends", Long.toString(f.lateSends())) + ", "
+                + field("tooBusyToSnap", Integer.toString(f.skipped())) + ", "
+                + field("problem", f.problem() == null ? "null" : str(f.problem())) + "}";
+    }
+
+    private static String startup(StartupBench.Figures f) {
+        StringBuilder runs = new StringBuilder("[");
+        for (int i = 0; i < f.runs().size(); i++) {
+            StartupBench.Run r = f.runs().get(i);
+            runs.append(i == 0 ? "" : ", ").append('{')
+                    .append(field("server", str(r.server().label()))).append(", ")
+                    .append(field("directoryWrittenBy", str(r.writtenBy().label()))).append(", ")
+                    .append(field("readyMillis", num(r.readyMillis()))).append(", ")
+                    .append(field("firstReadMillis", num(r.readMillis()))).append(", ")
+                    .append(field("nodes", Long.toString(r.nodes()))).append(", ")
+                    .append(field("failure", r.failure() == null ? "null" : str(r.failure()))).append('}');
+        }
+        runs.append(']');
+        StringBuilder images = new StringBuilder("{");
+        boolean first = true;
+        for (ServerKind k : f.imageBytes().keySet()) {
+            images.append(first ? "" : ", ").append(field(k.label(), "{"
+                    + field("bytes", Long.toString(f.imageBytes().get(k))) + ", "
+                    + field("files", strs(f.imageFiles().get(k))) + "}"));
+            first = false;
+        }
+        images.append('}');
+        return "{" + field("znodes", Integer.toString(f.znodes())) + ", "
+                + field("images", images.toString()) + ", "
+                + field("runs", runs.toString()) + "}";
+    }
+
+    private static String strs(List<String> values) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < values.size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append(str(values.get(i)));
+        }
+        return sb.append(']').toString();
     }
 
     private static String runs(List<CellRun> runs) {

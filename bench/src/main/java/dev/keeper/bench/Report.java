@@ -12,10 +12,20 @@ import java.util.function.ToDoubleFunction;
  * @param cells     the load cells, in the order they ran
  * @param memory    memory figures per server, or null when that phase did not run
  * @param fanOut    fan-out figures per server, or null when that phase did not run
+ * @param durable   the durable write cells (fsync on for both servers), empty when that phase did not run
+ * @param snapshot  write latency around snapshots per server, or null when that phase did not run (or failed)
+ * @param startup   start-up times on the big tree, or null when that phase did not run (or failed)
  * @param notes     anything that went wrong (a server erroring, hanging, or dying), verbatim
  */
 record Report(Meta meta, List<CellRow> cells, Pair<MemoryBench.Figures> memory, Pair<FanOutBench.Figures> fanOut,
+              List<CellRow> durable, Pair<SnapshotBench.Figures> snapshot, StartupBench.Figures startup,
               List<String> notes) {
+
+    /** A run without the durability parts (the shape of runs before they existed). */
+    Report(Meta meta, List<CellRow> cells, Pair<MemoryBench.Figures> memory, Pair<FanOutBench.Figures> fanOut,
+           List<String> notes) {
+        this(meta, cells, memory, fanOut, List.of(), null, null, notes);
+    }
 
     /**
      * @param startedAt     ISO time the run started
@@ -31,9 +41,12 @@ record Report(Meta meta, List<CellRow> cells, Pair<MemoryBench.Figures> memory, 
      * @param cores         processors the machine has
      * @param loadBefore    /proc/loadavg at the start
      * @param loadAfter     /proc/loadavg at the end
+     * @param loadDuring    the 1-minute load average sampled through the run ({@link LoadSampler#summary})
+     * @param dataDisk      the file system both servers' data and log directories were on
      */
     record Meta(String startedAt, boolean quick, boolean fsync, int repeats, long warmupMillis, long measureMillis,
-                int window, String heap, int tickTime, String java, int cores, String loadBefore, String loadAfter) {
+                int window, String heap, int tickTime, String java, int cores, String loadBefore, String loadAfter,
+                String loadDuring, String dataDisk) {
     }
 
     /** The same measurement on both servers. */

@@ -16,31 +16,74 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * One server running as its own process on 127.0.0.1, with a fresh data directory, its output in a log file,
- * and stopped by its PID: {@link #close()} sends SIGTERM, waits, then kills.
+ * One server running as its own process on 127.0.0.1, its output in a log file, stopped by its PID:
+ * {@link #close()} sends SIGTERM, waits, then kills. Either on a fresh data directory that {@link #close()}
+ * deletes, or on a given one that it keeps (the durability measurements restart servers on their own files).
  */
 final class ServerProcess implements AutoCloseable {
     private static final long START_TIMEOUT_MS = 60_000;
+    /** How often readiness is polled; short, since start-up time is measured with it. */
+    private static final long POLL_MS = 20;
+    private static final long STOP_GRACE_S = 60;
 
     private final ServerKind kind;
     private final Process process;
     private final int port;
     private final Path dir;
+    private final Path data;
+    private final boolean keepData;
     private final Path log;
+    private final long launchedNanos;
+    private long readyNanos;
+    private String readySrvr;
+    private Stop stop;
 
-    private ServerProcess(ServerKind kind, Process process, int port, Path dir, Path log) {
+    /**
+     * How a server went down.
+     *
+     * @param millis  SIGTERM to exit
+     * @param forced  it did not exit within the grace time and was killed
+     * @param exitCode its exit status
+     */
+    record Stop(double millis, boolean forced, int exitCode) {
+    }
+
+    private ServerProcess(ServerKind kind, Process process, int port, Path dir, Path data, boolean keepData,
+                          Path log, long launchedNanos) {
         this.kind = kind;
         this.process = process;
         this.port = port;
         this.dir = dir;
+        this.data = data;
+        this.keepData = keepData;
         this.log = log;
+        this.launchedNanos = launchedNanos;
     }
 
-    /** Starts a server and returns once it serves requests; the guard stops it if the driver dies. */
+    /**
+     * Starts a server on a fresh data directory (deleted by {@link #close()}) and returns once it serves
+     * requests; the guard stops it if the driver dies.
+     */
     static ServerProcess start(ServerKind kind, ServerSetup setup, Path runDir, ProcessGuard guard)
             throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory(runDir, kind.label() + "-");
         Path data = Files.createDirectory(dir.resolve("data"));
+        return launch(kind, setup, dir, data, false, START_TIMEOUT_MS, guard);
+    }
+
+    /**
+     * Starts a server on {@code data}, which may hold another run's snapshots and logs and which {@link #close()}
+     * leaves in place, with its config and log in a new folder under {@code runDir}.
+     */
+    static ServerProcess startOn(ServerKind kind, ServerSetup setup, Path runDir, String name, Path data,
+                                 long timeoutMs, ProcessGuard guard) throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory(runDir, kind.label() + "-" + name + "-");
+        Files.createDirectories(data);
+        return launch(kind, setup, dir, data, true, timeoutMs, guard);
+    }
+
+    private static ServerProcess launch(ServerKind kind, ServerSetup setup, Path dir, Path data, boolean keepData,
+                                        long timeoutMs, ProcessGuard guard) throws IOException, InterruptedException {
         int port = freePort();
         Path cfg = dir.resolve("zoo.cfg");
         Files.writeString(cfg, setup.zooCfg(port, data));
@@ -48,15 +91,16 @@ final class ServerProcess implements AutoCloseable {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> cmd = setup.command(kind, java, cfg);
         Files.writeString(dir.resolve("command.txt"), String.join(" ", cmd) + "\n");
-        Process p = new ProcessBuilder(cmd)
+        ProcessBuilder pb = new ProcessBuilder(cmd)
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        ServerProcess server = new ServerProcess(kind, p, port, dir, log);
+                .redirectOutput(log.toFile());
+        long launched = System.nanoTime();
+        Process p = pb.start();
+        ServerProcess server = new ServerProcess(kind, p, port, dir, data, keepData, log, launched);
         guard.add(server);
         try {
-            server.awaitReady();
+            server.awaitReady(timeoutMs);
         } catch (IOException | RuntimeException | InterruptedException e) {
             server.close();
             throw e;
@@ -84,6 +128,34 @@ final class ServerProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** When the process was launched, on this JVM's {@link System#nanoTime()} clock. */
+    long launchedNanos() {
+        return launchedNanos;
+    }
+
+    /** Launch to the first {@code srvr} answer with {@code Mode: standalone}, in milliseconds. */
+    double readyMillis() {
+        return (readyNanos - launchedNanos) / 1e6;
+    }
+
+    /** That first {@code srvr} answer (it carries the node count). */
+    String readySrvr() {
+        return readySrvr;
+    }
+
+    Path logFile() {
+        return log;
+    }
+
+    Path dataDir() {
+        return data;
+    }
+
+    /** How the server went down, once {@link #close()} has stopped it; null before. */
+    Stop stopped() {
+        return stop;
+    }
+
     /** The last lines the server wrote, for error messages. */
     String logTail(int lines) {
         try {
@@ -94,8 +166,8 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    private void awaitReady() throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MS);
+    private void awaitReady(long timeoutMs) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IOException(kind.label() + " exited with " + process.exitValue() + " while starting:\n"
@@ -105,11 +177,13 @@ final class ServerProcess implements AutoCloseable {
             // failed; srvr shows the Mode line only once the server serves requests.
             String srvr = fourLetterWord("srvr");
             if (srvr != null && srvr.contains("Mode: standalone")) {
+                readyNanos = System.nanoTime();
+                readySrvr = srvr;
                 return;
             }
-            Thread.sleep(100);
+            Thread.sleep(POLL_MS);
         }
-        throw new IOException(kind.label() + " did not report Mode: standalone within " + START_TIMEOUT_MS + " ms:\n"
+        throw new IOException(kind.label() + " did not report Mode: standalone within " + timeoutMs + " ms:\n"
                 + logTail(40));
     }
 
@@ -128,13 +202,19 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    /** Stops the process by its PID (SIGTERM, then SIGKILL after 15 s) and deletes its data directory. */
+    /**
+     * Stops the process by its PID (SIGTERM, as {@code zkServer.sh stop} does, then SIGKILL after 60 s) and
+     * deletes its data directory unless it was given one.
+     */
     @Override
     public void close() {
         if (process.isAlive()) {
+            long t0 = System.nanoTime();
+            boolean forced = false;
             process.destroy();
             try {
-                if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                if (!process.waitFor(STOP_GRACE_S, TimeUnit.SECONDS)) {
+                    forced = true;
                     process.destroyForcibly();
                     process.waitFor(10, TimeUnit.SECONDS);
                 }
@@ -142,11 +222,14 @@ final class ServerProcess implements AutoCloseable {
                 process.destroyForcibly();
                 Thread.currentThread().interrupt();
             }
+            stop = new Stop((System.nanoTime() - t0) / 1e6, forced, process.isAlive() ? -1 : process.exitValue());
         }
-        deleteTree(dir.resolve("data"));
+        if (!keepData) {
+            deleteTree(data);
+        }
     }
 
-    private static void deleteTree(Path root) {
+    static void deleteTree(Path root) {
         if (!Files.exists(root)) {
             return;
         }

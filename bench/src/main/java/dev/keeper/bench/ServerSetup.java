@@ -13,17 +13,34 @@ import java.util.List;
  * @param heap                 -Xms and -Xmx, equal so heap growth does not enter the figures
  * @param tickTime             zoo.cfg tickTime
  * @param fsync                zoo.cfg forceSync (and -Dzookeeper.forceSync, which both servers read)
+ * @param snapCount            zoo.cfg snapCount (and -Dzookeeper.snapCount), or 0 for both servers' default
+ *                             (100,000)
  * @param logbackConfig        the logging configuration both processes get
  */
 record ServerSetup(Path serverJar, String zookeeperClasspath, String heap, int tickTime, boolean fsync,
-                   Path logbackConfig) {
+                   int snapCount, Path logbackConfig) {
+
+    /** The same setup with the log fsynced before each reply, or not. */
+    ServerSetup withFsync(boolean on) {
+        return new ServerSetup(serverJar, zookeeperClasspath, heap, tickTime, on, snapCount, logbackConfig);
+    }
+
+    /** The same setup with another snapCount (0: the default). */
+    ServerSetup withSnapCount(int count) {
+        return new ServerSetup(serverJar, zookeeperClasspath, heap, tickTime, fsync, count, logbackConfig);
+    }
+
+    /** The same setup with another logging configuration. */
+    ServerSetup withLogback(Path config) {
+        return new ServerSetup(serverJar, zookeeperClasspath, heap, tickTime, fsync, snapCount, config);
+    }
 
     /** ZooKeeper's standalone entry point, what {@code zkServer.sh start} runs for a one-server zoo.cfg. */
     static final String ZOOKEEPER_MAIN = "org.apache.zookeeper.server.ZooKeeperServerMain";
 
     /** The zoo.cfg both servers read; only the port and the data directory differ. */
     String zooCfg(int port, Path dataDir) {
-        return String.join("\n",
+        String cfg = String.join("\n",
                 "# written by the Keeper benchmark; the same for both servers but for port and dataDir",
                 "tickTime=" + tickTime,
                 "dataDir=" + dataDir.toAbsolutePath(),
@@ -36,17 +53,24 @@ record ServerSetup(Path serverJar, String zookeeperClasspath, String heap, int t
                 "admin.enableServer=false",
                 "4lw.commands.whitelist=*",
                 "");
+        // ZooKeeper turns zoo.cfg keys it does not know into zookeeper.* system properties, which is where its
+        // SyncRequestProcessor reads snapCount from; ours reads the key itself.
+        return snapCount > 0 ? cfg + "snapCount=" + snapCount + "\n" : cfg;
     }
 
     /** JVM flags of both processes. */
     List<String> jvmFlags() {
-        return List.of(
+        List<String> flags = new ArrayList<>(List.of(
                 "-Xms" + heap,
                 "-Xmx" + heap,
                 "-XX:+UseG1GC",
                 "-Dzookeeper.forceSync=" + (fsync ? "yes" : "no"),
                 "-Dlogback.configurationFile=" + logbackConfig.toAbsolutePath(),
-                "-Djava.net.preferIPv4Stack=true");
+                "-Djava.net.preferIPv4Stack=true"));
+        if (snapCount > 0) {
+            flags.add("-Dzookeeper.snapCount=" + snapCount);
+        }
+        return flags;
     }
 
     /** The command line of one server process. */
@@ -66,13 +90,26 @@ record ServerSetup(Path serverJar, String zookeeperClasspath, String heap, int t
         return cmd;
     }
 
-    /** Both servers log warnings and errors only, to their standard output, which goes to a file. */
-    static String logbackXml() {
+    /**
+     * Both servers log warnings and errors only, to their standard output, which goes to a file. With
+     * {@code persistence}, each also logs what its snapshot and recovery code says at INFO (start and end of every
+     * snapshot, what start-up loaded), which the snapshot and start-up measurements read; the rest stays at WARN,
+     * so neither server pays for a line per session or per request. Times carry the date and offset, so they can
+     * be set against the load generator's clock.
+     */
+    static String logbackXml(boolean persistence) {
+        String loggers = persistence ? """
+                  <logger name="dev.keeper.server.persist" level="INFO"/>
+                  <logger name="org.apache.zookeeper.server.persistence" level="INFO"/>
+                  <logger name="org.apache.zookeeper.server.ZooKeeperServer" level="INFO"/>
+                  <logger name="org.apache.zookeeper.server.ZKDatabase" level="INFO"/>
+                """ : "";
         return """
                 <configuration>
                   <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
-                    <encoder><pattern>%d{HH:mm:ss.SSS} [%thread] %-5level %logger{36} - %msg%n</pattern></encoder>
+                    <encoder><pattern>%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} [%thread] %-5level %logger{36} - %msg%n</pattern></encoder>
                   </appender>
+                """ + loggers + """
                   <root level="WARN"><appender-ref ref="OUT"/></root>
                 </configuration>
                 """;

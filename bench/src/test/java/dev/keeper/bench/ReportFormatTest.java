@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 class ReportFormatTest {
     private static final Report.Meta META = new Report.Meta("2026-01-01T00:00:00Z", false, false, 3, 1000, 3000,
-            16, "2g", 2000, "TestVM 17", 2, "0.5 0.4 0.3", "0.6 0.5 0.4");
+            16, "2g", 2000, "TestVM 17", 2, "0.5 0.4 0.3", "0.6 0.5 0.4", "min 0.50, median 0.60, max 0.70",
+            "/dev/vda (ext4)");
 
     private static CellRun run(long ops, double p50, double p99) {
         return new CellRun(ops, 2.0, p50, p99, 0, null);
@@ -76,8 +77,8 @@ class ReportFormatTest {
         String[] lines = RawResults.csv(report(List.of())).split("\n");
         assertEquals(RawResults.CSV_HEADER, lines[0]);
         assertEquals(1 + 6, lines.length);
-        assertEquals("getData,8,throughput,ours,1,20000,2,10000,100,900,0,", lines[1]);
-        assertEquals("getData,8,throughput,zookeeper,3,11000,2,5500,160,4000,0,", lines[6]);
+        assertEquals("load,getData,8,throughput,ours,1,20000,2,10000,100,900,0,", lines[1]);
+        assertEquals("load,getData,8,throughput,zookeeper,3,11000,2,5500,160,4000,0,", lines[6]);
     }
 
     @Test
@@ -99,5 +100,8 @@ class ReportFormatTest {
         assertTrue(json.contains("\"cells\": [],"), json);
         assertTrue(json.contains("\"memory\": null,"), json);
         assertTrue(json.contains("\"fanOut\": null,"), json);
+        assertTrue(json.contains("\"durableCells\": [],"), json);
+        assertTrue(json.contains("\"snapshot\": null,"), json);
+        assertTrue(json.contains("\"startup\": null,"), json);
     }
 }

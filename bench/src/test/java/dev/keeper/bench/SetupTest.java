@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** How servers are configured and how the command line is read: pure logic, no process started. */
 class SetupTest {
     private static ServerSetup setup(boolean fsync) {
-        return new ServerSetup(Path.of("server.jar"), "/zk.jar:/dep.jar", "2g", 2000, fsync, Path.of("lb.xml"));
+        return new ServerSetup(Path.of("server.jar"), "/zk.jar:/dep.jar", "2g", 2000, fsync, 0, Path.of("lb.xml"));
     }
 
     @Test
@@ -40,6 +40,29 @@ class SetupTest {
         assertTrue(off.contains("\ntickTime=2000\n"));
         assertTrue(setup(true).zooCfg(1, Path.of("/data")).contains("\nforceSync=yes\n"));
         assertTrue(setup(true).jvmFlags().contains("-Dzookeeper.forceSync=yes"));
+    }
+
+    @Test
+    void snapCount_isLeftToTheServersUnlessSet_andThenGivenToBothWays() {
+        assertTrue(!setup(true).zooCfg(1, Path.of("/d")).contains("snapCount"));
+        assertTrue(setup(true).jvmFlags().stream().noneMatch(f -> f.contains("snapCount")));
+        ServerSetup small = setup(true).withSnapCount(20_000);
+        assertTrue(small.zooCfg(1, Path.of("/d")).contains("\nsnapCount=20000\n"));
+        assertTrue(small.jvmFlags().contains("-Dzookeeper.snapCount=20000"));
+        assertTrue(small.fsync());
+        assertTrue(!setup(true).withFsync(false).fsync());
+    }
+
+    @Test
+    void persistenceLogging_raisesOnlyTheSnapshotAndRecoveryLoggers() {
+        String quiet = ServerSetup.logbackXml(false);
+        String loud = ServerSetup.logbackXml(true);
+        assertTrue(quiet.contains("<root level=\"WARN\">"));
+        assertTrue(!quiet.contains("level=\"INFO\""));
+        assertTrue(loud.contains("<root level=\"WARN\">"));
+        assertTrue(loud.contains("<logger name=\"dev.keeper.server.persist\" level=\"INFO\"/>"));
+        assertTrue(loud.contains("<logger name=\"org.apache.zookeeper.server.persistence\" level=\"INFO\"/>"));
+        assertTrue(loud.contains("<logger name=\"org.apache.zookeeper.server.ZooKeeperServer\" level=\"INFO\"/>"));
     }
 
     @Test
@@ -72,6 +95,25 @@ class SetupTest {
         assertTrue(quick.measureMillis() < full.measureMillis());
         assertTrue(quick.memoryZnodes() < full.memoryZnodes());
         assertTrue(!full.fsync() && !quick.fsync());
+        assertEquals(1_000_000, full.bigZnodes());
+        assertTrue(quick.bigZnodes() < full.bigZnodes());
+        assertTrue(quick.snapshots() <= full.snapshots());
+        assertEquals(java.util.EnumSet.allOf(Options.Phase.class), full.phases());
+    }
+
+    @Test
+    void options_durabilityParts_canBePickedAlone() {
+        Options o = Options.parse("--only=durable,snapshot,startup", "--big-znodes=2000", "--snap-count=500",
+                "--snapshots=2", "--snapshot-rate=300", "--startup-repeats=5");
+        assertEquals(java.util.EnumSet.of(Options.Phase.DURABLE, Options.Phase.SNAPSHOT, Options.Phase.STARTUP),
+                o.phases());
+        assertEquals(2000, o.bigZnodes());
+        assertEquals(500, o.snapCount());
+        assertEquals(2, o.snapshots());
+        assertEquals(300, o.snapshotRate());
+        assertEquals(5, o.startupRepeats());
+        assertThrows(IllegalArgumentException.class, () -> Options.parse("--snap-count=2"));
+        assertThrows(IllegalArgumentException.class, () -> Options.parse("--only=durability"));
     }
 
     @Test
