@@ -51,7 +51,7 @@ public final class SnapshotFile {
      * log's next fsync on the same disk, and hold every write's reply for as long.
      */
     public static final class Writer implements AutoCloseable {
-        static final long SYNC_EVERY = 8L << 20;
+        static final long SYNC_EVERY = 2L << 20;
         private final Path file;
         private final FileChannel channel;
         private final CheckedOutputStream checked;

@@ -96,19 +96,27 @@ public final class SnapshotJob {
         return zxid;
     }
 
+    /** True while the walk can take another step now: not done, and the writer not too far behind. */
+    public boolean canStep() {
+        return !walked && pending.get() < MAX_PENDING_SLICES;
+    }
+
     /**
-     * Processor thread: copies up to {@code budget} more nodes for the writer. Returns true once the whole tree
-     * has been handed over (the writer may still be busy: see {@link #finished()}).
+     * Processor thread: copies up to {@code maxNodes} more nodes for the writer, stopping early once
+     * {@code maxNanos} have passed, so a request that arrives meanwhile waits at most that long. Returns true
+     * once the whole tree has been handed over (the writer may still be busy: see {@link #finished()}).
      */
-    public boolean step(int budget) {
+    public boolean step(int maxNodes, long maxNanos) {
         if (walked) {
             return true;
         }
         if (pending.get() >= MAX_PENDING_SLICES) {
             return false;
         }
-        List<Image> slice = new ArrayList<>(Math.min(budget, 4096));
-        while (slice.size() < budget && !stack.isEmpty()) {
+        long deadline = System.nanoTime() + maxNanos;
+        List<Image> slice = new ArrayList<>(Math.min(maxNodes, 4096));
+        while (slice.size() < maxNodes && !stack.isEmpty()
+                && ((slice.size() & 63) != 0 || System.nanoTime() < deadline)) {
             Frame f = stack.peek();
             if (f.next()[0] >= f.children().size()) {
                 stack.pop();
@@ -210,7 +218,7 @@ public final class SnapshotJob {
     /** Takes the whole snapshot now, on the calling thread's tree: at start-up, before serving. */
     public static Path takeNow(DataTree tree, DataDir dir, ExecutorService writer) throws IOException {
         SnapshotJob job = new SnapshotJob(tree, dir, writer, Durability.ALREADY);
-        while (!job.step(10_000)) {
+        while (!job.step(10_000, Long.MAX_VALUE)) {
             Thread.onSpinWait();
         }
         try {

@@ -20,9 +20,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class Snapshotter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Snapshotter.class);
-    /** Nodes copied per step while requests are waiting; more when the processor is idle. */
-    private static final int BUSY_SLICE = 1_000;
-    private static final int IDLE_SLICE = 20_000;
+    /**
+     * How much of the walk one step may take: little while requests wait, more when the processor is idle —
+     * but never so long that a request arriving meanwhile waits noticeably (the step stops at its time budget).
+     */
+    private static final int BUSY_NODES = 1_000;
+    private static final long BUSY_NANOS = 200_000;
+    private static final int IDLE_NODES = 20_000;
+    private static final long IDLE_NANOS = 1_000_000;
 
     private final DataTree tree;
     private final DataDir dir;
@@ -70,7 +75,11 @@ public final class Snapshotter implements AutoCloseable {
             }
         }
         if (job != null) {
-            job.step(idle ? IDLE_SLICE : BUSY_SLICE);
+            if (idle) {
+                job.step(IDLE_NODES, IDLE_NANOS);
+            } else {
+                job.step(BUSY_NODES, BUSY_NANOS);
+            }
             if (job.finished()) {
                 if (job.failure() != null) {
                     failed = true;
@@ -85,9 +94,14 @@ public final class Snapshotter implements AutoCloseable {
         }
     }
 
-    /** True while a snapshot still needs the processor's help. */
+    /** True while a snapshot is being taken (walked, or still being written). */
     public boolean inProgress() {
         return job != null;
+    }
+
+    /** True if the walk could take a step right now: the processor should not sleep while it can. */
+    public boolean canStep() {
+        return job != null && job.canStep();
     }
 
     /** Waits for a snapshot being written (the walk must be complete) and stops the writer. */

@@ -132,9 +132,16 @@ public final class RequestProcessor implements OpContext {
         List<Event> batch = new ArrayList<>(MAX_BATCH);
         while (running) {
             try {
-                // While a snapshot is being walked, idle moments go to it rather than to waiting.
-                Event first = snapshots != null && snapshots.inProgress() ? queue.poll(1, TimeUnit.MILLISECONDS)
-                        : queue.take();
+                // While a snapshot is being walked, idle moments go to it rather than to waiting; while it is
+                // being written, the processor looks in now and then to see it finish.
+                Event first;
+                if (snapshots == null || !snapshots.inProgress()) {
+                    first = queue.take();
+                } else if (snapshots.canStep()) {
+                    first = queue.poll();
+                } else {
+                    first = queue.poll(1, TimeUnit.MILLISECONDS);
+                }
                 if (first != null) {
                     batch.add(first);
                     queue.drainTo(batch, MAX_BATCH - 1);

@@ -169,7 +169,7 @@ class RecoveryTest {
             ExecutorService writer = Executors.newSingleThreadExecutor();
             SnapshotJob job = new SnapshotJob(live, dir, writer, SnapshotJob.Durability.ALREADY);
             int next = 200;
-            while (!job.step(budget)) {
+            while (!job.step(budget, Long.MAX_VALUE)) {
                 if (next < longer.size()) {
                     LogEntry e = longer.get(next++);
                     live.apply(e.header(), e.txn());

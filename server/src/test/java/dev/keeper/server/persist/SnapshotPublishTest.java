@@ -43,7 +43,7 @@ class SnapshotPublishTest {
             log.commit(() -> { });
             ExecutorService writer = Executors.newSingleThreadExecutor();
             SnapshotJob job = new SnapshotJob(tree, dir, writer, log::awaitDurable);
-            while (!job.step(1000)) {
+            while (!job.step(1000, Long.MAX_VALUE)) {
                 Thread.onSpinWait();
             }
             Path partial = dir.snapDir().resolve(".snapshot.78.partial");
@@ -78,7 +78,7 @@ class SnapshotPublishTest {
             log.commit(() -> { });
             ExecutorService writer = Executors.newSingleThreadExecutor();
             SnapshotJob job = new SnapshotJob(tree, dir, writer, log::awaitDurable);
-            while (!job.step(1000)) {
+            while (!job.step(1000, Long.MAX_VALUE)) {
                 Thread.onSpinWait();
             }
             writer.shutdown();
