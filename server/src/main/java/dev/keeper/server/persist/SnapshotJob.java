@@ -113,10 +113,13 @@ public final class SnapshotJob {
         if (pending.get() >= MAX_PENDING_SLICES) {
             return false;
         }
-        long deadline = System.nanoTime() + maxNanos;
+        long start = System.nanoTime();
         List<Image> slice = new ArrayList<>(Math.min(maxNodes, 4096));
+        // The clock is read every 64 nodes, never before the first: each step makes progress however small
+        // the budget. Elapsed time is compared, not a deadline, which would overflow for a budget near
+        // Long.MAX_VALUE (takeNow's "no limit").
         while (slice.size() < maxNodes && !stack.isEmpty()
-                && ((slice.size() & 63) != 0 || System.nanoTime() < deadline)) {
+                && (slice.isEmpty() || (slice.size() & 63) != 0 || System.nanoTime() - start < maxNanos)) {
             Frame f = stack.peek();
             if (f.next()[0] >= f.children().size()) {
                 stack.pop();
