@@ -78,6 +78,9 @@ record ServerSetup(Path serverJar, String zookeeperClasspath, String heap, int t
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBin.toString());
         cmd.addAll(jvmFlags());
+        // Each process's GC pauses, beside its zoo.cfg in the run directory: a latency tail is read against them.
+        cmd.add("-Xlog:gc:file=" + zooCfg.toAbsolutePath().resolveSibling("gc-" + kind.name().toLowerCase()
+                + "-%p.log") + ":utctime,uptime");
         if (kind == ServerKind.OURS) {
             cmd.add("-jar");
             cmd.add(serverJar.toAbsolutePath().toString());

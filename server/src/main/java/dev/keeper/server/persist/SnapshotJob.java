@@ -6,15 +6,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.io.OutputStream;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.zookeeper.data.StatPersisted;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,11 +23,12 @@ import org.slf4j.LoggerFactory;
  * One snapshot being taken while the server keeps serving: ZooKeeper's fuzzy snapshot, made cooperative.
  *
  * <p>The tree belongs to the processor thread, so the processor itself walks it, a slice of nodes at a time
- * between batches of requests ({@link #step}), copying each node's fields; a writer thread encodes and writes
- * the copies. The walk sees the tree as it is at each step, not as one instant: the file is named after the
+ * between batches of requests ({@link #step}), encoding each node straight into pooled 256 KB chunks; a writer
+ * thread checksums the full chunks and writes them. Nothing is allocated per node (no path strings, no copies
+ * of stats): garbage from a million-node walk would otherwise show as young-generation pauses in the latency
+ * of the very requests the walk is interleaved with. The walk sees the tree as it is at each step, not as one instant: the file is named after the
  * zxid the walk started at, and recovery replays the log from there — applying a transaction the snapshot
- * already reflects is harmless, exactly as with ZooKeeper's own snapshots. Data arrays are never changed in
- * place (a setData swaps the array), so sharing them with the writer is safe.
+ * already reflects is harmless, exactly as with ZooKeeper's own snapshots.
  *
  * <p>Why not a consistent copy-on-write view: it would cost memory on every node or every write all the time,
  * to save a replay of the few seconds of log written during the snapshot.
@@ -43,12 +45,20 @@ import org.slf4j.LoggerFactory;
  */
 public final class SnapshotJob {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotJob.class);
-    private static final int MAX_PENDING_SLICES = 8;
+    private static final int CHUNK_BYTES = 256 << 10;
+    private static final int MAX_PENDING_CHUNKS = 8;
+    private static final byte[] ROOT = new byte[0];
 
-    private record Image(String path, byte[] data, long acl, StatPersisted stat) {
-    }
+    /** A parent being listed: its path, its children's names as listed, and how far the walk has got. */
+    private static final class Frame {
+        final byte[] path;
+        final byte[][] names;
+        int next;
 
-    private record Frame(String path, List<String> children, int[] next) {
+        Frame(byte[] path, byte[][] names) {
+            this.path = path;
+            this.names = names;
+        }
     }
 
     private final DataTree tree;
@@ -59,6 +69,9 @@ public final class SnapshotJob {
     private final Durability durability;
     private final Deque<Frame> stack = new ArrayDeque<>();
     private final AtomicInteger pending = new AtomicInteger();
+    private final Queue<byte[]> freeChunks = new ConcurrentLinkedQueue<>();
+    private final ChunkStream chunks = new ChunkStream();
+    private final SnapshotFile.NodeEncoder encoder = new SnapshotFile.NodeEncoder(chunks);
     private final long started = System.nanoTime();
     private volatile SnapshotFile.Writer out;
     private volatile IOException failure;
@@ -86,10 +99,8 @@ public final class SnapshotJob {
         var acls = tree.acls().entries();
         submit(() -> out = new SnapshotFile.Writer(temp, sessions, acls));
         Znode root = tree.root();
-        List<Image> first = new ArrayList<>(1);
-        first.add(image("", root));
-        submit(() -> write(first));
-        stack.push(new Frame("", tree.childNames(root), new int[1]));
+        encode(ROOT, ROOT, root);
+        stack.push(new Frame(ROOT, tree.childNameBytes(root)));
     }
 
     public long zxid() {
@@ -98,56 +109,122 @@ public final class SnapshotJob {
 
     /** True while the walk can take another step now: not done, and the writer not too far behind. */
     public boolean canStep() {
-        return !walked && pending.get() < MAX_PENDING_SLICES;
+        return !walked && pending.get() < MAX_PENDING_CHUNKS;
     }
 
     /**
-     * Processor thread: copies up to {@code maxNodes} more nodes for the writer, stopping early once
-     * {@code maxNanos} have passed, so a request that arrives meanwhile waits at most that long. Returns true
-     * once the whole tree has been handed over (the writer may still be busy: see {@link #finished()}).
+     * Processor thread: encodes up to {@code maxNodes} more nodes for the writer, stopping early once
+     * {@code maxNanos} have passed (so a request that arrives meanwhile waits at most that long) or the writer
+     * falls behind. Every step moves the walk on by at least one node. Returns true once the whole tree has been
+     * handed over (the writer may still be busy: see {@link #finished()}).
      */
     public boolean step(int maxNodes, long maxNanos) {
         if (walked) {
             return true;
         }
-        if (pending.get() >= MAX_PENDING_SLICES) {
+        if (failure != null) {
+            walked = true; // the writer has given up: walking on would only fill chunks nobody writes
+            return true;
+        }
+        if (pending.get() >= MAX_PENDING_CHUNKS) {
             return false;
         }
         long start = System.nanoTime();
-        List<Image> slice = new ArrayList<>(Math.min(maxNodes, 4096));
-        // The clock is read every 64 nodes, never before the first: each step makes progress however small
-        // the budget. Elapsed time is compared, not a deadline, which would overflow for a budget near
-        // Long.MAX_VALUE (takeNow's "no limit").
-        while (slice.size() < maxNodes && !stack.isEmpty()
-                && (slice.isEmpty() || (slice.size() & 63) != 0 || System.nanoTime() - start < maxNanos)) {
+        int done = 0;
+        // Each frame's parent is looked up again by path at every step: between steps the processor may have
+        // deleted it, or replaced its object (a node's class changes with its shape).
+        Frame resolvedFrame = null;
+        Znode parent = null;
+        // The clock is read every 64 nodes, never before the first. Elapsed time is compared, not a deadline,
+        // which would overflow for a budget near Long.MAX_VALUE (takeNow's "no limit").
+        while (done < maxNodes && !stack.isEmpty() && pending.get() < MAX_PENDING_CHUNKS
+                && (done == 0 || (done & 63) != 0 || System.nanoTime() - start < maxNanos)) {
             Frame f = stack.peek();
-            if (f.next()[0] >= f.children().size()) {
-                stack.pop();
+            if (f != resolvedFrame) {
+                resolvedFrame = f;
+                parent = tree.find(f.path);
+            }
+            if (parent == null || f.next >= f.names.length) {
+                stack.pop(); // done, or deleted since it was listed: the log replay deletes its subtree anyway
                 continue;
             }
-            String name = f.children().get(f.next()[0]++);
-            String path = f.path().isEmpty() ? "/" + name : f.path() + "/" + name;
-            Znode z = tree.find(path);
+            byte[] name = f.names[f.next++];
+            Znode z = tree.child(parent, name);
             if (z == null) {
                 continue; // deleted since its parent was listed: the log replay deletes it anyway
             }
-            slice.add(image(path, z));
+            encode(f.path, name, z);
+            done++;
             if (z.numChildren() > 0) {
-                stack.push(new Frame(path, tree.childNames(z), new int[1]));
+                byte[] path = Arrays.copyOf(f.path, f.path.length + 1 + name.length);
+                path[f.path.length] = '/';
+                System.arraycopy(name, 0, path, f.path.length + 1, name.length);
+                stack.push(new Frame(path, tree.childNameBytes(z)));
             }
         }
-        nodes += slice.size();
-        submit(() -> write(slice));
+        nodes += done;
         if (stack.isEmpty()) {
             walked = true;
+            chunks.handOff();
             long lastZxid = tree.lastZxid();
             submit(() -> finish(lastZxid));
         }
         return walked;
     }
 
-    private Image image(String path, Znode z) {
-        return new Image(path, z.data(), z.aclId(), z.statPersisted());
+    private void encode(byte[] parentPath, byte[] name, Znode z) {
+        try {
+            encoder.node(parentPath, name, z);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // the chunk stream writes to memory only
+        }
+    }
+
+    /**
+     * The node list's bytes, in chunks that go to the writer as they fill and come back to a pool once written:
+     * a snapshot's worth of bytes passes through a few chunks, not through the garbage collector.
+     */
+    private final class ChunkStream extends OutputStream {
+        private byte[] buf = takeChunk();
+        private int len;
+
+        @Override
+        public void write(int b) {
+            if (len == buf.length) {
+                handOff();
+            }
+            buf[len++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int n) {
+            while (n > 0) {
+                if (len == buf.length) {
+                    handOff();
+                }
+                int k = Math.min(n, buf.length - len);
+                System.arraycopy(b, off, buf, len, k);
+                len += k;
+                off += k;
+                n -= k;
+            }
+        }
+
+        void handOff() {
+            byte[] full = buf;
+            int n = len;
+            submit(() -> {
+                out.nodes(full, n);
+                freeChunks.add(full);
+            });
+            buf = takeChunk();
+            len = 0;
+        }
+
+        private byte[] takeChunk() {
+            byte[] c = freeChunks.poll();
+            return c != null ? c : new byte[CHUNK_BYTES];
+        }
     }
 
     private void submit(IoTask task) {
@@ -168,12 +245,6 @@ public final class SnapshotJob {
 
     private interface IoTask {
         void run() throws IOException;
-    }
-
-    private void write(List<Image> slice) throws IOException {
-        for (Image i : slice) {
-            out.node(i.path(), i.data(), i.acl(), i.stat());
-        }
     }
 
     private void finish(long lastZxid) throws IOException {

@@ -161,7 +161,17 @@ public final class DataTree implements TreeView {
         if (path.charAt(0) != '/' || path.charAt(n - 1) == '/') {
             return null;
         }
-        byte[] p = path.getBytes(StandardCharsets.UTF_8);
+        return find(path.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The node at a path given as its UTF-8 bytes ("" and "/" being the root), or null; allocates nothing. */
+    public Znode find(byte[] p) {
+        if (p.length <= 1) {
+            return p.length == 0 || p[0] == '/' ? root : null;
+        }
+        if (p[0] != '/' || p[p.length - 1] == '/') {
+            return null;
+        }
         Znode cur = root;
         int pos = 1;
         while (pos <= p.length) {
@@ -180,6 +190,27 @@ public final class DataTree implements TreeView {
             pos = end + 1;
         }
         return cur;
+    }
+
+    /** {@code parent}'s child called {@code name} (UTF-8), or null. */
+    public Znode child(Znode parent, byte[] name) {
+        Children kids = parent.children();
+        return kids == null ? null : kids.get(name, 0, name.length);
+    }
+
+    /**
+     * The UTF-8 names of a node's children, in no particular order: the nodes' own arrays, shared, which nothing
+     * ever writes to. One array for the list, none per name: the snapshot walk lists every parent in the tree.
+     */
+    public byte[][] childNameBytes(Znode z) {
+        Children kids = z.children();
+        if (kids == null) {
+            return new byte[0][];
+        }
+        byte[][] names = new byte[kids.size()][];
+        int[] i = new int[1];
+        kids.forEach(c -> names[i[0]++] = c.name);
+        return names;
     }
 
     /** The names of a node's children, in no particular order (ZooKeeper's come from a HashSet). */
