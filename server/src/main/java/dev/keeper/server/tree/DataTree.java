@@ -154,13 +154,6 @@ public final class DataTree implements TreeView {
 
     /** The node at {@code path}, or null. "" is ZooKeeper's alias for the root. */
     public Znode find(String path) {
-        int n = path.length();
-        if (n <= 1) {
-            return n == 0 || path.charAt(0) == '/' ? root : null;
-        }
-        if (path.charAt(0) != '/' || path.charAt(n - 1) == '/') {
-            return null;
-        }
         return find(path.getBytes(StandardCharsets.UTF_8));
     }
 
