@@ -24,9 +24,12 @@ class SetupTest {
         int flags = s.jvmFlags().size();
         assertEquals(ours.subList(0, 1 + flags), zk.subList(0, 1 + flags));
         assertTrue(s.jvmFlags().containsAll(List.of("-Xms2g", "-Xmx2g")));
-        assertEquals(List.of("-jar", Path.of("server.jar").toAbsolutePath().toString(), "/run/zoo.cfg"),
+        // Then each process's own GC log, beside its zoo.cfg, and its entry point.
+        assertEquals(List.of("-Xlog:gc:file=/run/gc-ours-%p.log:utctime,uptime",
+                "-jar", Path.of("server.jar").toAbsolutePath().toString(), "/run/zoo.cfg"),
                 ours.subList(1 + flags, ours.size()));
-        assertEquals(List.of("-cp", "/zk.jar:/dep.jar", ServerSetup.ZOOKEEPER_MAIN, "/run/zoo.cfg"),
+        assertEquals(List.of("-Xlog:gc:file=/run/gc-zookeeper-%p.log:utctime,uptime",
+                "-cp", "/zk.jar:/dep.jar", ServerSetup.ZOOKEEPER_MAIN, "/run/zoo.cfg"),
                 zk.subList(1 + flags, zk.size()));
     }
 
