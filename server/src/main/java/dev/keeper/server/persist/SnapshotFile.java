@@ -162,16 +162,7 @@ public final class SnapshotFile {
             }
             oa.writeBuffer(z.data(), "data");
             oa.writeLong(z.aclId(), "acl");
-            stat.setCzxid(z.czxid());
-            stat.setMzxid(z.mzxid());
-            stat.setCtime(z.ctime());
-            stat.setMtime(z.mtime());
-            stat.setVersion(z.version());
-            stat.setCversion(z.cversion());
-            stat.setAversion(z.aversion());
-            stat.setEphemeralOwner(z.ephemeralOwner());
-            stat.setPzxid(z.pzxid());
-            stat.serialize(oa, "statpersisted");
+            z.statPersisted(stat).serialize(oa, "statpersisted");
         }
     }
 

@@ -3,10 +3,11 @@ package dev.keeper.server.persist;
 import dev.keeper.server.tree.DataTree;
 import dev.keeper.server.tree.Znode;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.io.OutputStream;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
@@ -26,9 +27,9 @@ import org.slf4j.LoggerFactory;
  * between batches of requests ({@link #step}), encoding each node straight into pooled 256 KB chunks; a writer
  * thread checksums the full chunks and writes them. Nothing is allocated per node (no path strings, no copies
  * of stats): garbage from a million-node walk would otherwise show as young-generation pauses in the latency
- * of the very requests the walk is interleaved with. The walk sees the tree as it is at each step, not as one instant: the file is named after the
- * zxid the walk started at, and recovery replays the log from there — applying a transaction the snapshot
- * already reflects is harmless, exactly as with ZooKeeper's own snapshots.
+ * of the very requests the walk is interleaved with. The walk sees the tree as it is at each step, not as one
+ * instant: the file is named after the zxid the walk started at, and recovery replays the log from there —
+ * applying a transaction the snapshot already reflects is harmless, exactly as with ZooKeeper's own snapshots.
  *
  * <p>Why not a consistent copy-on-write view: it would cost memory on every node or every write all the time,
  * to save a replay of the few seconds of log written during the snapshot.
@@ -126,9 +127,6 @@ public final class SnapshotJob {
             walked = true; // the writer has given up: walking on would only fill chunks nobody writes
             return true;
         }
-        if (pending.get() >= MAX_PENDING_CHUNKS) {
-            return false;
-        }
         long start = System.nanoTime();
         int done = 0;
         // Each frame's parent is looked up again by path at every step: between steps the processor may have
@@ -176,7 +174,7 @@ public final class SnapshotJob {
         try {
             encoder.node(parentPath, name, z);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e); // the chunk stream writes to memory only
+            throw new UncheckedIOException(e); // the chunk stream writes to memory only
         }
     }
 

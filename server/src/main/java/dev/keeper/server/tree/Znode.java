@@ -208,7 +208,20 @@ public class Znode implements NodeState {
 
     /** The persisted stat, as snapshots store it. */
     public StatPersisted statPersisted() {
-        return new StatPersisted(czxid, mzxid, ctime, mtime, version, cversion(), aversion, ephemeralOwner(),
-                pzxid());
+        return statPersisted(new StatPersisted());
+    }
+
+    /** The persisted stat, written into {@code into} (the snapshot walk reuses one for every node). */
+    public StatPersisted statPersisted(StatPersisted into) {
+        into.setCzxid(czxid);
+        into.setMzxid(mzxid);
+        into.setCtime(ctime);
+        into.setMtime(mtime);
+        into.setVersion(version);
+        into.setCversion(cversion());
+        into.setAversion(aversion);
+        into.setEphemeralOwner(ephemeralOwner());
+        into.setPzxid(pzxid());
+        return into;
     }
 }
