@@ -147,16 +147,16 @@ public final class SnapshotFile {
         }
 
         /**
-         * One node, whose path is {@code parent + "/" + name} (the root: both empty). The path is a jute ustring
-         * ({@code BinaryOutputArchive.writeString}: its UTF-8 length, then the bytes), written from the parts
-         * without joining them.
+         * One node, whose path is the first {@code parentLength} bytes of {@code parent}, "/" and {@code name}
+         * (the root: both empty). The path is a jute ustring ({@code BinaryOutputArchive.writeString}: its UTF-8
+         * length, then the bytes), written from the parts without joining them.
          */
-        void node(byte[] parent, byte[] name, Znode z) throws IOException {
+        void node(byte[] parent, int parentLength, byte[] name, Znode z) throws IOException {
             if (name.length == 0) {
                 out.writeInt(0);
             } else {
-                out.writeInt(parent.length + 1 + name.length);
-                out.write(parent);
+                out.writeInt(parentLength + 1 + name.length);
+                out.write(parent, 0, parentLength);
                 out.write('/');
                 out.write(name);
             }

@@ -50,14 +50,19 @@ public final class SnapshotJob {
     private static final int MAX_PENDING_CHUNKS = 8;
     private static final byte[] ROOT = new byte[0];
 
-    /** A parent being listed: its path, its children's names as listed, and how far the walk has got. */
+    /**
+     * A parent being listed: the length of its path in {@link #path}, its children's names as listed, and how
+     * far the walk has got. The frames on the stack are a node and its ancestors, so their paths are prefixes of
+     * one another and share one buffer: a chain of nodes as deep as a path may be long costs the walk one path's
+     * bytes, not one path per level (which, for a chain 30,000 deep, would be a gigabyte).
+     */
     private static final class Frame {
-        final byte[] path;
+        final int pathLength;
         final byte[][] names;
         int next;
 
-        Frame(byte[] path, byte[][] names) {
-            this.path = path;
+        Frame(int pathLength, byte[][] names) {
+            this.pathLength = pathLength;
             this.names = names;
         }
     }
@@ -69,6 +74,8 @@ public final class SnapshotJob {
     private final ExecutorService writer;
     private final Durability durability;
     private final Deque<Frame> stack = new ArrayDeque<>();
+    /** The path of the frame on top of the stack, and of every frame below it as a prefix. */
+    private byte[] path = new byte[256];
     private final AtomicInteger pending = new AtomicInteger();
     private final Queue<byte[]> freeChunks = new ConcurrentLinkedQueue<>();
     private final ChunkStream chunks = new ChunkStream();
@@ -100,8 +107,8 @@ public final class SnapshotJob {
         var acls = tree.acls().entries();
         submit(() -> out = new SnapshotFile.Writer(temp, sessions, acls));
         Znode root = tree.root();
-        encode(ROOT, ROOT, root);
-        stack.push(new Frame(ROOT, tree.childNameBytes(root)));
+        encode(0, ROOT, root);
+        stack.push(new Frame(0, tree.childNameBytes(root)));
     }
 
     public long zxid() {
@@ -140,7 +147,7 @@ public final class SnapshotJob {
             Frame f = stack.peek();
             if (f != resolvedFrame) {
                 resolvedFrame = f;
-                parent = tree.find(f.path);
+                parent = tree.find(path, f.pathLength);
             }
             if (parent == null || f.next >= f.names.length) {
                 stack.pop(); // done, or deleted since it was listed: the log replay deletes its subtree anyway
@@ -151,13 +158,16 @@ public final class SnapshotJob {
             if (z == null) {
                 continue; // deleted since its parent was listed: the log replay deletes it anyway
             }
-            encode(f.path, name, z);
+            encode(f.pathLength, name, z);
             done++;
             if (z.numChildren() > 0) {
-                byte[] path = Arrays.copyOf(f.path, f.path.length + 1 + name.length);
-                path[f.path.length] = '/';
-                System.arraycopy(name, 0, path, f.path.length + 1, name.length);
-                stack.push(new Frame(path, tree.childNameBytes(z)));
+                int length = f.pathLength + 1 + name.length;
+                if (length > path.length) {
+                    path = Arrays.copyOf(path, Math.max(length, path.length * 2));
+                }
+                path[f.pathLength] = '/';
+                System.arraycopy(name, 0, path, f.pathLength + 1, name.length);
+                stack.push(new Frame(length, tree.childNameBytes(z)));
             }
         }
         nodes += done;
@@ -170,9 +180,10 @@ public final class SnapshotJob {
         return walked;
     }
 
-    private void encode(byte[] parentPath, byte[] name, Znode z) {
+    /** Encodes {@code z}, whose parent's path is the first {@code parentLength} bytes of {@link #path}. */
+    private void encode(int parentLength, byte[] name, Znode z) {
         try {
-            encoder.node(parentPath, name, z);
+            encoder.node(path, parentLength, name, z);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // the chunk stream writes to memory only
         }

@@ -159,17 +159,22 @@ public final class DataTree implements TreeView {
 
     /** The node at a path given as its UTF-8 bytes ("" and "/" being the root), or null; allocates nothing. */
     public Znode find(byte[] p) {
-        if (p.length <= 1) {
-            return p.length == 0 || p[0] == '/' ? root : null;
+        return find(p, p.length);
+    }
+
+    /** The node at the path held in the first {@code length} bytes of {@code p}; allocates nothing. */
+    public Znode find(byte[] p, int length) {
+        if (length <= 1) {
+            return length == 0 || p[0] == '/' ? root : null;
         }
-        if (p[0] != '/' || p[p.length - 1] == '/') {
+        if (p[0] != '/' || p[length - 1] == '/') {
             return null;
         }
         Znode cur = root;
         int pos = 1;
-        while (pos <= p.length) {
+        while (pos <= length) {
             int end = pos;
-            while (end < p.length && p[end] != '/') {
+            while (end < length && p[end] != '/') {
                 end++;
             }
             Children kids = cur.children();
@@ -223,17 +228,25 @@ public final class DataTree implements TreeView {
             // ZooKeeper's count leaves out the root's two map keys, "" and "/", not the root's children.
             return (int) nodeCount - 1;
         }
-        int[] count = {0};
-        countUnder(z, count);
+        int[] count = {-1};
+        forEachInSubtree(z, n -> count[0]++);
         return count[0];
     }
 
-    private static void countUnder(Znode z, int[] count) {
-        if (z.children() != null) {
-            z.children().forEach(c -> {
-                count[0]++;
-                countUnder(c, count);
-            });
+    /**
+     * Visits {@code top} and every node below it, parents before children. Iterative, with a stack on the heap:
+     * a chain of nodes may be as deep as a path may be long (jute.maxbuffer), far deeper than a thread's stack.
+     */
+    public static void forEachInSubtree(Znode top, java.util.function.Consumer<Znode> visit) {
+        java.util.ArrayDeque<Znode> pending = new java.util.ArrayDeque<>();
+        pending.push(top);
+        while (!pending.isEmpty()) {
+            Znode z = pending.pop();
+            visit.accept(z);
+            Children kids = z.children();
+            if (kids != null) {
+                kids.forEach(pending::push);
+            }
         }
     }
 

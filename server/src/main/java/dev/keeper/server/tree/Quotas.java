@@ -88,22 +88,31 @@ final class Quotas {
             return;
         }
         List<String> found = new ArrayList<>();
-        collect(QUOTA_ROOT, quota, found);
+        collect(found);
         roots.addAll(found);
         for (String r : found) {
             recompute(r);
         }
     }
 
-    private void collect(String path, Znode z, List<String> out) {
-        for (String n : tree.childNames(z)) {
-            String child = path + "/" + n;
-            if (LIMITS.equals(n)) {
-                out.add(path.substring(QUOTA_ROOT.length()));
-            } else {
-                Znode c = tree.find(child);
-                if (c != null) {
-                    collect(child, c, out);
+    /**
+     * The quota roots: the paths under /zookeeper/quota that hold a limits node. Iterative, as the quota tree
+     * mirrors the paths it limits, which may be as deep as a path may be long.
+     */
+    private void collect(List<String> out) {
+        java.util.ArrayDeque<String> pending = new java.util.ArrayDeque<>();
+        pending.push(QUOTA_ROOT);
+        while (!pending.isEmpty()) {
+            String path = pending.pop();
+            Znode z = tree.find(path);
+            if (z == null) {
+                continue;
+            }
+            for (String n : tree.childNames(z)) {
+                if (LIMITS.equals(n)) {
+                    out.add(path.substring(QUOTA_ROOT.length()));
+                } else {
+                    pending.push(path + "/" + n);
                 }
             }
         }
@@ -116,19 +125,14 @@ final class Quotas {
             return;
         }
         long[] countBytes = {0, 0};
-        count(top, countBytes);
+        DataTree.forEachInSubtree(top, z -> {
+            countBytes[0]++;
+            countBytes[1] += z.data == null ? 0 : z.data.length;
+        });
         TreeMap<String, Long> st = parse(stats.data);
         st.put("count", countBytes[0]);
         st.put("bytes", countBytes[1]);
         stats.data = format(st);
-    }
-
-    private static void count(Znode z, long[] countBytes) {
-        countBytes[0]++;
-        countBytes[1] += z.data == null ? 0 : z.data.length;
-        if (z.children() != null) {
-            z.children().forEach(c -> count(c, countBytes));
-        }
     }
 
     static TreeMap<String, Long> parse(byte[] data) {

@@ -45,6 +45,26 @@ final class PathTable<E> {
         }
     }
 
+    /**
+     * The element keyed by the first {@code length} chars of {@code path}, given that prefix's
+     * {@code String.hashCode()}: a lookup of an ancestor without making its string.
+     */
+    @SuppressWarnings("unchecked")
+    E getPrefix(String path, int length, int hash) {
+        Object[] t = table;
+        int mask = t.length - 1;
+        for (int i = spread(hash) & mask; ; i = (i + 1) & mask) {
+            Object e = t[i];
+            if (e == null) {
+                return null;
+            }
+            String k = key.apply((E) e);
+            if (k.length() == length && path.startsWith(k)) {
+                return (E) e;
+            }
+        }
+    }
+
     /** Adds {@code e}; false if an element with its key is present already. */
     @SuppressWarnings("unchecked")
     boolean add(E e) {

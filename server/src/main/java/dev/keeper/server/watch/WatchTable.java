@@ -103,6 +103,9 @@ final class WatchTable {
     private final PathTable<Entry> byPath = new PathTable<>(e -> e.path);
     private final Map<Watcher, PathTable<String>> byWatcher = new IdentityHashMap<>();
     private int recursiveCount;
+    /** Scratch for {@link #ancestorPrefixes}: owned by the processor thread, as the table is. */
+    private int[] prefixLength = new int[16];
+    private int[] prefixHash = new int[16];
     private long watchCount;
 
     /** Adds {@code mode} for {@code w} on {@code path}; true if that changed anything. */
@@ -156,8 +159,9 @@ final class WatchTable {
         }
         if (recursiveCount > 0 && path.length() > 1) {
             Set<Watcher> seen = null;
-            for (String p = parentOf(path); p != null; p = parentOf(p)) {
-                Entry pe = byPath.get(p);
+            int ancestors = ancestorPrefixes(path);
+            for (int a = ancestors - 1; a >= 0; a--) {
+                Entry pe = byPath.getPrefix(path, prefixLength[a], prefixHash[a]);
                 if (pe == null) {
                     continue;
                 }
@@ -177,13 +181,30 @@ final class WatchTable {
         return fired;
     }
 
-    /** "/a/b" gives "/a", "/a" gives "/", "/" gives null. */
-    private static String parentOf(String path) {
-        if (path.length() <= 1) {
-            return null;
+    /**
+     * Fills {@link #prefixLength} and {@link #prefixHash} with the ancestors of {@code path} ("/", then "/a" for
+     * "/a/b"), root first, in one pass over it; returns how many. Looking ancestors up by a substring each
+     * (ZooKeeper's {@code PathParentIterator}) makes a chain of nodes n deep cost n² bytes of garbage per event
+     * below it; this costs two ints per level, in arrays kept from one event to the next.
+     */
+    private int ancestorPrefixes(String path) {
+        int n = 0;
+        int h = 0;
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (i == 1 || (c == '/' && i > 1)) {
+                // the prefix before i: "/" at i == 1, and every prefix that ends before a later slash
+                if (n == prefixLength.length) {
+                    prefixLength = java.util.Arrays.copyOf(prefixLength, n * 2);
+                    prefixHash = java.util.Arrays.copyOf(prefixHash, n * 2);
+                }
+                prefixLength[n] = i;
+                prefixHash[n] = h;
+                n++;
+            }
+            h = 31 * h + c;
         }
-        int slash = path.lastIndexOf('/');
-        return slash == 0 ? "/" : path.substring(0, slash);
+        return n;
     }
 
     private void unindex(Watcher w, String path) {
