@@ -86,6 +86,56 @@ class MalformedRequestTest {
     }
 
     @Test
+    void nullPathInExists_answersMarshallingError_andKeepsTheConnection() throws Exception {
+        nullPathRead(ZooDefs.OpCode.exists, new ExistsRequest(null, true), "Malformed exists");
+    }
+
+    @Test
+    void nullPathInGetData_answersMarshallingError_andKeepsTheConnection() throws Exception {
+        nullPathRead(ZooDefs.OpCode.getData, new GetDataRequest(null, true), "Malformed getData");
+    }
+
+    /**
+     * A Jute string of length −1 decodes as a null path. ZooKeeper's FinalRequestProcessor fails on it with a
+     * NullPointerException and its catch-all answers MarshallingError; a server that let the failure escape
+     * would answer nothing, and the client would wait for ever.
+     */
+    private static void nullPathRead(int opCode, Record request, String line) throws Exception {
+        ServerPair.Run ours = servers.expect(List.of(
+                "reply xid=1 zxid=+0 err=-5 body=",
+                "reply xid=2 zxid=+0 err=0 body=72 bytes"), (c, b) -> {
+            List<String> seen = new ArrayList<>();
+            c.handshake(30_000);
+            c.baseline();
+            c.send(1, opCode, request);
+            seen.add(c.see(WAIT));
+            c.send(2, ZooDefs.OpCode.getData, new GetDataRequest("/zookeeper", false));
+            seen.add(c.see(WAIT));
+            return seen;
+        });
+        servers.log.assertOneLine(ours.clientPort(), ours.sessionId(), line);
+    }
+
+    @Test
+    void nullPathInCreate_answersMarshallingError_underANewZxid() throws Exception {
+        // PrepRequestProcessor has taken the zxid when validatePathForCreate fails on the null path: the error
+        // txn and the reply carry it (BadArguments, −8, would be the answer for an invalid path that is not null).
+        ServerPair.Run ours = servers.expect(List.of(
+                "reply xid=1 zxid=+1 err=-5 body=",
+                "reply xid=2 zxid=+1 err=0 body=72 bytes"), (c, b) -> {
+            List<String> seen = new ArrayList<>();
+            c.handshake(30_000);
+            c.baseline();
+            c.send(1, ZooDefs.OpCode.create, new CreateRequest(null, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, 0));
+            seen.add(c.see(WAIT));
+            c.send(2, ZooDefs.OpCode.getData, new GetDataRequest("/zookeeper", false));
+            seen.add(c.see(WAIT));
+            return seen;
+        });
+        servers.log.assertOneLine(ours.clientPort(), ours.sessionId(), "Malformed create");
+    }
+
+    @Test
     void multiWithABadCreateFlag_answersMarshallingError_underANewZxid() throws Exception {
         // Unlike a top-level create (whose bad flag is BadArguments, −8), a multi's ops are decoded by
         // MultiOperationRecord, which refuses the flag: the whole body is malformed. PrepRequestProcessor has

@@ -313,6 +313,96 @@ class RawProtocolDiffTest {
         });
     }
 
+    /**
+     * A null where a path or a list belongs (a Jute string or vector of length −1) in every request that carries
+     * one: ZooKeeper answers most with MarshallingError (its handlers fail on the null and the catch-all answers
+     * so), and the connection stays.
+     */
+    @Test
+    void nullPathsAndLists_eachOperation_answerLikeZooKeeper(TestInfo info) {
+        diff.check(info, env -> {
+            Client c = env.client("c1");
+            String p = env.prefix(c);
+            c.create2(p + "/a", "", PERSISTENT);
+            RawChannel raw = env.raw("raw");
+            raw.connect();
+            int[] xid = {1};
+            byte[] none = new byte[0];
+            java.util.List<org.apache.zookeeper.data.ACL> open = ZooDefs.Ids.OPEN_ACL_UNSAFE;
+            Object[][] requests = {
+                {"exists null", OpCode.exists, new ExistsRequest(null, false)},
+                {"getData null", OpCode.getData, new GetDataRequest(null, true)},
+                {"getChildren null", OpCode.getChildren, new GetChildrenRequest(null, true)},
+                {"getChildren2 null", OpCode.getChildren2, new GetChildren2Request(null, false)},
+                {"getACL null", OpCode.getACL, new GetACLRequest(null)},
+                {"getAllChildrenNumber null", OpCode.getAllChildrenNumber, new GetAllChildrenNumberRequest(null)},
+                {"getEphemerals null", OpCode.getEphemerals, new GetEphemeralsRequest(null)},
+                {"sync null", OpCode.sync, new SyncRequest(null)},
+                {"create null", OpCode.create, new CreateRequest(null, none, open, 0)},
+                {"create2 null", OpCode.create2, new CreateRequest(null, none, open, 0)},
+                {"createContainer null", OpCode.createContainer, new CreateRequest(null, none, open, 4)},
+                {"createTTL null", OpCode.createTTL, new CreateTTLRequest(null, none, open, 5, 100)},
+                {"create null acl", OpCode.create, new CreateRequest(p + "/nullacl", none, null, 0)},
+                {"create null data", OpCode.create, new CreateRequest(p + "/nulldata", null, open, 0)},
+                {"setData null", OpCode.setData, new SetDataRequest(null, none, -1)},
+                {"setData null data", OpCode.setData, new SetDataRequest(p + "/a", null, -1)},
+                {"setACL null", OpCode.setACL, new SetACLRequest(null, open, -1)},
+                {"setACL null acl", OpCode.setACL, new SetACLRequest(p + "/a", null, -1)},
+                {"delete null", OpCode.delete, new DeleteRequest(null, -1)},
+                {"checkWatches null, none set", OpCode.checkWatches, new CheckWatchesRequest(null, 3)},
+                {"removeWatches null, none set", OpCode.removeWatches, new RemoveWatchesRequest(null, 3)},
+                {"addWatch null", OpCode.addWatch, new AddWatchRequest(null, 0)},
+                {"checkWatches null, after addWatch", OpCode.checkWatches, new CheckWatchesRequest(null, 5)},
+                {"removeWatches null, after addWatch", OpCode.removeWatches, new RemoveWatchesRequest(null, 5)},
+                {"checkWatches null, after removeWatches", OpCode.checkWatches, new CheckWatchesRequest(null, 3)},
+                {"addWatch recursive null", OpCode.addWatch, new AddWatchRequest(null, 1)},
+                {"removeWatches null, recursive", OpCode.removeWatches, new RemoveWatchesRequest(null, 4)},
+                {"setWatches null lists", OpCode.setWatches,
+                    new org.apache.zookeeper.proto.SetWatches(0, null, null, null)},
+                {"setWatches2 null lists", OpCode.setWatches2,
+                    new org.apache.zookeeper.proto.SetWatches2(0, null, null, null, null, null)},
+            };
+            for (Object[] r : requests) {
+                if (raw.closed()) {
+                    raw.reopen();
+                    raw.connect(Client.SESSION_TIMEOUT_MS, 0, raw.sessionId(), raw.passwd(), false);
+                }
+                raw.request((String) r[0], xid[0]++, (Integer) r[1], (Record) r[2]);
+            }
+            Object[][] multis = {
+                // DeleteContainerRequest cannot serialise a null path: its body is just the string's length, -1
+                {"deleteContainer null", OpCode.deleteContainer, new byte[] {-1, -1, -1, -1}},
+                {"multi [create null]", OpCode.multi, multi(OpCode.create, new CreateRequest(null, none, open, 0))},
+                {"multi [setData null]", OpCode.multi, multi(OpCode.setData, new SetDataRequest(null, none, -1))},
+                {"multi [delete null]", OpCode.multi, multi(OpCode.delete, new DeleteRequest(null, -1))},
+                {"multi [check null]", OpCode.multi, multi(OpCode.check, new CheckVersionRequest(null, -1))},
+                {"multi [create ok, create null acl]", OpCode.multi, multi(
+                        OpCode.create, new CreateRequest(p + "/m1", none, open, 0),
+                        OpCode.create, new CreateRequest(p + "/m2", none, null, 0))},
+                {"multiRead [getData null]", OpCode.multiRead, multi(OpCode.getData, new GetDataRequest(null, false))},
+                {"multiRead [getChildren null]", OpCode.multiRead,
+                    multi(OpCode.getChildren, new GetChildrenRequest(null, false))},
+            };
+            for (Object[] r : multis) {
+                if (raw.closed()) {
+                    raw.reopen();
+                    raw.connect(Client.SESSION_TIMEOUT_MS, 0, raw.sessionId(), raw.passwd(), false);
+                }
+                raw.requestRaw((String) r[0], xid[0]++, (Integer) r[1], (byte[]) r[2]);
+            }
+            if (raw.closed()) {
+                raw.reopen();
+                raw.connect(Client.SESSION_TIMEOUT_MS, 0, raw.sessionId(), raw.passwd(), false);
+            }
+            raw.request("exists " + p, xid[0]++, OpCode.exists, new ExistsRequest(p, false));
+            raw.request("auth null scheme", -4, OpCode.auth, new AuthPacket(0, null, bytes("x")));
+            raw.expectClose();
+            c.getChildren2(p, null);
+            // each write that took a zxid shows here
+            c.create2(p + "/after", "", PERSISTENT);
+        });
+    }
+
     @Test
     void multi_withAReadInsideAWriteOrAWriteInsideARead(TestInfo info) {
         diff.check(info, env -> {

@@ -79,7 +79,8 @@ public final class CreateOp implements Op.Write {
         if (ttl(flags) ? ttl <= 0 || ttl > EphemeralType.MAX_TTL : ttl >= 0) {
             throw new OpError(ErrorCode.BAD_ARGUMENTS);
         }
-        int slash = path == null ? -1 : path.lastIndexOf('/');
+        OpError.requirePath(path); // validatePathForCreate's NullPointerException, after the mode checks
+        int slash = path.lastIndexOf('/');
         if (slash == -1 || path.indexOf('\0') != -1) {
             throw new OpError(ErrorCode.BAD_ARGUMENTS);
         }

@@ -17,7 +17,7 @@ public final class DeleteOp implements Op.Write {
     @Override
     public Prepared prepare(Prep p, Object request) throws OpError {
         DeleteRequest r = (DeleteRequest) request;
-        String path = r.getPath();
+        String path = OpError.requirePath(r.getPath());
         String parentPath = parentOfDeletable(path);
         NodeState parent = p.view().get(parentPath);
         if (parent == null) {

@@ -16,7 +16,7 @@ public final class ExistsOp implements Op.Read {
     @Override
     public Record read(OpContext ctx, Caller caller, Object request) throws OpError {
         ExistsRequest r = (ExistsRequest) request;
-        String path = r.getPath();
+        String path = OpError.requirePath(r.getPath());
         if (path.indexOf('\0') != -1) {
             throw new OpError(ErrorCode.BAD_ARGUMENTS);
         }

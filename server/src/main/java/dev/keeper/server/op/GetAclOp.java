@@ -19,7 +19,7 @@ import org.apache.zookeeper.proto.GetACLResponse;
 public final class GetAclOp implements Op.Read {
     @Override
     public Record read(OpContext ctx, Caller caller, Object request) throws OpError {
-        String path = ((GetACLRequest) request).getPath();
+        String path = OpError.requirePath(((GetACLRequest) request).getPath());
         Znode z = ctx.tree().find(path);
         if (z == null) {
             throw new OpError(ErrorCode.NO_NODE);

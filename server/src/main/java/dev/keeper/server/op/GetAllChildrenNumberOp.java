@@ -16,7 +16,7 @@ import org.apache.zookeeper.proto.GetAllChildrenNumberResponse;
 public final class GetAllChildrenNumberOp implements Op.Read {
     @Override
     public Record read(OpContext ctx, Caller caller, Object request) throws OpError {
-        String path = ((GetAllChildrenNumberRequest) request).getPath();
+        String path = OpError.requirePath(((GetAllChildrenNumberRequest) request).getPath());
         Znode z = ctx.tree().find(path);
         if (z == null) {
             throw new OpError(ErrorCode.NO_NODE);

@@ -30,7 +30,7 @@ public final class GetChildrenOp implements Op.Read {
     }
 
     private static Znode find(OpContext ctx, Caller caller, String path, boolean watch) throws OpError {
-        Znode z = ctx.tree().find(path);
+        Znode z = ctx.tree().find(OpError.requirePath(path));
         if (z == null) {
             throw new OpError(ErrorCode.NO_NODE);
         }

@@ -17,7 +17,7 @@ public final class GetDataOp implements Op.Read {
     }
 
     static GetDataResponse get(OpContext ctx, Caller caller, String path, boolean watch) throws OpError {
-        Znode z = ctx.tree().find(path);
+        Znode z = ctx.tree().find(OpError.requirePath(path));
         if (z == null) {
             throw new OpError(ErrorCode.NO_NODE);
         }

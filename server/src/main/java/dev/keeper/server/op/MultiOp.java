@@ -8,8 +8,15 @@ import dev.keeper.wire.OpCode;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.jute.Record;
+import org.apache.zookeeper.proto.CheckVersionRequest;
 import org.apache.zookeeper.proto.Create2Response;
+import org.apache.zookeeper.proto.CreateRequest;
 import org.apache.zookeeper.proto.CreateResponse;
+import org.apache.zookeeper.proto.CreateTTLRequest;
+import org.apache.zookeeper.proto.DeleteRequest;
+import org.apache.zookeeper.proto.GetChildrenRequest;
+import org.apache.zookeeper.proto.GetDataRequest;
+import org.apache.zookeeper.proto.SetDataRequest;
 import org.apache.zookeeper.proto.SetDataResponse;
 import org.apache.zookeeper.txn.ErrorTxn;
 import org.apache.zookeeper.txn.MultiTxn;
@@ -31,6 +38,7 @@ public final class MultiOp implements Op.Write {
     @Override
     public Prepared prepare(Prep p, Object request) throws OpError {
         List<MultiRecords.Op> list = ((MultiRecords.Ops) request).ops();
+        refuseNulls(list);
         Pending view = new Pending(p.view());
         Prep sub = p.withView(view);
         List<Txn> txns = new ArrayList<>(list.size());
@@ -55,6 +63,41 @@ public final class MultiOp implements Op.Write {
             }
         }
         return new Prepared(OpCode.MULTI, new MultiTxn(txns));
+    }
+
+    /**
+     * Nulls ZooKeeper trips over before it prepares any op, each answered MarshallingError for the whole multi.
+     * A create without an ACL list fails while the request is decoded ({@code CreateOptions} requires one), which
+     * is before a zxid is taken; a null path fails in {@code getPendingChanges}, just after.
+     */
+    private static void refuseNulls(List<MultiRecords.Op> list) throws OpError {
+        for (MultiRecords.Op op : list) {
+            if (op.request() instanceof CreateRequest r && r.getAcl() == null) {
+                throw OpError.beforeZxid(ErrorCode.MARSHALLING_ERROR);
+            }
+        }
+        for (MultiRecords.Op op : list) {
+            OpError.requirePath(pathOf(op.request()));
+        }
+    }
+
+    private static String pathOf(Record r) {
+        if (r instanceof CreateRequest c) {
+            return c.getPath();
+        } else if (r instanceof CreateTTLRequest c) {
+            return c.getPath();
+        } else if (r instanceof DeleteRequest d) {
+            return d.getPath();
+        } else if (r instanceof SetDataRequest d) {
+            return d.getPath();
+        } else if (r instanceof CheckVersionRequest c) {
+            return c.getPath();
+        } else if (r instanceof GetDataRequest g) {
+            return g.getPath();
+        } else if (r instanceof GetChildrenRequest g) {
+            return g.getPath();
+        }
+        return "";
     }
 
     @Override

@@ -20,6 +20,11 @@ public final class MultiReadOp implements Op.Read {
         List<MultiRecords.Result> results = new ArrayList<>(ops.size());
         for (MultiRecords.Op op : ops) {
             try {
+                if (pathOf(op) == null) {
+                    // FinalRequestProcessor fails on it with a NullPointerException, after it has begun the
+                    // response, which it sends with MarshallingError.
+                    throw new OpError(ErrorCode.MARSHALLING_ERROR, MultiRecords.response(results));
+                }
                 if (op.type() == OpCode.GET_DATA) {
                     results.add(new MultiRecords.Result(OpCode.GET_DATA, 0,
                             GetDataOp.get(ctx, caller, ((GetDataRequest) op.request()).getPath(), false)));
@@ -39,5 +44,10 @@ public final class MultiReadOp implements Op.Read {
             }
         }
         return MultiRecords.response(results);
+    }
+
+    private static String pathOf(MultiRecords.Op op) {
+        return op.request() instanceof GetDataRequest r ? r.getPath()
+                : op.request() instanceof GetChildrenRequest r ? r.getPath() : "";
     }
 }

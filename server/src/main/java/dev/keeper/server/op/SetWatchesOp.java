@@ -4,6 +4,7 @@ import dev.keeper.server.tree.DataTree;
 import dev.keeper.server.tree.Znode;
 import dev.keeper.server.watch.WatchManager;
 import dev.keeper.server.watch.WatchMode;
+import dev.keeper.wire.ErrorCode;
 import dev.keeper.wire.EventType;
 import dev.keeper.wire.Notification;
 import java.util.List;
@@ -21,7 +22,7 @@ import org.apache.zookeeper.proto.SetWatches2;
  */
 public final class SetWatchesOp implements Op.Read {
     @Override
-    public Record read(OpContext ctx, Caller caller, Object request) {
+    public Record read(OpContext ctx, Caller caller, Object request) throws OpError {
         if (request instanceof SetWatches2 r) {
             apply(ctx, caller, r.getRelativeZxid(), r.getDataWatches(), r.getExistWatches(), r.getChildWatches(),
                     r.getPersistentWatches(), r.getPersistentRecursiveWatches());
@@ -33,12 +34,18 @@ public final class SetWatchesOp implements Op.Read {
         return null;
     }
 
+    /**
+     * The lists in ZooKeeper's order. A null list, or a null path in a one-shot list (whose node is looked up),
+     * fails there with MarshallingError, as ZooKeeper's NullPointerException does — the lists before it have
+     * taken effect by then; a null path in a persistent list is a watch like any other ({@link WatchManager}).
+     */
     private static void apply(OpContext ctx, Caller caller, long relativeZxid, List<String> data,
-            List<String> exist, List<String> child, List<String> persistent, List<String> recursive) {
+            List<String> exist, List<String> child, List<String> persistent, List<String> recursive)
+            throws OpError {
         DataTree tree = ctx.tree();
         WatchManager watches = ctx.watches();
-        for (String path : nonNull(data)) {
-            Znode z = tree.find(path);
+        for (String path : present(data)) {
+            Znode z = tree.find(OpError.requirePath(path));
             if (z == null) {
                 ctx.notify(caller, catchUp(EventType.NODE_DELETED, path));
             } else if (z.mzxid() > relativeZxid) {
@@ -47,15 +54,15 @@ public final class SetWatchesOp implements Op.Read {
                 watches.addDataWatch(path, caller);
             }
         }
-        for (String path : nonNull(exist)) {
-            if (tree.find(path) != null) {
+        for (String path : present(exist)) {
+            if (tree.find(OpError.requirePath(path)) != null) {
                 ctx.notify(caller, catchUp(EventType.NODE_CREATED, path));
             } else {
                 watches.addDataWatch(path, caller);
             }
         }
-        for (String path : nonNull(child)) {
-            Znode z = tree.find(path);
+        for (String path : present(child)) {
+            Znode z = tree.find(OpError.requirePath(path));
             if (z == null) {
                 ctx.notify(caller, catchUp(EventType.NODE_DELETED, path));
             } else if (z.pzxid() > relativeZxid) {
@@ -64,10 +71,10 @@ public final class SetWatchesOp implements Op.Read {
                 watches.addChildWatch(path, caller);
             }
         }
-        for (String path : nonNull(persistent)) {
+        for (String path : present(persistent)) {
             watches.addPersistentWatch(path, caller, WatchMode.PERSISTENT);
         }
-        for (String path : nonNull(recursive)) {
+        for (String path : present(recursive)) {
             watches.addPersistentWatch(path, caller, WatchMode.PERSISTENT_RECURSIVE);
         }
     }
@@ -76,7 +83,10 @@ public final class SetWatchesOp implements Op.Read {
         return new Notification(type, path, -1);
     }
 
-    private static List<String> nonNull(List<String> l) {
-        return l == null ? List.of() : l;
+    private static List<String> present(List<String> l) throws OpError {
+        if (l == null) {
+            throw new OpError(ErrorCode.MARSHALLING_ERROR);
+        }
+        return l;
     }
 }

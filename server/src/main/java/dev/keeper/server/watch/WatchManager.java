@@ -40,22 +40,34 @@ public final class WatchManager {
     public static final int TYPE_PERSISTENT = 4;
     public static final int TYPE_PERSISTENT_RECURSIVE = 5;
 
+    /**
+     * Where a watch on the null path is kept. ZooKeeper's watch tables are HashMaps, so addWatch, setWatches'
+     * persistent lists, checkWatches and removeWatches all accept a null path and treat it as one more key: a
+     * watch set on it can be checked and removed, and never fires. No string decoded from the wire can equal
+     * this one: a lone surrogate does not survive UTF-8 decoding (it becomes U+FFFD).
+     */
+    static final String NULL_PATH = "\ud800null";
+
     private final WatchTable data = new WatchTable();
     private final WatchTable child = new WatchTable();
 
+    private static String key(String path) {
+        return path == null ? NULL_PATH : path;
+    }
+
     public void addDataWatch(String path, Watcher w) {
-        data.add(path, w, WatchMode.STANDARD);
+        data.add(key(path), w, WatchMode.STANDARD);
     }
 
     public void addChildWatch(String path, Watcher w) {
-        child.add(path, w, WatchMode.STANDARD);
+        child.add(key(path), w, WatchMode.STANDARD);
     }
 
     /** addWatch: {@code mode} is {@link WatchMode#PERSISTENT} or {@link WatchMode#PERSISTENT_RECURSIVE}. */
     public void addPersistentWatch(String path, Watcher w, byte mode) {
-        data.add(path, w, mode);
+        data.add(key(path), w, mode);
         if (mode != WatchMode.PERSISTENT_RECURSIVE) {
-            child.add(path, w, mode);
+            child.add(key(path), w, mode);
         }
     }
 
@@ -101,7 +113,8 @@ public final class WatchManager {
     }
 
 
-    public boolean contains(String path, int watcherType, Watcher w) {
+    public boolean contains(String nullablePath, int watcherType, Watcher w) {
+        String path = key(nullablePath);
         return switch (watcherType) {
             case TYPE_CHILDREN -> child.contains(path, w, WatchMode.STANDARD);
             case TYPE_DATA -> data.contains(path, w, WatchMode.STANDARD);
@@ -113,7 +126,8 @@ public final class WatchManager {
     }
 
     /** removeWatches for one watcher type, as {@code DataTree.removeWatch}; true if anything went. */
-    public boolean remove(String path, int watcherType, Watcher w) {
+    public boolean remove(String nullablePath, int watcherType, Watcher w) {
+        String path = key(nullablePath);
         return switch (watcherType) {
             case TYPE_CHILDREN -> child.remove(path, w, WatchMode.STANDARD);
             case TYPE_DATA -> data.remove(path, w, WatchMode.STANDARD);
@@ -142,11 +156,16 @@ public final class WatchManager {
         out.print("Total watches:" + data.watchCount());
     }
 
+    /** A path as ZooKeeper prints it: its null key as "null". */
+    private static String shown(String path) {
+        return NULL_PATH.equals(path) ? "null" : path;
+    }
+
     /** wchp (by path) and wchc (by session), from the data-side table as ZooKeeper does. */
     public void dump(PrintWriter out, boolean byPath) {
         if (byPath) {
             data.forEachPath((path, ws) -> {
-                out.println(path);
+                out.println(shown(path));
                 for (Watcher w : ws) {
                     out.print("\t0x");
                     out.print(Long.toHexString(w.sessionId()));
@@ -159,7 +178,7 @@ public final class WatchManager {
                 out.println(Long.toHexString(w.sessionId()));
                 for (String p : paths) {
                     out.print("\t");
-                    out.println(p);
+                    out.println(shown(p));
                 }
             });
         }
