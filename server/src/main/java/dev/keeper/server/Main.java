@@ -8,8 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code java -jar keeper-server.jar zoo.cfg}: what {@code bin/zkServer.sh} runs. Exits 0 on a clean stop,
- * 2 on a configuration error and 1 when the server cannot start or stops on a storage failure.
+ * {@code java -jar keeper-server.jar zoo.cfg}: what {@code bin/zkServer.sh} runs. Exits 0 on a clean stop
+ * (SIGTERM or SIGINT), 2 on a configuration error and 1 when the server cannot start or stops on a failure.
  */
 public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -46,10 +46,13 @@ public final class Main {
             System.exit(1);
             return;
         }
+        // kill -TERM (zkServer.sh stop) and Ctrl-C are clean stops: every request taken in is answered and on
+        // disk, and the process exits 0. Left to the JVM, the signal would run the shutdown hook and exit 143.
+        for (String signal : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> new Thread(server::close, "keeper-stop").start());
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "keeper-shutdown"));
         server.stopped().join();
-        if (server.failed()) {
-            System.exit(1);
-        }
+        System.exit(server.failed() ? 1 : 0);
     }
 }

@@ -6,6 +6,7 @@ import dev.keeper.server.metrics.ServerMetrics;
 import dev.keeper.server.net.Connection;
 import dev.keeper.server.net.NettyServer;
 import dev.keeper.server.persist.DataDir;
+import dev.keeper.server.persist.DataDirSizes;
 import dev.keeper.server.persist.FileTxnLog;
 import dev.keeper.server.persist.Purge;
 import dev.keeper.server.persist.Recovery;
@@ -18,10 +19,7 @@ import dev.keeper.server.session.SessionTracker;
 import dev.keeper.server.tree.DataTree;
 import dev.keeper.server.watch.WatchManager;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Collection;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -30,7 +28,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,16 +45,21 @@ public final class ZkServer implements AutoCloseable, ServerView {
     private final TxnLog log;
     private final Snapshotter snapshots;
     private final DataDir dataDir;
+    private final DataDirSizes sizes;
     private final ScheduledExecutorService timer;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private volatile boolean failed;
     private InetSocketAddress address;
 
-    /** In memory: no data directory, nothing survives a restart. For tests of the protocol alone. */
-    private ZkServer(ServerConfig config, ServerClock clock) {
+    /**
+     * In memory: no data directory, nothing survives a restart; transactions go to {@code log}. For tests of the
+     * protocol alone.
+     */
+    private ZkServer(ServerConfig config, ServerClock clock, TxnLog log) {
         this.config = config;
         this.dataDir = null;
-        this.log = TxnLog.NONE;
+        this.sizes = null;
+        this.log = log;
         this.snapshots = null;
         this.processor = new RequestProcessor(config, clock, new DataTree(config.extendedTypesEnabled()), log,
                 null, metrics, this::fatal);
@@ -88,6 +90,7 @@ public final class ZkServer implements AutoCloseable, ServerView {
         this.processor = new RequestProcessor(config, clock, tree, log, snapshots, metrics, this::fatal);
         this.net = new NettyServer(config, processor, metrics);
         this.timer = newTimer();
+        this.sizes = new DataDirSizes(config.dataDir(), config.logDir());
     }
 
     private static ScheduledExecutorService newTimer() {
@@ -106,12 +109,25 @@ public final class ZkServer implements AutoCloseable, ServerView {
         return start(config, clock, FileTxnLog.Syncer.FSYNC);
     }
 
+    /**
+     * A server without a data directory whose transactions are handed to {@code log}: tests give it a log that
+     * records them, or fails.
+     */
+    public static ZkServer startInMemory(ServerConfig config, ServerClock clock, TxnLog log) throws IOException {
+        if (config.dataDir() != null) {
+            throw new IllegalArgumentException("an in-memory server has no dataDir");
+        }
+        ZkServer s = new ZkServer(config, clock, log);
+        s.startServing();
+        return s;
+    }
+
     /** Starts a server whose log makes its writes durable through {@code syncer} (tests hold it back). */
     public static ZkServer start(ServerConfig config, ServerClock clock, FileTxnLog.Syncer syncer)
             throws IOException {
         ZkServer s;
         if (config.dataDir() == null) {
-            s = new ZkServer(config, clock);
+            s = new ZkServer(config, clock, TxnLog.NONE);
         } else {
             DataDir dir = DataDir.open(config.dataDir(), config.dataLogDir());
             try {
@@ -201,17 +217,27 @@ public final class ZkServer implements AutoCloseable, ServerView {
         return failed;
     }
 
+    /**
+     * Stops the server. A clean stop answers what it took in: no new connections or requests are read, the
+     * processor finishes what is queued, the log writes and syncs it and releases the replies, the connections
+     * write those and close, and only then do the I/O threads stop. After a failure the same steps skip what
+     * has failed (a failed processor hands nothing more to the log; a failed log releases nothing).
+     */
     @Override
     public synchronized void close() {
         if (stopped.isDone()) {
             return;
         }
         timer.shutdownNow();
-        net.close();
-        processor.stop();
+        net.stopAccepting();
+        processor.drainAndStop(30_000);
         log.close();
+        net.close();
         if (snapshots != null) {
             snapshots.close();
+        }
+        if (sizes != null) {
+            sizes.close();
         }
         if (dataDir != null) {
             dataDir.close();
@@ -254,33 +280,16 @@ public final class ZkServer implements AutoCloseable, ServerView {
 
     @Override
     public int outstanding() {
-        return processor.outstanding();
+        return net.outstandingRequests();
     }
 
     @Override
     public long dataDirSize() {
-        return sizeOf(config.dataDir());
+        return sizes == null ? 0 : sizes.dataDirBytes();
     }
 
     @Override
     public long logDirSize() {
-        return sizeOf(config.logDir());
-    }
-
-    private static long sizeOf(Path dir) {
-        if (dir == null || !Files.isDirectory(dir)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> {
-                try {
-                    return Files.size(p);
-                } catch (IOException e) {
-                    return 0;
-                }
-            }).sum();
-        } catch (IOException | UncheckedIOException e) {
-            return 0;
-        }
+        return sizes == null ? 0 : sizes.logDirBytes();
     }
 }

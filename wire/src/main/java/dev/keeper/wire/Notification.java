@@ -10,8 +10,10 @@ import org.apache.zookeeper.proto.WatcherEvent;
  * then a {@link WatcherEvent}.
  *
  * <p>One change can reach thousands of sessions with the same bytes, so the encoded frame is computed once, by
- * whichever I/O thread gets there first, and copied from then on. The race is benign: every thread computes the
- * same immutable array.
+ * whichever I/O thread gets there first, and copied from then on. Several threads may compute it at once; each
+ * makes the same bytes. The field is volatile so that a thread that finds the array also finds its contents:
+ * without that, nothing orders another thread's writes into the array before its write of the reference, and a
+ * reader could copy an array not yet filled.
  */
 public final class Notification implements Outbound {
     /** {@code Watcher.Event.KeeperState.SyncConnected}: the only state a server-sent event carries. */
@@ -20,7 +22,7 @@ public final class Notification implements Outbound {
     private final int type;
     private final String path;
     private final long zxid;
-    private byte[] frame;
+    private volatile byte[] frame;
 
     public Notification(int type, String path, long zxid) {
         this.type = type;

@@ -164,7 +164,9 @@ class ZkServerScriptTest {
         assertEquals(List.of(), logFiles(), "start-foreground writes no log file");
         p.destroy(); // SIGTERM, as Ctrl-C or a service manager would stop it
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the server exits on SIGTERM");
-        assertEquals(143, p.exitValue(), "exec'd java ends by the signal, as ZooKeeper's does");
+        // ZooKeeper's JVM ends by the signal (143); ours stops cleanly on it — every request taken in answered
+        // and on disk — and exits 0 (README, "Where we differ from ZooKeeper on purpose")
+        assertEquals(0, p.exitValue(), "a clean stop on SIGTERM exits 0");
     }
 
     @Test

@@ -115,6 +115,12 @@ final class ServerProcess implements AutoCloseable {
         assertEquals(KILLED, process.exitValue(), "not ended by SIGKILL");
     }
 
+    /** SIGTERM ({@code destroy} on Linux), what {@code zkServer.sh stop} sends; returns the exit code. */
+    int terminate() throws InterruptedException {
+        process.destroy();
+        return awaitExit();
+    }
+
     /** Waits for the process to exit by itself; returns its exit code. */
     int awaitExit() throws InterruptedException {
         if (!process.waitFor(90, TimeUnit.SECONDS)) {

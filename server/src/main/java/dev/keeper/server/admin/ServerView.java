@@ -23,6 +23,10 @@ public interface ServerView {
     /** Every open client connection, with or without a session. */
     Collection<Connection> connections();
 
+    /**
+     * Requests taken in and not yet answered, across all connections: ZooKeeper's in-process count, which srvr
+     * shows as Outstanding and mntr as zk_outstanding_requests.
+     */
     int outstanding();
 
     long dataDirSize();

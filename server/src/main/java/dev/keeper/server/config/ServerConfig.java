@@ -28,6 +28,8 @@ import java.util.Set;
  * @param purgeIntervalHours   hours between autopurge runs; 0 turns it off
  * @param fsyncWarningThresholdMs an fsync slower than this is logged
  * @param snapshotTrustEmpty   start from logs alone when there is no snapshot ({@code zookeeper.snapshot.trust.empty})
+ * @param globalOutstandingLimit requests all connections together may have waiting for replies before the
+ *                             server stops reading from any of them ({@code zookeeper.globalOutstandingLimit})
  */
 public record ServerConfig(
         int tickTime,
@@ -51,7 +53,8 @@ public record ServerConfig(
         int snapRetainCount,
         int purgeIntervalHours,
         long fsyncWarningThresholdMs,
-        boolean snapshotTrustEmpty) {
+        boolean snapshotTrustEmpty,
+        int globalOutstandingLimit) {
 
     public ServerConfig {
         if (tickTime <= 0) {
@@ -65,6 +68,10 @@ public record ServerConfig(
         }
         if (minSessionTimeout > maxSessionTimeout) {
             throw new IllegalArgumentException("minSessionTimeout must not be larger than maxSessionTimeout");
+        }
+        if (globalOutstandingLimit < 1) {
+            throw new IllegalArgumentException("globalOutstandingLimit must be positive, got "
+                    + globalOutstandingLimit);
         }
         fourLetterWords = Set.copyOf(fourLetterWords);
     }
@@ -98,6 +105,7 @@ public record ServerConfig(
         b.purgeIntervalHours = purgeIntervalHours;
         b.fsyncWarningThresholdMs = fsyncWarningThresholdMs;
         b.snapshotTrustEmpty = snapshotTrustEmpty;
+        b.globalOutstandingLimit = globalOutstandingLimit;
         return b;
     }
 
@@ -133,6 +141,7 @@ public record ServerConfig(
         private int purgeIntervalHours;
         private long fsyncWarningThresholdMs = 1000;
         private boolean snapshotTrustEmpty;
+        private int globalOutstandingLimit = 1000;
 
         public Builder tickTime(int v) {
             tickTime = v;
@@ -244,12 +253,17 @@ public record ServerConfig(
             return this;
         }
 
+        public Builder globalOutstandingLimit(int v) {
+            globalOutstandingLimit = v;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(tickTime, clientPortAddress, clientPort, dataDir, dataLogDir, maxClientCnxns,
                     minSessionTimeout, maxSessionTimeout, fourLetterWords, containerCheckIntervalMs,
                     containerMaxPerMinute, juteMaxBuffer, extendedTypesEnabled, superDigest,
                     maxClientOutboundBytes, forceSync, snapCount, preAllocSize, snapRetainCount,
-                    purgeIntervalHours, fsyncWarningThresholdMs, snapshotTrustEmpty);
+                    purgeIntervalHours, fsyncWarningThresholdMs, snapshotTrustEmpty, globalOutstandingLimit);
         }
     }
 }

@@ -69,6 +69,8 @@ public final class ZooCfg {
         b.preAllocSize(longOf(sys.getProperty("zookeeper.preAllocSize"), 64L * 1024, "zookeeper.preAllocSize")
                 * 1024);
         b.snapshotTrustEmpty(Boolean.parseBoolean(sys.getProperty("zookeeper.snapshot.trust.empty")));
+        b.globalOutstandingLimit(intOf(sys.getProperty("zookeeper.globalOutstandingLimit"), 1000,
+                "zookeeper.globalOutstandingLimit"));
         String forceSync = sys.getProperty("zookeeper.forceSync");
         if (forceSync != null) {
             b.forceSync(!"no".equals(forceSync));
@@ -102,6 +104,7 @@ public final class ZooCfg {
                 case "fsync.warningthresholdms" -> b.fsyncWarningThresholdMs(longOf(v, 1000, key));
                 case "snapshot.trust.empty" -> b.snapshotTrustEmpty(Boolean.parseBoolean(v));
                 case "maxClientOutboundBytes" -> b.maxClientOutboundBytes(longOf(v, 64L << 20, key));
+                case "globalOutstandingLimit" -> b.globalOutstandingLimit(intOf(v, 1000, key));
                 default -> {
                     if (key.startsWith("server.") || key.startsWith("group.") || key.startsWith("weight.")) {
                         LOG.warn("Ignoring {}: this server runs standalone; replication is not supported yet", key);

@@ -15,6 +15,7 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.zookeeper.data.Id;
 import org.slf4j.Logger;
@@ -34,15 +35,11 @@ public final class Connection implements Caller {
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
     /** Encoded bytes handed to the socket at a time within one batch. */
     private static final int CHUNK = 1 << 20;
-    /**
-     * Requests a connection may have waiting for their replies before it is read from no more: ZooKeeper's
-     * default {@code globalOutstandingLimit}. Reading resumes at half of it.
-     */
-    static final int MAX_OUTSTANDING = 1000;
 
     private final Channel channel;
     private final InetSocketAddress remote;
     private final ServerMetrics metrics;
+    private final OutstandingLimit limit;
     private final long maxOutboundBytes;
     private final long established = System.currentTimeMillis();
     private final AtomicLong received = new AtomicLong();
@@ -66,10 +63,11 @@ public final class Connection implements Caller {
     private long totalLatency;
     private long count;
 
-    Connection(Channel channel, ServerMetrics metrics, long maxOutboundBytes) {
+    Connection(Channel channel, ServerMetrics metrics, OutstandingLimit limit, long maxOutboundBytes) {
         this.channel = channel;
         this.remote = (InetSocketAddress) channel.remoteAddress();
         this.metrics = metrics;
+        this.limit = limit;
         this.maxOutboundBytes = maxOutboundBytes;
         auth.add(new Id("ip", remote.getAddress().getHostAddress()));
     }
@@ -159,13 +157,19 @@ public final class Connection implements Caller {
 
     /** Sends a batch and flushes once; closes afterwards if asked. Any thread. */
     public void send(List<Outbound> batch, boolean closeAfter) {
-        channel.eventLoop().execute(() -> write(batch, closeAfter));
+        try {
+            channel.eventLoop().execute(() -> write(batch, closeAfter));
+        } catch (RejectedExecutionException stopped) {
+            // The event loops have stopped, and this connection with them: nobody is left to read it.
+            LOG.debug("Connection from {} has stopped; {} messages not sent", remote, batch.size());
+        }
     }
 
     private void write(List<Outbound> batch, boolean closeAfter) {
         if (!channel.isActive()) {
             return;
         }
+        int replies = 0;
         ByteBuf buf = null;
         for (Outbound m : batch) {
             if (buf == null) {
@@ -173,7 +177,7 @@ public final class Connection implements Caller {
             }
             ReplyEncoder.encode(m, buf);
             if (m instanceof Reply) {
-                answered();
+                replies++;
             }
             sent.incrementAndGet();
             metrics.packetsSent(1);
@@ -186,10 +190,11 @@ public final class Connection implements Caller {
                 channel.writeAndFlush(buf, channel.voidPromise());
                 buf = null;
                 if (dropIfBacklogged()) {
-                    return;
+                    return; // closing: channelInactive counts what is left as answered
                 }
             }
         }
+        answered(replies);
         if (closeAfter) {
             if (batch.isEmpty()) {
                 // Nothing to say first (an expired session): close now, whatever the client left unread.
@@ -207,18 +212,51 @@ public final class Connection implements Caller {
     }
 
     /**
-     * Event-loop thread: one more request is on its way to the processor. A client that pipelines without
-     * bound stops being read until replies catch up, so it cannot fill the server's memory with requests.
+     * Event-loop thread: one more request is on its way to the processor. Past the server's
+     * {@code globalOutstandingLimit} this connection stops being read until replies catch up
+     * ({@link OutstandingLimit}), so no number of clients can fill the server's memory with requests.
      */
     void requestQueued() {
-        if (++outstanding == MAX_OUTSTANDING) {
-            channel.config().setAutoRead(false);
+        outstanding++;
+        limit.queued(this);
+    }
+
+    private void answered(int replies) {
+        int n = Math.min(replies, outstanding);
+        outstanding -= n;
+        limit.answered(n);
+    }
+
+    /** Event-loop thread: the connection closed; its requests still unanswered never will be. */
+    void closed() {
+        limit.forget(this);
+        answered(outstanding);
+    }
+
+    /** Any thread (Netty hands the change to the channel's event loop). */
+    void pauseReading() {
+        channel.config().setAutoRead(false);
+    }
+
+    /** Any thread. */
+    void resumeReading() {
+        try {
+            channel.eventLoop().execute(() -> channel.config().setAutoRead(true));
+        } catch (RejectedExecutionException stopped) {
+            // closing anyway
         }
     }
 
-    private void answered() {
-        if (outstanding > 0 && --outstanding == MAX_OUTSTANDING / 2 && !channel.config().isAutoRead()) {
-            channel.config().setAutoRead(true);
+    /**
+     * Any thread: closes the connection once everything handed to it so far has been written (a clean stop
+     * lets the last replies out first); a client that reads nothing is cut off when the event loops stop.
+     */
+    public void closeAfterWrites() {
+        try {
+            channel.eventLoop().execute(() -> channel.writeAndFlush(Unpooled.EMPTY_BUFFER)
+                    .addListener(ChannelFutureListener.CLOSE));
+        } catch (RejectedExecutionException stopped) {
+            channel.close();
         }
     }
 

@@ -73,7 +73,8 @@ final class ConnectionHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (connection == null) {
+        if (connection == null || server.stopping()) {
+            // A stopping server answers what it took in before it stopped reading; this came after.
             release(msg);
             return;
         }

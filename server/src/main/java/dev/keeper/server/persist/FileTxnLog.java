@@ -50,6 +50,11 @@ public final class FileTxnLog implements TxnLog {
     }
 
     private static final Batch STOP = new Batch(List.of(), List.of(), false, () -> { });
+    /**
+     * Batches waiting for the sync thread. Bounded, so that a disk slower than the processor holds the processor
+     * back (it waits in {@link #commit}) instead of letting batches pile up in memory.
+     */
+    static final int MAX_QUEUED_BATCHES = 256;
 
     private final DataDir dir;
     private final boolean forceSync;
@@ -58,7 +63,7 @@ public final class FileTxnLog implements TxnLog {
     private final Syncer syncer;
     private final Runnable onFatal;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final BlockingQueue<Batch> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Batch> queue = new LinkedBlockingQueue<>(MAX_QUEUED_BATCHES);
     private final Thread thread;
 
     // Processor thread.
@@ -119,9 +124,23 @@ public final class FileTxnLog implements TxnLog {
         if (roll) {
             rollRequested = false;
         }
-        queue.add(new Batch(headers, txns, roll, release));
+        enqueue(new Batch(headers, txns, roll, release));
         headers = new ArrayList<>();
         txns = new ArrayList<>();
+    }
+
+    /** Waits for room in the queue; gives up once the sync thread has failed or ended, as nobody would take it. */
+    private void enqueue(Batch b) throws IOException {
+        try {
+            while (!queue.offer(b, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                if (failed || !thread.isAlive()) {
+                    throw new IOException("the transaction log has " + (failed ? "failed" : "stopped"));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the transaction log", e);
+        }
     }
 
     private void loop() {
@@ -299,7 +318,11 @@ public final class FileTxnLog implements TxnLog {
     /** Writes and syncs what is queued, then stops the sync thread. */
     @Override
     public void close() {
-        queue.add(STOP);
+        try {
+            enqueue(STOP);
+        } catch (IOException alreadyStopped) {
+            return;
+        }
         try {
             thread.join(10_000);
         } catch (InterruptedException e) {

@@ -29,4 +29,8 @@ public sealed interface Event {
     /** Work that must see the processor's state, such as a four-letter word's report. */
     record Task(Runnable work) implements Event {
     }
+
+    /** A clean stop: the processor finishes the batch this is in, hands it to the log, and ends. */
+    record Stop() implements Event {
+    }
 }

@@ -71,8 +71,14 @@ import org.slf4j.LoggerFactory;
 public final class RequestProcessor implements OpContext {
     private static final Logger LOG = LoggerFactory.getLogger(RequestProcessor.class);
     private static final int MAX_BATCH = 1024;
+    /**
+     * Events waiting for the processor. Bounded, so that nothing — however many connections flood the server —
+     * can grow it without end: when it is full, the I/O threads wait in {@link #submit}, and so stop reading.
+     * {@code globalOutstandingLimit} ({@code net.OutstandingLimit}) keeps it far below this in normal use.
+     */
+    static final int QUEUE_CAPACITY = 1 << 16;
 
-    private final BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Event> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
     private final ServerConfig config;
     private final ServerClock clock;
     private final DataTree tree;
@@ -87,6 +93,7 @@ public final class RequestProcessor implements OpContext {
     private final Outbox outbox = new Outbox();
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile boolean ended;
     private int txnsInBatch;
 
     /** {@code snapshots} is null when the server keeps no data directory. */
@@ -110,11 +117,42 @@ public final class RequestProcessor implements OpContext {
         thread.start();
     }
 
-    /** Any thread: queue an event for the processor. */
+    /**
+     * Any thread: queues an event for the processor, waiting while the queue is full. Once the processor has
+     * ended, the event is dropped: nobody would handle it.
+     */
     public void submit(Event e) {
-        queue.add(e);
+        try {
+            while (!queue.offer(e, 100, TimeUnit.MILLISECONDS)) {
+                if (ended) {
+                    return;
+                }
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
+    /**
+     * A clean stop: everything queued before it is processed and handed to the log, then the thread ends. If it
+     * has not ended within {@code timeoutMs}, it is interrupted.
+     */
+    public void drainAndStop(long timeoutMs) {
+        if (!ended) {
+            submit(new Event.Stop());
+        }
+        try {
+            thread.join(timeoutMs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.warn("The request processor did not finish within {} ms; interrupting it", timeoutMs);
+            stop();
+        }
+    }
+
+    /** Stops at once: what is queued is dropped. */
     public void stop() {
         running = false;
         thread.interrupt();
@@ -129,34 +167,41 @@ public final class RequestProcessor implements OpContext {
     // The loop
 
     private void loop() {
+        try {
+            run();
+        } catch (InterruptedException stopping) {
+            // stop()
+        } catch (Throwable t) {
+            // Nothing may end this thread quietly: a server whose processor is gone answers nobody, not even srvr.
+            // An Error's stack can be a thousand frames (StackOverflowError): the line names where it was thrown.
+            StackTraceElement[] at = t.getStackTrace();
+            LOG.error("Stopping: the request processor failed: {}{}", t, at.length > 0 ? " at " + at[0] : "");
+            stopOnFailure();
+        } finally {
+            ended = true;
+        }
+    }
+
+    private void run() throws InterruptedException {
         List<Event> batch = new ArrayList<>(MAX_BATCH);
         while (running) {
-            try {
-                // While a snapshot is being walked, idle moments go to it rather than to waiting; while it is
-                // being written, the processor looks in now and then to see it finish.
-                Event first;
-                if (snapshots == null || !snapshots.inProgress()) {
-                    first = queue.take();
-                } else if (snapshots.canStep()) {
-                    first = queue.poll();
-                } else {
-                    first = queue.poll(1, TimeUnit.MILLISECONDS);
-                }
-                if (first != null) {
-                    batch.add(first);
-                    queue.drainTo(batch, MAX_BATCH - 1);
-                }
-            } catch (InterruptedException e) {
-                break;
+            // While a snapshot is being walked, idle moments go to it rather than to waiting; while it is being
+            // written, the processor looks in now and then to see it finish.
+            Event first;
+            if (snapshots == null || !snapshots.inProgress()) {
+                first = queue.take();
+            } else if (snapshots.canStep()) {
+                first = queue.poll();
+            } else {
+                first = queue.poll(1, TimeUnit.MILLISECONDS);
+            }
+            if (first != null) {
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
             }
             for (Event e : batch) {
-                try {
-                    handle(e);
-                } catch (IOException fatal) {
-                    fail(fatal);
+                if (!handleSafely(e)) {
                     return;
-                } catch (RuntimeException bug) {
-                    LOG.error("Failed to handle {}", e, bug);
                 }
             }
             batch.clear();
@@ -176,8 +221,54 @@ public final class RequestProcessor implements OpContext {
         }
     }
 
+    /**
+     * Handles one event; false when the server must stop. A request that breaks a handler before anything was
+     * logged for it is refused (MarshallingError, as ZooKeeper's catch-all in {@code FinalRequestProcessor}
+     * answers) and the loop goes on. Once a transaction has been logged for it, a failure means the tree may not
+     * hold what the log holds, and the log must not be replayed over a tree that diverged: the server stops, and
+     * the batch in hand — not yet handed to the log, none of it acknowledged — is dropped.
+     */
+    private boolean handleSafely(Event e) {
+        int logged = txnsInBatch;
+        try {
+            handle(e);
+            return true;
+        } catch (IOException fatal) {
+            fail(fatal);
+            return false;
+        } catch (RuntimeException bug) {
+            if (txnsInBatch != logged) {
+                LOG.error("Stopping: handling {} failed after its transaction was logged, so the tree and the log"
+                        + " may no longer agree", e, bug);
+                stopOnFailure();
+                return false;
+            }
+            refuse(e, bug);
+            return true;
+        }
+    }
+
+    /** A request no handler could process, before anything was logged for it: it is answered all the same. */
+    private void refuse(Event e, RuntimeException bug) {
+        if (e instanceof Event.Received r) {
+            LOG.error("Failed to process {} request from session 0x{}; answering MarshallingError",
+                    OpCode.name(r.request().opCode()), Long.toHexString(r.connection().sessionId()), bug);
+            outbox.add(r.connection(), new Reply(r.request().xid(), tree.lastZxid(), ErrorCode.MARSHALLING_ERROR,
+                    null));
+        } else if (e instanceof Event.Connected c) {
+            LOG.error("Failed to process the handshake from {}; closing", c.connection().remote(), bug);
+            outbox.closeAfter(c.connection());
+        } else {
+            LOG.error("Failed to handle {}", e, bug);
+        }
+    }
+
     private void fail(IOException e) {
         LOG.error("Stopping: the transaction log failed and the tree is now ahead of the disk: {}", e.toString());
+        stopOnFailure();
+    }
+
+    private void stopOnFailure() {
         running = false;
         onFatal.run();
     }
@@ -195,6 +286,8 @@ public final class RequestProcessor implements OpContext {
             ContainerReaper.reap(this);
         } else if (e instanceof Event.Task t) {
             t.work().run();
+        } else if (e instanceof Event.Stop) {
+            running = false; // the rest of this batch is handled and committed, then the loop ends
         }
     }
 
@@ -316,8 +409,7 @@ public final class RequestProcessor implements OpContext {
         }
         if (op instanceof Op.Read read) {
             if (r.malformed()) {
-                LOG.warn("Malformed {} request from session 0x{}", OpCode.name(r.opCode()),
-                        Long.toHexString(c.sessionId()));
+                logMalformed(c, r);
                 return new Reply(r.xid(), tree.lastZxid(), ErrorCode.MARSHALLING_ERROR, null);
             }
             try {
@@ -325,8 +417,7 @@ public final class RequestProcessor implements OpContext {
                 return new Reply(r.xid(), tree.lastZxid(), ErrorCode.OK, body);
             } catch (OpError e) {
                 if (e.code() == ErrorCode.MARSHALLING_ERROR) {
-                    LOG.warn("Malformed {} request from session 0x{}", OpCode.name(r.opCode()),
-                            Long.toHexString(c.sessionId()));
+                    logMalformed(c, r);
                 }
                 return new Reply(r.xid(), tree.lastZxid(), e.code(), e.body());
             }
@@ -334,12 +425,15 @@ public final class RequestProcessor implements OpContext {
         return write(c, (Op.Write) op, r);
     }
 
+    private static void logMalformed(Connection c, Request r) {
+        LOG.warn("Malformed {} request from session 0x{}", OpCode.name(r.opCode()), Long.toHexString(c.sessionId()));
+    }
+
     private Reply write(Connection c, Op.Write op, Request r) throws IOException {
         if (r.malformed() && r.opCode() != OpCode.MULTI) {
             // ZooKeeper logs such a request as an error txn under the current zxid, changing nothing; we answer
             // the same way without the duplicate-zxid log entry.
-            LOG.warn("Malformed {} request from session 0x{}", OpCode.name(r.opCode()),
-                    Long.toHexString(c.sessionId()));
+            logMalformed(c, r);
             return new Reply(r.xid(), tree.lastZxid(), ErrorCode.MARSHALLING_ERROR, null);
         }
         long zxid = tree.lastZxid() + 1;
@@ -348,8 +442,7 @@ public final class RequestProcessor implements OpContext {
         Record txn;
         if (r.malformed()) {
             // A malformed multi still takes a zxid: ZooKeeper logs it as an error txn under the next one.
-            LOG.warn("Malformed {} request from session 0x{}", OpCode.name(r.opCode()),
-                    Long.toHexString(c.sessionId()));
+            logMalformed(c, r);
             hdr.setType(OpCode.ERROR);
             txn = new ErrorTxn(ErrorCode.MARSHALLING_ERROR);
         } else {
@@ -358,6 +451,12 @@ public final class RequestProcessor implements OpContext {
                 hdr.setType(p.type());
                 txn = p.txn();
             } catch (OpError e) {
+                if (e.code() == ErrorCode.MARSHALLING_ERROR) {
+                    logMalformed(c, r);
+                }
+                if (!e.takesZxid()) {
+                    return new Reply(r.xid(), tree.lastZxid(), e.code(), null);
+                }
                 hdr.setType(OpCode.ERROR);
                 txn = new ErrorTxn(e.code());
             }
@@ -378,10 +477,13 @@ public final class RequestProcessor implements OpContext {
         return commit(new TxnHeader(session, cxid, tree.lastZxid() + 1, clock.wallMillis(), type), txn);
     }
 
-    /** Log, apply, fire: the three steps every transaction takes, in that order. */
+    /**
+     * Log, apply, fire: the three steps every transaction takes, in that order. It is counted before it is
+     * appended: from then on a failure stops the server ({@link #handleSafely}).
+     */
     private Applied commit(TxnHeader hdr, Record txn) throws IOException {
-        log.append(hdr, txn);
         txnsInBatch++;
+        log.append(hdr, txn);
         Applied a = tree.apply(hdr, txn);
         for (Change change : a.changes()) {
             watches.fire(change, hdr.getZxid(), this::deliver);
@@ -482,9 +584,5 @@ public final class RequestProcessor implements OpContext {
 
     public ServerMetrics metrics() {
         return metrics;
-    }
-
-    public int outstanding() {
-        return queue.size();
     }
 }
