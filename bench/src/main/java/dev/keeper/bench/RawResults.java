@@ -31,13 +31,28 @@ final class RawResults {
     private static void appendRuns(StringBuilder sb, String set, Cell cell, String server, List<CellRun> runs) {
         for (int i = 0; i < runs.size(); i++) {
             CellRun run = runs.get(i);
-            sb.append(set).append(',').append(cell.op().label()).append(',').append(cell.sessions()).append(',').append(cell.mode().label())
-                    .append(',').append(server).append(',').append(i + 1).append(',').append(run.ops())
+            sb.append(csvField(set)).append(',').append(csvField(cell.op().label())).append(',')
+                    .append(cell.sessions()).append(',').append(csvField(cell.mode().label()))
+                    .append(',').append(csvField(server)).append(',').append(i + 1).append(',').append(run.ops())
                     .append(',').append(num(run.seconds())).append(',').append(num(run.opsPerSecond()))
                     .append(',').append(num(run.p50Micros())).append(',').append(num(run.p99Micros()))
                     .append(',').append(run.errors()).append(',')
-                    .append(run.firstError() == null ? "" : run.firstError()).append('\n');
+                    .append(run.firstError() == null ? "" : csvField(run.firstError())).append('\n');
         }
+    }
+
+    /**
+     * A CSV field as RFC 4180 has it: as is, unless it holds a comma, a double quote or a line break; then in
+     * double quotes, its own double quotes doubled. An error message can hold any of them.
+     */
+    static String csvField(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == ',' || c == '"' || c == '\n' || c == '\r') {
+                return '"' + s.replace("\"", "\"\"") + '"';
+            }
+        }
+        return s;
     }
 
     static String json(Report r) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -79,6 +80,69 @@ class ReportFormatTest {
         assertEquals(1 + 6, lines.length);
         assertEquals("load,getData,8,throughput,ours,1,20000,2,10000,100,900,0,", lines[1]);
         assertEquals("load,getData,8,throughput,zookeeper,3,11000,2,5500,160,4000,0,", lines[6]);
+    }
+
+    /** An error message with a comma, double quotes, a CR LF and a LF comes back whole from an RFC 4180 reader. */
+    @Test
+    void csv_quotesTheErrorColumn_soAnyMessageRoundTrips() {
+        String error = "KeeperErrorCode = ConnectionLoss for \"/a,b\"\r\nsecond line, \"\"\nthird";
+        Report.CellRow row = new Report.CellRow(new Cell(Op.CREATE, 1, Mode.LATENCY),
+                List.of(new CellRun(10, 1.0, 5, 9, 3, error)), List.of(new CellRun(10, 1.0, 5, 9, 0, null)));
+        Report r = new Report(META, List.of(row), null, null, List.of());
+        List<List<String>> records = rfc4180(RawResults.csv(r));
+        assertEquals(3, records.size(), records.toString());
+        for (List<String> rec : records) {
+            assertEquals(13, rec.size(), rec.toString());
+        }
+        assertEquals(List.of("load", "create", "1", "latency", "ours", "1", "10", "1", "10", "5", "9", "3", error),
+                records.get(1));
+        assertEquals("", records.get(2).get(12));
+    }
+
+    /** A strict RFC 4180 reader: records end at an unquoted LF; a quote opens a field or is doubled in one. */
+    private static List<List<String>> rfc4180(String text) {
+        List<List<String>> records = new ArrayList<>();
+        List<String> rec = new ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        boolean quoted = false;
+        boolean wasQuoted = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (quoted) {
+                if (c != '"') {
+                    field.append(c);
+                } else if (i + 1 < text.length() && text.charAt(i + 1) == '"') {
+                    field.append('"');
+                    i++;
+                } else {
+                    quoted = false;
+                }
+            } else if (c == '"') {
+                if (field.length() > 0 || wasQuoted) {
+                    throw new IllegalArgumentException("a quote inside an unquoted field at " + i);
+                }
+                quoted = true;
+                wasQuoted = true;
+            } else if (c == ',' || c == '\n') {
+                rec.add(field.toString());
+                field.setLength(0);
+                wasQuoted = false;
+                if (c == '\n') {
+                    records.add(rec);
+                    rec = new ArrayList<>();
+                }
+            } else if (c == '\r') {
+                throw new IllegalArgumentException("an unquoted CR at " + i);
+            } else if (wasQuoted) {
+                throw new IllegalArgumentException("text after a closing quote at " + i);
+            } else {
+                field.append(c);
+            }
+        }
+        if (quoted || field.length() > 0 || !rec.isEmpty()) {
+            throw new IllegalArgumentException("the last record does not end with a line break");
+        }
+        return records;
     }
 
     @Test

@@ -2,7 +2,9 @@ package dev.keeper.wire;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import org.apache.jute.BinaryInputArchive;
@@ -55,7 +57,18 @@ public final class Jute {
     }
 
     public static <T extends Record> T fromBytes(byte[] bytes, T record) throws IOException {
-        record.deserialize(BinaryInputArchive.getArchive(new java.io.ByteArrayInputStream(bytes)), "");
+        record.deserialize(input(new ByteArrayInputStream(bytes), bytes.length), "");
         return record;
+    }
+
+    /**
+     * An archive over a record already in memory ({@code length} bytes of it): no string or buffer in it can be
+     * longer than the bytes that hold it, so that is its limit. Not {@code BinaryInputArchive.getArchive}, whose
+     * limit is the {@code jute.maxbuffer} system property: a record the server accepted under a larger
+     * configured {@code jute.maxbuffer} (a setData of 2.5 MB with 4 MiB configured) must decode again when it is
+     * read back from the log or unpacked from a multi.
+     */
+    public static BinaryInputArchive input(ByteArrayInputStream in, int length) {
+        return new BinaryInputArchive(new DataInputStream(in), length, 0);
     }
 }

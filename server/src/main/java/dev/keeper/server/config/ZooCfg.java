@@ -126,8 +126,19 @@ public final class ZooCfg {
         return b.build();
     }
 
+    /**
+     * An int setting. A value beyond the int range is refused, naming the key, never truncated: ZooKeeper's
+     * {@code QuorumPeerConfig.parseProperties} reads its int keys with {@code Integer.parseInt}, so such a value
+     * stops its start-up too ("Error processing zoo.cfg"); its {@code Integer.getInteger} reads of system
+     * properties fall back to the default instead, silently, which we do not copy.
+     */
     private static int intOf(String v, int dflt, String key) {
-        return (int) longOf(v, dflt, key);
+        long n = longOf(v, dflt, key);
+        if (n != (int) n) {
+            throw new IllegalArgumentException(key + " must be a number from " + Integer.MIN_VALUE + " to "
+                    + Integer.MAX_VALUE + ", got '" + v.trim() + "'");
+        }
+        return (int) n;
     }
 
     private static long longOf(String v, long dflt, String key) {

@@ -1,5 +1,6 @@
 package dev.keeper.server.persist;
 
+import dev.keeper.wire.Jute;
 import dev.keeper.wire.OpCode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -26,6 +27,9 @@ import org.apache.zookeeper.txn.TxnHeader;
  * One transaction as the log stores it: a {@code TxnHeader} and the txn record of its type
  * ({@code SerializeUtils.deserializeTxn}). ZooKeeper 3.9 may append a {@code TxnDigest}; we read past it and
  * write none, which ZooKeeper reads as "no digest to compare".
+ *
+ * <p>An entry is decoded from the bytes its checksum covered, with their length as the limit of its fields
+ * ({@link Jute#input}): whatever {@code jute.maxbuffer} the server was configured with when it logged the entry.
  */
 public record LogEntry(TxnHeader header, Record txn) {
 
@@ -45,7 +49,7 @@ public record LogEntry(TxnHeader header, Record txn) {
 
     public static LogEntry deserialize(byte[] bytes) throws IOException {
         ByteArrayInputStream in = new ByteArrayInputStream(bytes);
-        BinaryInputArchive ia = BinaryInputArchive.getArchive(in);
+        BinaryInputArchive ia = Jute.input(in, bytes.length);
         TxnHeader hdr = new TxnHeader();
         hdr.deserialize(ia, "hdr");
         in.mark(bytes.length);

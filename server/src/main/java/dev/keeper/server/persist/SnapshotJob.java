@@ -3,6 +3,7 @@ package dev.keeper.server.persist;
 import dev.keeper.server.tree.DataTree;
 import dev.keeper.server.tree.Znode;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -77,6 +78,8 @@ public final class SnapshotJob {
     /** The path of the frame on top of the stack, and of every frame below it as a prefix. */
     private byte[] path = new byte[256];
     private final AtomicInteger pending = new AtomicInteger();
+    /** Notified each time the writer finishes a task, for a start-up walk waiting on it. */
+    private final Object drained = new Object();
     private final Queue<byte[]> freeChunks = new ConcurrentLinkedQueue<>();
     private final ChunkStream chunks = new ChunkStream();
     private final SnapshotFile.NodeEncoder encoder = new SnapshotFile.NodeEncoder(chunks);
@@ -86,6 +89,7 @@ public final class SnapshotJob {
     private Future<?> last;
     private boolean walked;
     private long nodes;
+    private long stepsInVain;
 
     /** How the job learns that the log holds every transaction up to a zxid ({@link FileTxnLog#awaitDurable}). */
     public interface Durability {
@@ -171,6 +175,9 @@ public final class SnapshotJob {
             }
         }
         nodes += done;
+        if (done == 0 && !stack.isEmpty()) {
+            stepsInVain++;
+        }
         if (stack.isEmpty()) {
             walked = true;
             chunks.handOff();
@@ -248,8 +255,23 @@ public final class SnapshotJob {
                 abandon();
             } finally {
                 pending.decrementAndGet();
+                synchronized (drained) {
+                    drained.notifyAll();
+                }
             }
         });
+    }
+
+    /**
+     * Blocks until the writer has room for another chunk, or has failed: for {@link #runNow}, whose thread has
+     * nothing else to do meanwhile (the processor, which has, asks {@link #canStep} instead).
+     */
+    private void awaitWriter() throws InterruptedException {
+        synchronized (drained) {
+            while (pending.get() >= MAX_PENDING_CHUNKS && failure == null) {
+                drained.wait();
+            }
+        }
     }
 
     private interface IoTask {
@@ -298,11 +320,25 @@ public final class SnapshotJob {
         return target;
     }
 
+    /** Steps that moved nothing on, the writer being too far behind: what a caller that does not wait piles up. */
+    long stepsInVain() {
+        return stepsInVain;
+    }
+
     /** Takes the whole snapshot now, on the calling thread's tree: at start-up, before serving. */
     public static Path takeNow(DataTree tree, DataDir dir, ExecutorService writer) throws IOException {
+        return runNow(tree, dir, writer).target;
+    }
+
+    static SnapshotJob runNow(DataTree tree, DataDir dir, ExecutorService writer) throws IOException {
         SnapshotJob job = new SnapshotJob(tree, dir, writer, Durability.ALREADY);
-        while (!job.step(10_000, Long.MAX_VALUE)) {
-            Thread.onSpinWait();
+        try {
+            while (!job.step(10_000, Long.MAX_VALUE)) {
+                job.awaitWriter();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while writing " + job.temp.getFileName());
         }
         try {
             job.last.get();
@@ -312,6 +348,6 @@ public final class SnapshotJob {
         if (job.failure != null) {
             throw job.failure;
         }
-        return job.target;
+        return job;
     }
 }

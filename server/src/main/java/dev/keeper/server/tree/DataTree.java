@@ -266,17 +266,18 @@ public final class DataTree implements TreeView {
         acls.clear();
     }
 
-    /** Restores one ACL list under its snapshot number. */
+    /** Restores one ACL list, under a number of ours for its snapshot number. */
     public void restoreAcl(long id, List<ACL> acl) {
         acls.restore(id, acl);
     }
 
     /**
      * Restores one node read from a snapshot. Snapshots list nodes parent first; the root comes first, as "".
-     * Returns false if the node's parent is missing, which makes the snapshot invalid.
+     * Returns false if the node's parent is missing, which makes the snapshot invalid. {@code aclId} is the
+     * snapshot's number, a long (ZooKeeper's may exceed the int range), mapped to ours.
      */
     public boolean restoreNode(String path, byte[] data, long aclId, org.apache.zookeeper.data.StatPersisted st) {
-        int acl = (int) aclId;
+        int acl = acls.restoredId(aclId);
         if (path.isEmpty() || "/".equals(path)) {
             setStat(root, st);
             root.data = data;
