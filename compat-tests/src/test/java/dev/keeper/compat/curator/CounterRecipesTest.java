@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keeper.compat.Servers;
+import dev.keeper.compat.javaclient.OnBothServers;
 import dev.keeper.compat.javaclient.ServerUnderTest;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * DistributedAtomicLong (optimistic compare-and-set on the node version). A server that mishandles versions
  * either loses updates or rejects good ones; both show up as wrong totals.
  */
+@OnBothServers
 class CounterRecipesTest {
     private static Servers.Handle server;
     private static CuratorFramework one;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keeper.compat.Servers;
 import dev.keeper.compat.support.LoopbackProxy;
+import dev.keeper.compat.javaclient.OnBothServers;
 import dev.keeper.compat.javaclient.ServerUnderTest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * reports the watch root's path, or drops deep events, leaves the cache silently wrong, so the test compares the
  * cache with the tree itself (path, data and version of every node) after each round of changes.
  */
+@OnBothServers
 class CuratorCacheTest {
     private static Servers.Handle server;
     private static CuratorFramework reader;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keeper.compat.Servers;
+import dev.keeper.compat.javaclient.OnBothServers;
 import dev.keeper.compat.javaclient.ServerUnderTest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * {@code creatingParentContainersIfNeeded} (parents created as containers with opcode 19, which the server
  * deletes once they have had a child and are empty again).
  */
+@OnBothServers
 class FrameworkOperationsTest {
     private static Servers.Handle server;
     private static CuratorFramework client;

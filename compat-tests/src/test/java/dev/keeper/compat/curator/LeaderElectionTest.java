@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keeper.compat.Servers;
+import dev.keeper.compat.javaclient.OnBothServers;
 import dev.keeper.compat.javaclient.ServerUnderTest;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * watch on the next-lower node (exists or getData), so they exercise sequential naming, ephemeral cleanup on close
  * and one-shot NodeDeleted watches.
  */
+@OnBothServers
 class LeaderElectionTest {
     private static Servers.Handle server;
     private static CuratorFramework one;

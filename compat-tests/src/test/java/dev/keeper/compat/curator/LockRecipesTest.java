@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keeper.compat.Servers;
+import dev.keeper.compat.javaclient.OnBothServers;
 import dev.keeper.compat.javaclient.ServerUnderTest;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * Curator's lock recipes across sessions: the lock is the lowest ephemeral sequential child (protected names,
  * {@code create2} with parent containers), waiters watch the node before them, a release is a delete.
  */
+@OnBothServers
 class LockRecipesTest {
     private static Servers.Handle server;
     private static CuratorFramework one;

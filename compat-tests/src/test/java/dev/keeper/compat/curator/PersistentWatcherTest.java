@@ -3,6 +3,7 @@ package dev.keeper.compat.curator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.keeper.compat.Servers;
+import dev.keeper.compat.javaclient.OnBothServers;
 import dev.keeper.compat.javaclient.ServerUnderTest;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * the root, each reported with the changed node's path, and no NodeChildrenChanged (ZooKeeper's WatchManager
  * skips it for recursive watchers). Non-recursive: data and child events of the one node, and it stays armed.
  */
+@OnBothServers
 class PersistentWatcherTest {
     private static Servers.Handle server;
     private static CuratorFramework watching;

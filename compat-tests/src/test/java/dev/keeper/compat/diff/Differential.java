@@ -3,11 +3,14 @@ package dev.keeper.compat.diff;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.keeper.compat.Servers;
+import org.apache.zookeeper.common.Time;
 import org.junit.jupiter.api.TestInfo;
 
 /**
  * The real ZooKeeper 3.9.5 and our server, started with the same {@link Servers.Settings}, and the one check of
- * this suite: a scenario played against each must leave equal {@link Transcript}s.
+ * this suite: a scenario played against each must leave equal {@link Transcript}s. The session ids the
+ * transcripts name S1, S2... are also checked for their real values: each server's against the rules
+ * ZooKeeper's code fixes for them ({@link CreatedSessions}), given the window in which that server was started.
  *
  * <p>A pair of servers can be shared by the scenarios of a test class, each under its own path prefix (zxids
  * count from the prefix's creation, so earlier scenarios do not leak in); scenarios whose observations would see
@@ -38,19 +41,25 @@ final class Differential implements AutoCloseable {
 
     private final Config config;
     private final Servers.Handle zookeeper;
+    private final CreatedSessions.StartWindow zookeeperStarted;
     private final Servers.Handle ours;
+    private final CreatedSessions.StartWindow oursStarted;
 
     private Differential(Config config) {
         this.config = config;
+        long before = Time.currentElapsedTime();
         this.zookeeper = startZooKeeper(config);
+        this.zookeeperStarted = new CreatedSessions.StartWindow(before, Time.currentElapsedTime());
         Servers.Handle o;
         try {
+            before = Time.currentElapsedTime();
             o = startOurs(config);
         } catch (RuntimeException e) {
             zookeeper.close();
             throw e;
         }
         this.ours = o;
+        this.oursStarted = new CreatedSessions.StartWindow(before, Time.currentElapsedTime());
     }
 
     static Differential start(Config config) {
@@ -108,9 +117,9 @@ final class Differential implements AutoCloseable {
     void check(TestInfo info, Scenario scenario) {
         String name = info.getTestMethod().orElseThrow().getName();
         long t0 = System.nanoTime();
-        Transcript expected = play(zookeeper, name, scenario, true);
+        Transcript expected = play(zookeeper, zookeeperStarted, name, scenario, true);
         long t1 = System.nanoTime();
-        Transcript actual = play(ours, name, scenario, false);
+        Transcript actual = play(ours, oursStarted, name, scenario, false);
         long t2 = System.nanoTime();
         // Surefire keeps a class's output in its -output.txt: the transcript a reader can check by eye.
         System.out.println("=== " + name + " (as ZooKeeper 3.9.5 showed it; played in " + (t1 - t0) / 1_000_000
@@ -121,8 +130,9 @@ final class Differential implements AutoCloseable {
         }
     }
 
-    private static Transcript play(Servers.Handle server, String name, Scenario scenario, boolean oracle) {
-        Env env = new Env(server, name);
+    private static Transcript play(Servers.Handle server, CreatedSessions.StartWindow started, String name,
+            Scenario scenario, boolean oracle) {
+        Env env = new Env(server, started, name);
         Throwable aborted = null;
         try {
             scenario.play(env);
@@ -134,7 +144,13 @@ final class Differential implements AutoCloseable {
             }
             aborted = t;
         }
-        return env.finish(aborted);
+        Transcript transcript = env.finish(aborted);
+        if (oracle && !env.sessionViolations().isEmpty()) {
+            // The rules come from ZooKeeper's code; if its own sessions break them, the harness is wrong.
+            throw new AssertionError(name + ": ZooKeeper's own session ids break the harness's rules:\n"
+                    + String.join("\n", env.sessionViolations()));
+        }
+        return transcript;
     }
 
     Servers.Handle zookeeper() {

@@ -11,6 +11,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
 
 /**
@@ -18,17 +19,25 @@ import org.apache.zookeeper.data.Stat;
  * count from. Everything opened here is closed by {@link #finish}.
  */
 final class Env {
+    /** Where the lines go that say how a server's session ids break ZooKeeper's rules. */
+    static final String SESSION_IDS = "session ids";
+
     private final Servers.Handle server;
+    private final CreatedSessions.StartWindow serverStarted;
     private final String name;
     private final Recorder rec = new Recorder();
     private final List<Long> sessions = new ArrayList<>();
+    private final CreatedSessions created = new CreatedSessions();
     private final List<Client> clients = new ArrayList<>();
     private final List<AutoCloseable> others = new ArrayList<>();
     private final long started = System.currentTimeMillis();
     private long baseZxid;
+    private List<String> sessionViolations = List.of();
 
-    Env(Servers.Handle server, String name) {
+    /** A run against {@code server}, which was started within {@code serverStarted}. */
+    Env(Servers.Handle server, CreatedSessions.StartWindow serverStarted, String name) {
         this.server = server;
+        this.serverStarted = serverStarted;
         this.name = name;
     }
 
@@ -51,6 +60,7 @@ final class Env {
         Client c = new Client(channel, connectString, sessionTimeoutMs, rec);
         clients.add(c);
         sessions.add(c.sessionId());
+        created.add(channel, c.sessionId(), c.zk().getSessionPasswd());
         return c;
     }
 
@@ -63,7 +73,7 @@ final class Env {
 
     /** A raw socket speaking Jute records to the server, recording into {@code channel}. */
     RawChannel raw(String channel) throws IOException {
-        RawChannel r = new RawChannel(channel, server.port(), rec);
+        RawChannel r = new RawChannel(channel, server.port(), rec, created);
         others.add(r);
         return r;
     }
@@ -77,7 +87,9 @@ final class Env {
         if (!cf.blockUntilConnected(10, TimeUnit.SECONDS)) {
             throw new AssertionError("Curator did not connect");
         }
-        sessions.add(cf.getZookeeperClient().getZooKeeper().getSessionId());
+        ZooKeeper zk = cf.getZookeeperClient().getZooKeeper();
+        sessions.add(zk.getSessionId());
+        created.add("curator", zk.getSessionId(), zk.getSessionPasswd());
         return cf;
     }
 
@@ -93,6 +105,11 @@ final class Env {
         baseZxid = stat.getCzxid();
         rec.record(c.name(), "prefix ", path, " created at z+0");
         return path;
+    }
+
+    /** After {@link #finish}: how the ids and passwords of the sessions created broke ZooKeeper's rules. */
+    List<String> sessionViolations() {
+        return sessionViolations;
     }
 
     /** Records a line of the scenario's own (a four-letter word's answer, a Curator result). */
@@ -125,7 +142,9 @@ final class Env {
 
     /**
      * Ends the run: a barrier round trip on every client still open (so every event the server sent them is
-     * recorded), then the transcript is sealed and everything closed.
+     * recorded), the sessions created checked against ZooKeeper's rules for ids and passwords (each broken rule
+     * a line in the channel {@value #SESSION_IDS}, so it shows in the diff), then the transcript is sealed and
+     * everything closed.
      */
     Transcript finish(Throwable aborted) {
         if (aborted != null) {
@@ -140,6 +159,8 @@ final class Env {
                 }
             }
         }
+        sessionViolations = created.violations(serverStarted);
+        sessionViolations.forEach(v -> rec.record(SESSION_IDS, "!! ", v));
         rec.seal();
         for (Client c : clients) {
             try {

@@ -9,7 +9,8 @@ import java.util.Map;
  * Turns the {@link Token}s of one run into text, rewriting only what legitimately differs between two servers:
  * zxids become offsets from the scenario's base zxid (0 and -1 stay literal: "none" and "catch-up"), times
  * become "the time of transaction z+n", session ids become S1, S2... in order of first appearance (sessions of
- * the scenario's clients first, in the order they connected).
+ * the scenario's clients first, in the order they connected). Their real values are checked apart, by
+ * {@link CreatedSessions}.
  *
  * <p>A time is checked, not just renamed: one zxid must always show one time (a transaction has one timestamp,
  * so a node's ctime equals the mtime of the same transaction), and the time must fall within the run, or it is

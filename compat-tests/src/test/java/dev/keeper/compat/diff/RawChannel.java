@@ -21,15 +21,18 @@ final class RawChannel implements AutoCloseable {
 
     private final String channel;
     private final Recorder rec;
+    private final CreatedSessions created;
     private final int port;
     private RawClient raw;
     private boolean closed;
     private long sessionId;
     private byte[] passwd = new byte[16];
 
-    RawChannel(String channel, int port, Recorder rec) throws IOException {
+    /** A connection to {@code port}; sessions the server creates for it are added to {@code created}. */
+    RawChannel(String channel, int port, Recorder rec, CreatedSessions created) throws IOException {
         this.channel = channel;
         this.rec = rec;
+        this.created = created;
         this.port = port;
         rec.open(channel);
         raw = RawClient.connect(port);
@@ -80,6 +83,9 @@ final class RawChannel implements AutoCloseable {
         b.get(pw);
         String ro = b.hasRemaining() ? Boolean.toString(b.get() != 0) : "absent";
         if (id != 0 && negotiated > 0) {
+            if (session == 0) {
+                created.add(channel, id, pw);
+            }
             sessionId = id;
             passwd = pw;
         }

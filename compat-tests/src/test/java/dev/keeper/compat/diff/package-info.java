@@ -15,6 +15,10 @@
  *       has rewritten what may differ: zxids as offsets from the scenario's base, times as "the time of
  *       transaction z+n", session ids as S1, S2... Child lists are sorted, and watchers told by one notification
  *       are listed by name (both orders come from Java hash sets, not from the protocol);</li>
+ *   <li>the real session ids and passwords behind S1, S2... are checked on each server against the rules of
+ *       ZooKeeper's code ({@link dev.keeper.compat.diff.CreatedSessions}: server id in the top byte, start time
+ *       in the next 40 bits, +1 per session, {@code generatePasswd}); a broken rule is a line of the transcript,
+ *       and ZooKeeper breaking one fails the scenario as broken;</li>
  *   <li>the two transcripts must be equal; a failure prints the whole transcript with "- " for what only
  *       ZooKeeper showed and "+ " for what only we showed. Each ZooKeeper transcript is also printed to the test
  *       class's {@code -output.txt} in {@code target/surefire-reports}.</li>

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * {@code wchc} and {@code wchp} four-letter words (which, in ZooKeeper, list the data-watch table: data, exist,
  * persistent and persistent-recursive watches).
  */
+@OnBothServers
 class CloseSessionWatchesTest {
     private static final Servers.Settings SETTINGS = new Servers.Settings(100, 200, 20_000, 60);
     private static final byte[] NO_DATA = new byte[0];

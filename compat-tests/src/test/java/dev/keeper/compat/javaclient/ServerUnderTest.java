@@ -4,8 +4,9 @@ import dev.keeper.compat.Servers;
 
 /**
  * Which server the client and Curator suites run against: ours by default, or the real ZooKeeper 3.9.5 with
- * {@code -Dkeeper.compat.server=zookeeper}. The same tests then serve as their own oracle: a test that fails on
- * ours is first run unchanged against ZooKeeper to show the behaviour it expects is ZooKeeper's.
+ * {@code -Dkeeper.compat.server=zookeeper}. {@code mvn verify} runs every class that starts its server here both
+ * ways (see {@link OnBothServers}), so the tests are their own oracle: each expectation is shown to be
+ * ZooKeeper's on every run, not only when someone thinks to check.
  */
 public final class ServerUnderTest {
     public static final String PROPERTY = "keeper.compat.server";
@@ -14,6 +15,7 @@ public final class ServerUnderTest {
     }
 
     public static Servers.Handle start(Servers.Settings settings) {
+        requireOnBothServers();
         return isZooKeeper() ? Servers.zookeeper(settings) : Servers.ours(settings);
     }
 
@@ -24,6 +26,7 @@ public final class ServerUnderTest {
      * the start only.
      */
     public static Servers.Handle startWithContainerCheck(Servers.Settings s, long containerCheckIntervalMs) {
+        requireOnBothServers();
         if (!isZooKeeper()) {
             return Servers.ours(Servers.oursConfig(s).containerCheckIntervalMs(containerCheckIntervalMs));
         }
@@ -37,6 +40,21 @@ public final class ServerUnderTest {
             } else {
                 System.setProperty(key, previous);
             }
+        }
+    }
+
+    /**
+     * A class that starts its server here but lacks {@link OnBothServers} would run against ours only, its
+     * expectations never checked against ZooKeeper: refused, naming the class.
+     */
+    private static void requireOnBothServers() {
+        Class<?> caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+                .walk(frames -> frames.map(StackWalker.StackFrame::getDeclaringClass)
+                        .filter(c -> c != ServerUnderTest.class).findFirst())
+                .orElseThrow();
+        if (!caller.isAnnotationPresent(OnBothServers.class)) {
+            throw new IllegalStateException(caller.getName() + " starts its server through ServerUnderTest but is not"
+                    + " @OnBothServers, so it would never run against ZooKeeper");
         }
     }
 

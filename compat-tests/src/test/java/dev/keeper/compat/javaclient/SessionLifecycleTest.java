@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * {@code killSession} deletes them in the closeSession txn), the expired client is told {@code Expired}, and
  * nobody can come back into an expired session.
  */
+@OnBothServers
 class SessionLifecycleTest {
     /** A short tick so expiry tests wait hundreds of milliseconds, not tens of seconds. */
     private static final Servers.Settings SETTINGS = new Servers.Settings(100, 200, 20_000, 60);

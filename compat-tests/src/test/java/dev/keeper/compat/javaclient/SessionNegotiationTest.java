@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * is clamped into [minSessionTimeout, maxSessionTimeout], and a client that has seen a zxid the server has not
  * reached is refused (connection closed, no ConnectResponse), so it cannot read the past on a server behind it.
  */
+@OnBothServers
 class SessionNegotiationTest {
     private static final int MIN = 300;
     private static final int MAX = 20_000;

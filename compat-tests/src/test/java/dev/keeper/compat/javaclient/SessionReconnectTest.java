@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * same session back (ZooKeeper's {@code reopenSession}), ephemerals and all; a second connection presenting them
  * takes the session over and the server drops the first one.
  */
+@OnBothServers
 class SessionReconnectTest {
     private static final Servers.Settings SETTINGS = new Servers.Settings(100, 200, 20_000, 60);
     private static final byte[] NO_DATA = new byte[0];

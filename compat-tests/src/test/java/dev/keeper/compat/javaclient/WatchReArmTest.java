@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * watch on one whose pzxid is newer, an exist watch on a node that now exists, a data or child watch on a node that
  * is gone); persistent watches are re-armed without catch-up events.
  */
+@OnBothServers
 class WatchReArmTest {
     private static final Servers.Settings SETTINGS = new Servers.Settings(100, 200, 20_000, 60);
     private static final byte[] NO_DATA = new byte[0];

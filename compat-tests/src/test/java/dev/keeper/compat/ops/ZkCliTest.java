@@ -14,14 +14,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * bin/zkCli.sh — the stock ZooKeeper CLI (ZooKeeperMain from the 3.9.5 jar) — against our server: an
  * interactive session driven through stdin, one command at a time, and one-shot commands given as arguments.
- * The interactive session runs against the real ZooKeeper too, so its expected transcript is ZooKeeper's.
+ * Both run against the real ZooKeeper too, so what they expect is ZooKeeper's.
  */
 class ZkCliTest {
     /** The first run of zkCli.sh may resolve its class path with Maven. */
@@ -33,7 +32,7 @@ class ZkCliTest {
     @ParameterizedTest
     @ValueSource(strings = {"ours", "zookeeper"})
     void interactiveSession_createGetWatchSetLsDeleteQuit(String which) throws Exception {
-        try (Servers.Handle server = which.equals("ours") ? Servers.ours() : Servers.zookeeper();
+        try (Servers.Handle server = start(which);
                 Session cli = new Session(server.connectString())) {
             cli.awaitText("WatchedEvent state:SyncConnected type:None path:null", FIRST_OUTPUT);
 
@@ -60,11 +59,16 @@ class ZkCliTest {
         }
     }
 
-    @Test
-    void oneShotCommands_printTheResultAndExitWithZooKeepersCodes() {
-        try (Servers.Handle server = Servers.ours()) {
+    @ParameterizedTest
+    @ValueSource(strings = {"ours", "zookeeper"})
+    void oneShotCommands_printTheResultAndExitWithZooKeepersCodes(String which) {
+        try (Servers.Handle server = start(which)) {
             oneShotCommands(server);
         }
+    }
+
+    private static Servers.Handle start(String which) {
+        return which.equals("ours") ? Servers.ours() : Servers.zookeeper();
     }
 
     private static void oneShotCommands(Servers.Handle server) {

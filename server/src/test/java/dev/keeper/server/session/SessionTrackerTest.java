@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keeper.server.testing.ZooKeeperSessionIds;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -59,11 +60,14 @@ class SessionTrackerTest {
     }
 
     @Test
-    void sessionIdsAndPasswordsFollowZooKeepersFormula() {
-        long first = SessionIds.first(0x123456789AL, 0);
-        assertEquals((0x123456789AL << 24) >>> 8, first);
-        assertEquals(0, first >>> 56, "server id 0 in the top byte");
-        assertEquals(16, SessionIds.password(first).length);
-        assertTrue(java.util.Arrays.equals(SessionIds.password(first), SessionIds.password(first)));
+    void successiveSessions_getTheIdsZooKeepersOwnTrackerHandsOut() {
+        // As ZooKeeper's standalone server builds its tracker, and ours from the same millisecond.
+        long serverId = ZooKeeperSessionIds.STANDALONE_SERVER_ID;
+        ZooKeeperSessionIds.Tracker zk = ZooKeeperSessionIds.tracker(serverId, TICK);
+        SessionTracker t = new SessionTracker(TICK, SessionIds.first(zk.elapsedMillis(), serverId));
+        for (int i = 0; i < 1_000; i++) {
+            long expected = zk.createSession(10_000);
+            assertEquals(Long.toHexString(expected), Long.toHexString(t.create(10_000, 0).id()), "session " + i);
+        }
     }
 }
