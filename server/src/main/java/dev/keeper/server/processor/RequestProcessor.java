@@ -71,6 +71,7 @@ import org.slf4j.LoggerFactory;
 public final class RequestProcessor implements OpContext {
     private static final Logger LOG = LoggerFactory.getLogger(RequestProcessor.class);
     private static final int MAX_BATCH = 1024;
+    private static final long STANDALONE_SERVER_ID = 1;
     /**
      * Events waiting for the processor. Bounded, so that nothing — however many connections flood the server —
      * can grow it without end: when it is full, the I/O threads wait in {@link #submit}, and so stop reading.
@@ -106,7 +107,10 @@ public final class RequestProcessor implements OpContext {
         this.snapshots = snapshots;
         this.metrics = metrics;
         this.onFatal = onFatal;
-        this.sessions = new SessionTracker(config.tickTime(), SessionIds.first(clock.elapsedMillis(), 0));
+        // A standalone ZooKeeper puts server id 1 in its session ids' top byte (ZooKeeperServer's
+        // createSessionTrackerServerId); only a quorum peer uses its myid there.
+        this.sessions = new SessionTracker(config.tickTime(), SessionIds.first(clock.elapsedMillis(),
+                STANDALONE_SERVER_ID));
         long now = clock.elapsedMillis();
         // Sessions restored from disk get a full timeout for their clients to come back.
         tree.sessions().forEach((id, timeout) -> sessions.track(id, timeout, now));
