@@ -591,22 +591,24 @@ public final class DataTree implements TreeView {
                 break;
             }
         }
-        List<Applied> results = new ArrayList<>(txns.size());
-        int err = ErrorCode.OK;
+        // Every sub-transaction is decoded before any is applied: one that does not decode then leaves the tree
+        // as it was, rather than half of the multi applied.
+        int[] types = new int[txns.size()];
+        Record[] records = new Record[txns.size()];
         boolean pastFailure = false;
-        for (Txn t : txns) {
+        for (int i = 0; i < txns.size(); i++) {
+            Txn t = txns.get(i);
             int subType = t.getType();
-            Record record;
             if (subType == OpCode.ERROR) {
                 pastFailure = true;
-                record = decode(t, new ErrorTxn());
+                records[i] = decode(t, new ErrorTxn());
             } else if (failed) {
                 // A failed multi applies nothing: ops before the failure report OK, ops after it
                 // RuntimeInconsistency, as DataTree.processTxn rewrites them.
                 subType = OpCode.ERROR;
-                record = new ErrorTxn(pastFailure ? ErrorCode.RUNTIME_INCONSISTENCY : ErrorCode.OK);
+                records[i] = new ErrorTxn(pastFailure ? ErrorCode.RUNTIME_INCONSISTENCY : ErrorCode.OK);
             } else {
-                record = decode(t, switch (subType) {
+                records[i] = decode(t, switch (subType) {
                     case OpCode.CREATE, OpCode.CREATE2 -> new CreateTxn();
                     case OpCode.CREATE_TTL -> new CreateTTLTxn();
                     case OpCode.CREATE_CONTAINER -> new CreateContainerTxn();
@@ -616,8 +618,13 @@ public final class DataTree implements TreeView {
                     default -> throw new IllegalArgumentException("Invalid type of op: " + t.getType());
                 });
             }
-            TxnHeader sub = new TxnHeader(hdr.getClientId(), hdr.getCxid(), hdr.getZxid(), hdr.getTime(), subType);
-            Applied r = applyOne(sub, record, changes);
+            types[i] = subType;
+        }
+        List<Applied> results = new ArrayList<>(txns.size());
+        int err = ErrorCode.OK;
+        for (int i = 0; i < txns.size(); i++) {
+            TxnHeader sub = new TxnHeader(hdr.getClientId(), hdr.getCxid(), hdr.getZxid(), hdr.getTime(), types[i]);
+            Applied r = applyOne(sub, records[i], changes);
             results.add(r);
             if (r.err() != ErrorCode.OK && err == ErrorCode.OK) {
                 err = r.err();

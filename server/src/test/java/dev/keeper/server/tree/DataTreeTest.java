@@ -33,6 +33,20 @@ class DataTreeTest {
     }
 
     @Test
+    void aMultiWithAnUndecodableSubTransaction_changesNothing() {
+        byte[] create = dev.keeper.wire.Jute.toBytes(new CreateTxn("/m", new byte[0], AclCache.OPEN_ACL_UNSAFE,
+                false, 1));
+        org.apache.zookeeper.txn.MultiTxn multi = new org.apache.zookeeper.txn.MultiTxn(List.of(
+                new org.apache.zookeeper.txn.Txn(OpCode.CREATE, create),
+                new org.apache.zookeeper.txn.Txn(OpCode.SET_DATA, new byte[] {0, 0, 0, 99})));
+        long nodes = tree.nodeCount();
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> apply(OpCode.MULTI, multi));
+        assertNull(tree.find("/m"), "the create before the broken op was not applied");
+        assertEquals(nodes, tree.nodeCount());
+    }
+
+    @Test
     void aLeafTurnedParent_keepsItsStat_andCountsChildrenAsZooKeeperDoes() {
         create("/a", 1);
         apply(OpCode.SET_DATA, new SetDataTxn("/a", "v2".getBytes(), 1));
