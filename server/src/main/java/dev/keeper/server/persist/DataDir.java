@@ -56,7 +56,7 @@ public final class DataDir implements AutoCloseable {
         Path log = (dataLogDir == null ? dataDir : dataLogDir).toAbsolutePath().resolve(VERSION_DIR);
         for (Path d : new Path[] {snap, log}) {
             try {
-                disk.createDirectories(d);
+                createDurably(disk, d);
             } catch (IOException e) {
                 // The JDK's message is often the bare path; say what failed, where, and why.
                 throw new IOException("Unable to create data directory " + d + ": " + reason(e), e);
@@ -84,6 +84,24 @@ public final class DataDir implements AutoCloseable {
                     + " is in use by another running server (" + lockPath + " is locked)");
         }
         return new DataDir(snap, log, disk, ch, l);
+    }
+
+    /**
+     * Creates {@code dir} and its missing parents, and fsyncs the parent of each one created. A directory's entry
+     * in its parent survives a power cut only once the parent is fsynced (POSIX promises no more, and a file's
+     * fsync says nothing of the directories above it): without this, the first power cut after a fresh start
+     * could take version-2 — every log and snapshot in it — although each file in it was forced with its
+     * directory. ZooKeeper's {@code FileTxnSnapLog} only mkdirs it.
+     */
+    private static void createDurably(Disk disk, Path dir) throws IOException {
+        List<Path> missing = new ArrayList<>();
+        for (Path d = dir; d != null && !Files.isDirectory(d); d = d.getParent()) {
+            missing.add(0, d);
+        }
+        disk.createDirectories(dir);
+        for (Path d : missing) {
+            disk.fsyncDirectory(d.getParent());
+        }
     }
 
     private static String reason(IOException e) {
