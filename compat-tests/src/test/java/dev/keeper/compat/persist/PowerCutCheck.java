@@ -41,8 +41,8 @@ final class PowerCutCheck {
     private PowerCutCheck() {
     }
 
-    /** What an image held: what is wrong with it, and how many writes not yet acknowledged it kept. */
-    record Verdict(List<String> problems, int unacknowledgedKept) {
+    /** What an image held: what is wrong with it, how many writes not yet acknowledged it kept, its tree. */
+    record Verdict(List<String> problems, int unacknowledgedKept, DataTree tree) {
     }
 
     /** Recovers the data directory {@code data} of an image, and checks it. */
@@ -51,7 +51,7 @@ final class PowerCutCheck {
         try (DataDir dir = DataDir.open(data, null)) {
             tree = Recovery.recover(dir, false, false);
         } catch (Exception | AssertionError e) {
-            return new Verdict(List.of("recovery failed: " + e), 0);
+            return new Verdict(List.of("recovery failed: " + e), 0, null);
         }
         List<String> problems = new ArrayList<>();
         long zxid = tree.lastZxid();
@@ -61,7 +61,34 @@ final class PowerCutCheck {
             problems.addAll(session(tree, writer, cut, zxid, known, kept));
         }
         strangers(tree, "/", tree.root(), known, problems);
-        return new Verdict(problems, kept[0]);
+        return new Verdict(problems, kept[0], tree);
+    }
+
+    /** Every node but ZooKeeper's own /zookeeper, as path → data (and "@owner" for an ephemeral). */
+    static Map<String, String> nodes(DataTree tree) {
+        Map<String, String> out = new TreeMap<>();
+        nodes(tree, "/", tree.root(), out);
+        return out;
+    }
+
+    private static void nodes(DataTree tree, String path, Znode z, Map<String, String> out) {
+        out.put(path, value(z));
+        for (String name : tree.childNames(z)) {
+            String child = "/".equals(path) ? "/" + name : path + "/" + name;
+            if (!child.equals("/zookeeper")) {
+                nodes(tree, child, tree.find(child), out);
+            }
+        }
+    }
+
+    static String value(Znode z) {
+        String v = new String(z.data() == null ? new byte[0] : z.data(), StandardCharsets.ISO_8859_1);
+        return z.ephemeralOwner() != 0 ? v + "@" + Long.toHexString(z.ephemeralOwner()) : v;
+    }
+
+    /** The number at the end of a sequential node's name. */
+    static int sequenceNumber(String name) {
+        return Integer.parseInt(name.substring(name.length() - 10));
     }
 
     /** Nodes outside every session's own, other than ZooKeeper's /zookeeper. */
@@ -112,8 +139,7 @@ final class PowerCutCheck {
         for (String p : universe) {
             Znode z = tree.find(p);
             if (z != null) {
-                String v = new String(z.data() == null ? new byte[0] : z.data(), StandardCharsets.ISO_8859_1);
-                actual.put(p, z.ephemeralOwner() != 0 ? v + "@" + Long.toHexString(z.ephemeralOwner()) : v);
+                actual.put(p, value(z));
             }
         }
         int from = Math.max(acked, lo);
@@ -174,8 +200,7 @@ final class PowerCutCheck {
         int max = -1;
         for (Sent s : acked) {
             if (s.kind == Kind.SEQUENTIAL) {
-                String name = s.created.get(0);
-                max = Math.max(max, Integer.parseInt(name.substring(name.length() - 10)));
+                max = Math.max(max, sequenceNumber(s.created.get(0)));
             }
         }
         Znode parent = tree.find(writer.base + "/q");

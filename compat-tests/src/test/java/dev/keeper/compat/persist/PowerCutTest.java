@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.keeper.compat.persist.PowerCutWorkload.Kind;
-import dev.keeper.compat.persist.PowerCutWorkload.Sent;
-import dev.keeper.compat.persist.PowerCutWorkload.Writer;
-import dev.keeper.server.ZkServer;
 import dev.keeper.server.persist.Disk;
 import dev.keeper.server.persist.FileTxnLog;
 import dev.keeper.server.testing.LogCapture;
@@ -19,6 +15,7 @@ import dev.keeper.server.testing.RecordingDisk.Force;
 import dev.keeper.server.testing.RecordingDisk.Op;
 import dev.keeper.server.testing.RecordingDisk.Rename;
 import dev.keeper.server.testing.RecordingDisk.SyncDir;
+import dev.keeper.server.tree.DataTree;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -31,9 +28,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.ZooDefs;
-import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -43,19 +37,21 @@ import org.slf4j.LoggerFactory;
  * Power cuts, which a kill -9 cannot stand in for: after a kill the page cache still holds every write the
  * process made, so a missing fsync goes unseen. Here our server runs on a {@link RecordingDisk} while stock
  * clients write to it ({@link PowerCutWorkload}); then, for many cut points across the journal — at random, and
- * just before and after forces, renames and directory fsyncs — {@link PowerCut} rebuilds on disk what the
+ * just before and after every force, rename and directory fsync — {@link PowerCut} rebuilds on disk what the
  * machine could come back to (forced data; some, none or all of the rest, in torn and reordered pages;
  * directory entries only where the directory was fsynced, or some of the rest), and {@link PowerCutCheck}
- * recovers it and compares it with what the clients were told. Some images are also served by our server, and
- * a client checks that a new sequential node gets a number never handed out before.
+ * recovers it and compares it with what the clients were told. Some images are then served by our server,
+ * written to by a client, and cut again ({@link PowerCutAgain}).
  *
- * <p>{@code -Dkeeper.powercut.cuts=N} (default 200) cut points per run, {@code -Dkeeper.powercut.runs=N}
- * (default 1) runs of writes, {@code -Dkeeper.powercut.seed=S} to replay the choices (logged; the server's
- * timing still varies) — bin/soak.sh runs hundreds.
+ * <p>{@code -Dkeeper.powercut.cuts=N} (default 200) random cut points per run besides those at every force,
+ * rename and directory fsync; {@code -Dkeeper.powercut.runs=N} (default 1) runs of writes;
+ * {@code -Dkeeper.powercut.seed=S} replays the choices (logged; the server's timing still varies). bin/soak.sh
+ * runs many.
  */
 class PowerCutTest {
     private static final Logger LOG = LoggerFactory.getLogger(PowerCutTest.class);
     private static final int SERVE_EVERY = 25;
+    private static final int SECOND_CUTS = 6;
 
     @TempDir
     Path tmp;
@@ -123,30 +119,36 @@ class PowerCutTest {
 
         @Override
         public String toString() {
-            return cuts + " power cuts recovered and checked (" + served + " also served to a client; "
+            return cuts + " power cuts recovered and checked (" + served + " also served to a client, then cut "
+                    + SECOND_CUTS + " times more; "
                     + keptUnacknowledged + " kept writes not yet acknowledged at the cut; recovery dropped a torn"
                     + " last entry in " + tornTails + " and a batch with a lost sector in " + lostSectors
                     + "; images built in " + imageMs + " ms, checked in " + checkMs + " ms)";
         }
     }
 
-    /** One cut: the image, its recovery and checks, and every {@value #SERVE_EVERY}th served to a client. */
+    /**
+     * One cut: the image, its recovery and checks; every {@value #SERVE_EVERY}th is then served, written to and
+     * cut again ({@link PowerCutAgain}).
+     */
     private List<String> check(List<Op> journal, long cut, Path live, Data data, Names names, PowerCutWorkload w,
             Random rng, Tally tally) throws Exception {
         long t0 = System.nanoTime();
         Path image = imageAt(journal, cut, live, data, names, rng);
         long t1 = System.nanoTime();
         List<String> problems;
+        DataTree first;
         try (LogCapture logs = new LogCapture()) {
             PowerCutCheck.Verdict verdict = PowerCutCheck.image(image.resolve("data"), w, cut);
             problems = verdict.problems();
+            first = verdict.tree();
             tally.keptUnacknowledged += verdict.unacknowledgedKept() > 0 ? 1 : 0;
             List<String> warnings = logs.warnings();
             tally.tornTails += warnings.stream().anyMatch(m -> m.startsWith("Dropping the torn last entry")) ? 1 : 0;
             tally.lostSectors += warnings.stream().anyMatch(m -> m.contains("never reached the disk")) ? 1 : 0;
         }
         if (problems.isEmpty() && tally.cuts % SERVE_EVERY == 0) {
-            problems = served(image.resolve("data"), w, cut);
+            problems = PowerCutAgain.serveAndCutAgain(image, tmp, first, w, cut, SECOND_CUTS, rng);
             tally.served++;
         }
         tally.cuts++;
@@ -257,44 +259,11 @@ class PowerCutTest {
         return image;
     }
 
-    /**
-     * Our server starts on the image and a client sees it: each session's sequential parent hands out a number
-     * beyond every one acknowledged before the cut.
-     */
-    private static List<String> served(Path data, PowerCutWorkload w, long cut) throws Exception {
-        List<String> problems = new ArrayList<>();
-        try (ZkServer server = ZkServer.start(PowerCutWorkload.config(data).build())) {
-            ZooKeeper zk = RestartTest.connect(server);
-            try {
-                for (Writer writer : w.writers) {
-                    int max = -1;
-                    for (Sent s : writer.sent) {
-                        if (s.kind == Kind.SEQUENTIAL && s.ackSeq <= cut) {
-                            String name = s.created.get(0);
-                            max = Math.max(max, Integer.parseInt(name.substring(name.length() - 10)));
-                        }
-                    }
-                    if (max < 0) {
-                        continue;
-                    }
-                    String name = zk.create(writer.base + "/q/s-", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE,
-                            CreateMode.PERSISTENT_SEQUENTIAL);
-                    if (Integer.parseInt(name.substring(name.length() - 10)) <= max) {
-                        problems.add("served: " + name + " created, but " + max + " was acknowledged before the cut");
-                    }
-                }
-            } finally {
-                zk.close();
-            }
-        }
-        return problems;
-    }
-
     private static long count(List<Op> journal, Class<? extends Op> kind) {
         return journal.stream().filter(kind::isInstance).count();
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }

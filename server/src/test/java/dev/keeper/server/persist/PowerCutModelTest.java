@@ -156,6 +156,24 @@ class PowerCutModelTest {
         assertEquals(Set.of(0, (int) 'a', (int) 'b'), pageStates);
     }
 
+    @Test
+    void aDiskOverAnExistingDirectory_keepsAllOfItThroughAnyLaterCut() throws IOException {
+        Path live = Files.createDirectories(tmp.resolve("live/data/version-2"));
+        Files.write(live.resolve("log.1"), filled(3000, 5));
+        RecordingDisk over = RecordingDisk.over(tmp.resolve("live"));
+        long start = over.next();
+        try (FileChannel ch = over.create(live.resolve("log.2"))) {
+            ch.write(ByteBuffer.wrap(filled(10, 6)));
+        }
+        over.delete(live.resolve("log.1"));
+        for (long cut = start; cut <= over.next(); cut++) {
+            Path img = Files.createTempDirectory(tmp, "img");
+            PowerCut.image(over.journal(), cut, tmp.resolve("live"), img, Data.SOME, Names.STRICT, new Random(cut));
+            assertArrayEquals(filled(3000, 5), Files.readAllBytes(img.resolve("data/version-2/log.1")));
+            assertEquals(Set.of("log.1"), names(img.resolve("data/version-2")));
+        }
+    }
+
     private static Set<String> names(Path dir) throws IOException {
         try (var files = Files.list(dir)) {
             return new HashSet<>(files.map(p -> p.getFileName().toString()).toList());

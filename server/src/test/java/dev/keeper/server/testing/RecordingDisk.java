@@ -25,8 +25,9 @@ import java.util.Map;
  * an inode number, as a file system does: a rename moves the inode to another name, and a file created again
  * under a name that was deleted is a new inode.
  *
- * <p>The journal starts from directories holding nothing the disk has not created itself: a file that exists
- * but was never created through it is refused, since nothing would be known of its durable state.
+ * <p>The journal starts from directories holding nothing the disk has not created itself — a file that exists
+ * but was never created through it is refused, since nothing would be known of its durable state — or from a
+ * directory taken as it is, all of it durable ({@link #over}).
  */
 public final class RecordingDisk implements Disk {
     /** One operation, {@code seq} its place in the journal. */
@@ -76,6 +77,41 @@ public final class RecordingDisk implements Disk {
     /** Journals what reaches {@code real} (tests wrap a disk that misbehaves in one). */
     public RecordingDisk(Disk real) {
         this.real = real;
+    }
+
+    /**
+     * A disk whose journal begins with everything under {@code root} as it is now, durable: each directory made
+     * and each file created, written whole and forced, then every directory fsynced — so that a power cut
+     * anywhere later keeps it (the image of an earlier power cut, say, that a server is started on).
+     */
+    public static RecordingDisk over(Path root) throws IOException {
+        RecordingDisk disk = new RecordingDisk();
+        Path r = root.toAbsolutePath().normalize();
+        List<Path> all;
+        try (var walk = Files.walk(r)) {
+            all = walk.filter(p -> !p.equals(r)).sorted().toList();
+        }
+        synchronized (disk) {
+            for (Path p : all) {
+                if (Files.isDirectory(p)) {
+                    disk.append(seq -> new MakeDir(seq, p));
+                } else {
+                    int inode = ++disk.lastInode;
+                    disk.inodes.put(p, inode);
+                    byte[] bytes = Files.readAllBytes(p);
+                    disk.append(seq -> new Create(seq, p, inode));
+                    disk.append(seq -> new Write(seq, inode, 0, bytes));
+                    disk.append(seq -> new Force(seq, inode));
+                }
+            }
+            disk.append(seq -> new SyncDir(seq, r));
+            for (Path p : all) {
+                if (Files.isDirectory(p)) {
+                    disk.append(seq -> new SyncDir(seq, p));
+                }
+            }
+        }
+        return disk;
     }
 
     /** The sequence number the next operation will get: everything journaled so far is below it. */
