@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * zeros of preallocation with its end-of-record byte still zero. That entry was never acknowledged, so it is
  * dropped — at the end of the newest file, or at the end of an older one when the next file starts at the very
  * next zxid, which is how ZooKeeper leaves a file it crashed in. So is an entry broken by a sector that never
- * reached the disk, with whatever follows it: a power cut during a batch not yet fsynced ({@code torn}).
+ * reached the disk, with whatever follows it: a power cut during a batch not yet fsynced ({@code broken}).
  * Anything else — a checksum that does not match, an entry that is complete but wrong, data after a broken
  * entry, a zxid that skips ahead — is corruption, and reading stops with the file and offset: no acknowledged
  * write is ever silently lost.
@@ -164,8 +164,9 @@ public final class TxnLogReader {
      * it held before: zeros, in a preallocated log, from the entry that begins the lost writes to the sector's
      * end. Every byte after such an entry was written after it, and no fsync completed since (or the entry would
      * be whole): none of it was acknowledged, and it is dropped with it. Damage that is not such a run of zeros
-     * — a flipped bit, garbage — is still corruption. (ZooKeeper stops reading at the first zero length and
-     * fails on a checksum; etcd's WAL tells a torn write by the same zeroed sector.)
+     * — a flipped bit, garbage — is still corruption. (ZooKeeper's reader stops, silently, at a zero length or a
+     * missing end-of-record byte wherever they are, and fails on a checksum; etcd's WAL tells a torn write by the
+     * same zeroed sector.)
      */
     private static boolean broken(FileChannel ch, Path file, long offset, long dataEnd, String damage)
             throws IOException {
