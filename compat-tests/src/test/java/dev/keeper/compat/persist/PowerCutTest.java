@@ -147,7 +147,7 @@ class PowerCutTest {
             tally.tornTails += warnings.stream().anyMatch(m -> m.startsWith("Dropping the torn last entry")) ? 1 : 0;
             tally.lostSectors += warnings.stream().anyMatch(m -> m.contains("never reached the disk")) ? 1 : 0;
         }
-        if (problems.isEmpty() && tally.cuts % SERVE_EVERY == 0) {
+        if (problems.isEmpty() && tally.cuts % SERVE_EVERY == SERVE_EVERY / 2) {
             problems = PowerCutAgain.serveAndCutAgain(image, tmp, first, w, cut, SECOND_CUTS, rng);
             tally.served++;
         }

@@ -149,6 +149,10 @@ final class PowerCutWorkload {
                 }
             }
         }
+        for (Writer writer : w.writers) {
+            writer.sent.stream().filter(s -> s.ackSeq < 0).findFirst()
+                    .ifPresent(s -> w.problems.add(s + ": never answered"));
+        }
         if (!w.problems.isEmpty()) {
             throw new AssertionError("writes answered unexpectedly: " + w.problems.subList(0,
                     Math.min(10, w.problems.size())));
