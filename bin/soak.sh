@@ -4,7 +4,7 @@
 # directory fsync and at 200 random points, ~750 cuts), then a summary. Each Maven invocation does a chunk small
 # enough for the build's per-test timeout (5 minutes); every chunk's log is kept.
 #
-#   bin/soak.sh                  500 kill -9 rounds and 20 power-cut runs (about 15,000 cuts); ~45 min on 2 cores
+#   bin/soak.sh                  500 kill -9 rounds and 20 power-cut runs (about 15,000 cuts); about an hour
 #   bin/soak.sh ROUNDS RUNS      other amounts, e.g. bin/soak.sh 100 4
 #   nice -n 19 bin/soak.sh > soak.txt 2>&1 &      how it is meant to run: in the background, politely
 #
@@ -15,7 +15,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 rounds=${1:-500}
 runs=${2:-20}
-rounds_per_chunk=50
+rounds_per_chunk=25
 runs_per_chunk=2
 out=${KEEPER_SOAK_DIR:-target/soak-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$out"
