@@ -7,6 +7,7 @@ import dev.keeper.server.net.Connection;
 import dev.keeper.server.net.NettyServer;
 import dev.keeper.server.persist.DataDir;
 import dev.keeper.server.persist.DataDirSizes;
+import dev.keeper.server.persist.Disk;
 import dev.keeper.server.persist.FileTxnLog;
 import dev.keeper.server.persist.Purge;
 import dev.keeper.server.persist.Recovery;
@@ -125,11 +126,17 @@ public final class ZkServer implements AutoCloseable, ServerView {
     /** Starts a server whose log makes its writes durable through {@code syncer} (tests hold it back). */
     public static ZkServer start(ServerConfig config, ServerClock clock, FileTxnLog.Syncer syncer)
             throws IOException {
+        return start(config, clock, syncer, Disk.REAL);
+    }
+
+    /** ... and whose data directory is written through {@code disk} (tests journal it, to cut the power). */
+    public static ZkServer start(ServerConfig config, ServerClock clock, FileTxnLog.Syncer syncer, Disk disk)
+            throws IOException {
         ZkServer s;
         if (config.dataDir() == null) {
             s = new ZkServer(config, clock, TxnLog.NONE);
         } else {
-            DataDir dir = DataDir.open(config.dataDir(), config.dataLogDir());
+            DataDir dir = DataDir.open(config.dataDir(), config.dataLogDir(), disk);
             try {
                 s = new ZkServer(config, clock, dir, syncer);
             } catch (IOException | RuntimeException e) {

@@ -21,6 +21,8 @@ import java.util.stream.Stream;
  * transaction of a log file and the last one a snapshot includes.
  *
  * <p>A lock file keeps a second server of ours off the same directory (ZooKeeper has none; we add the guard).
+ *
+ * <p>Every file operation that decides what survives a power cut goes through the directory's {@link Disk}.
  */
 public final class DataDir implements AutoCloseable {
     public static final String VERSION_DIR = "version-2";
@@ -31,23 +33,30 @@ public final class DataDir implements AutoCloseable {
 
     private final Path snapDir;
     private final Path logDir;
+    private final Disk disk;
     private final FileChannel lockChannel;
     private final FileLock lock;
 
-    private DataDir(Path snapDir, Path logDir, FileChannel lockChannel, FileLock lock) {
+    private DataDir(Path snapDir, Path logDir, Disk disk, FileChannel lockChannel, FileLock lock) {
         this.snapDir = snapDir;
         this.logDir = logDir;
+        this.disk = disk;
         this.lockChannel = lockChannel;
         this.lock = lock;
     }
 
     /** Creates the version-2 directories if needed, checks they are writable, and takes the lock. */
     public static DataDir open(Path dataDir, Path dataLogDir) throws IOException {
+        return open(dataDir, dataLogDir, Disk.REAL);
+    }
+
+    /** As {@link #open(Path, Path)}, writing through {@code disk}. */
+    public static DataDir open(Path dataDir, Path dataLogDir, Disk disk) throws IOException {
         Path snap = dataDir.toAbsolutePath().resolve(VERSION_DIR);
         Path log = (dataLogDir == null ? dataDir : dataLogDir).toAbsolutePath().resolve(VERSION_DIR);
         for (Path d : new Path[] {snap, log}) {
             try {
-                Files.createDirectories(d);
+                createDurably(disk, d);
             } catch (IOException e) {
                 // The JDK's message is often the bare path; say what failed, where, and why.
                 throw new IOException("Unable to create data directory " + d + ": " + reason(e), e);
@@ -74,7 +83,25 @@ public final class DataDir implements AutoCloseable {
             throw new IOException("Data directory " + dataDir.toAbsolutePath()
                     + " is in use by another running server (" + lockPath + " is locked)");
         }
-        return new DataDir(snap, log, ch, l);
+        return new DataDir(snap, log, disk, ch, l);
+    }
+
+    /**
+     * Creates {@code dir} and its missing parents, and fsyncs the parent of each one created. A directory's entry
+     * in its parent survives a power cut only once the parent is fsynced (POSIX promises no more, and a file's
+     * fsync says nothing of the directories above it): without this, the first power cut after a fresh start
+     * could take version-2 — every log and snapshot in it — although each file in it was forced with its
+     * directory. ZooKeeper's {@code FileTxnSnapLog} only mkdirs it.
+     */
+    private static void createDurably(Disk disk, Path dir) throws IOException {
+        List<Path> missing = new ArrayList<>();
+        for (Path d = dir; d != null && !Files.isDirectory(d); d = d.getParent()) {
+            missing.add(0, d);
+        }
+        disk.createDirectories(dir);
+        for (Path d : missing) {
+            disk.fsyncDirectory(d.getParent());
+        }
     }
 
     private static String reason(IOException e) {
@@ -88,6 +115,11 @@ public final class DataDir implements AutoCloseable {
             return fs.getReason();
         }
         return String.valueOf(e.getMessage());
+    }
+
+    /** Where the files of this directory are written, renamed, deleted and forced. */
+    public Disk disk() {
+        return disk;
     }
 
     public Path snapDir() {
@@ -114,7 +146,7 @@ public final class DataDir implements AutoCloseable {
             for (Path p : files.toList()) {
                 String name = p.getFileName().toString();
                 if (name.startsWith("." + SNAP_PREFIX + ".") && name.endsWith(PARTIAL_SUFFIX)) {
-                    Files.deleteIfExists(p);
+                    disk.delete(p);
                     removed.add(p);
                 }
             }
@@ -161,13 +193,6 @@ public final class DataDir implements AutoCloseable {
         Comparator<Path> byZxid = Comparator.comparingLong(p -> zxidOf(p, prefix));
         out.sort(newestFirst ? byZxid.reversed() : byZxid);
         return out;
-    }
-
-    /** Makes a file's creation, rename or removal in {@code dir} durable. */
-    public static void fsyncDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        }
     }
 
     @Override

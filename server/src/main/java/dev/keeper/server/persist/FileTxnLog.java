@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -292,8 +291,7 @@ public final class FileTxnLog implements TxnLog {
         closeCurrent();
         currentPath = dir.logPath(zxid);
         LOG.info("Creating new log file: {}", currentPath.getFileName());
-        current = FileChannel.open(currentPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
+        current = dir.disk().create(currentPath);
         ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE).putInt(MAGIC).putInt(VERSION).putLong(0);
         header.flip();
         current.write(header, 0);
@@ -301,7 +299,7 @@ public final class FileTxnLog implements TxnLog {
         allocated = HEADER_SIZE;
         preallocate(position);
         current.force(true);
-        DataDir.fsyncDirectory(currentPath.getParent());
+        dir.disk().fsyncDirectory(currentPath.getParent());
     }
 
     private void closeCurrent() {

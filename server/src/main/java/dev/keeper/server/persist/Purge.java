@@ -1,7 +1,6 @@
 package dev.keeper.server.persist;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -50,7 +49,7 @@ public final class Purge {
         }
         for (Path p : deleted) {
             LOG.info("Removing {}", p);
-            Files.deleteIfExists(p);
+            dir.disk().delete(p);
         }
         return deleted;
     }

@@ -56,6 +56,7 @@ public final class SnapshotFile {
      */
     public static final class Writer implements AutoCloseable {
         static final long SYNC_EVERY = 256L << 10;
+        private final Disk disk;
         private final Path file;
         private final FileChannel channel;
         private final CheckedOutputStream checked;
@@ -64,10 +65,11 @@ public final class SnapshotFile {
         private long synced;
         private boolean done;
 
-        public Writer(Path file, Map<Long, Integer> sessions, Map<Long, List<ACL>> acls) throws IOException {
+        public Writer(Disk disk, Path file, Map<Long, Integer> sessions, Map<Long, List<ACL>> acls)
+                throws IOException {
+            this.disk = disk;
             this.file = file;
-            this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING);
+            this.channel = disk.create(file);
             OutputStream out = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 16);
             this.checked = new CheckedOutputStream(out, new Adler32());
             this.oa = new BinaryOutputArchive(new DataOutputStream(checked));
@@ -125,7 +127,7 @@ public final class SnapshotFile {
                 checked.close();
             } finally {
                 if (!done) {
-                    Files.deleteIfExists(file);
+                    disk.delete(file);
                 }
             }
         }

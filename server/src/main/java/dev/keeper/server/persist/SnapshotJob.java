@@ -6,9 +6,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
@@ -72,6 +70,7 @@ public final class SnapshotJob {
     private final long zxid;
     private final Path target;
     private final Path temp;
+    private final Disk disk;
     private final ExecutorService writer;
     private final Durability durability;
     private final Deque<Frame> stack = new ArrayDeque<>();
@@ -106,10 +105,11 @@ public final class SnapshotJob {
         this.zxid = tree.lastZxid();
         this.target = dir.snapshotPath(zxid);
         this.temp = dir.partialSnapshotPath(zxid);
+        this.disk = dir.disk();
         this.writer = writer;
         var sessions = new HashMap<>(tree.sessions());
         var acls = tree.acls().entries();
-        submit(() -> out = new SnapshotFile.Writer(temp, sessions, acls));
+        submit(() -> out = new SnapshotFile.Writer(disk, temp, sessions, acls));
         Znode root = tree.root();
         encode(0, ROOT, root);
         stack.push(new Frame(0, tree.childNameBytes(root)));
@@ -288,8 +288,8 @@ public final class SnapshotJob {
             throw new IOException("interrupted while waiting for the log to reach zxid 0x"
                     + Long.toHexString(lastZxid), e);
         }
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        DataDir.fsyncDirectory(target.getParent());
+        disk.rename(temp, target);
+        disk.fsyncDirectory(target.getParent());
         LOG.info("Snapshot {} written: {} nodes in {} ms", target.getFileName(), nodes,
                 (System.nanoTime() - started) / 1_000_000);
     }
@@ -300,7 +300,7 @@ public final class SnapshotJob {
             if (out != null) {
                 out.close();
             }
-            Files.deleteIfExists(temp);
+            disk.delete(temp);
         } catch (IOException e) {
             LOG.warn("Could not remove the partial snapshot {}: {}", temp, e.toString());
         }

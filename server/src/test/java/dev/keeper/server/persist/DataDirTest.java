@@ -1,12 +1,18 @@
 package dev.keeper.server.persist;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keeper.server.testing.PowerCut;
+import dev.keeper.server.testing.RecordingDisk;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +35,31 @@ class DataDirTest {
                     + "/.keeper.lock is locked)", e.getMessage());
         }
         DataDir.open(data, null).close();
+    }
+
+    /**
+     * The directories open creates are themselves durable: a file created in version-2 and fsynced with its
+     * directory, as the log's first file is, survives a power cut in the strict POSIX model (a directory's own
+     * entry in its parent lasts only once the parent is fsynced) even when nothing else was made durable.
+     */
+    @Test
+    void freshDirectories_surviveAPowerCut_withTheFirstFileMadeDurableInThem() throws IOException {
+        RecordingDisk disk = new RecordingDisk();
+        Path data = tmp.resolve("live/a/data");
+        try (DataDir dir = DataDir.open(data, tmp.resolve("live/b/logs"), disk)) {
+            for (Path file : new Path[] {dir.logPath(1), dir.snapshotPath(0)}) {
+                try (FileChannel ch = disk.create(file)) {
+                    ch.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+                    ch.force(true);
+                }
+                disk.fsyncDirectory(file.getParent());
+            }
+        }
+        Path image = Files.createDirectory(tmp.resolve("image"));
+        PowerCut.image(disk.journal(), disk.next(), tmp.resolve("live"), image, PowerCut.Data.SYNCED,
+                PowerCut.Names.STRICT, new Random());
+        assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(image.resolve("a/data/version-2/snapshot.0")));
+        assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(image.resolve("b/logs/version-2/log.1")));
     }
 
     @Test

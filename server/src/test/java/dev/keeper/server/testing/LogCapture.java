@@ -40,6 +40,12 @@ public final class LogCapture implements AutoCloseable {
                 .map(ILoggingEvent::getFormattedMessage).toList();
     }
 
+    /** The formatted messages logged at WARN so far. */
+    public List<String> warnings() {
+        return events().stream().filter(e -> e.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
     /** Lines at INFO and above that name the connection from {@code clientPort}, or {@code sessionId} if not 0. */
     public List<ILoggingEvent> about(int clientPort, long sessionId) {
         Pattern names = Pattern.compile(sessionId == 0
