@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -69,10 +70,21 @@ public final class RawClient implements AutoCloseable {
 
     /** Connects; a positive {@code receiveBuffer} shrinks our socket's receive buffer before the connect. */
     public static RawClient connect(int port, int receiveBuffer) throws IOException {
+        return connect(null, port, receiveBuffer);
+    }
+
+    /**
+     * Connects from {@code local} (any 127.x.y.z is this machine's loopback on Linux, so a test can be many client
+     * addresses, as {@code maxClientCnxns} counts them), or from the default address when null.
+     */
+    public static RawClient connect(InetAddress local, int port, int receiveBuffer) throws IOException {
         Socket s = new Socket();
         try {
             if (receiveBuffer > 0) {
                 s.setReceiveBufferSize(receiveBuffer);
+            }
+            if (local != null) {
+                s.bind(new InetSocketAddress(local, 0));
             }
             s.connect(new InetSocketAddress("127.0.0.1", port), (int) DEFAULT_WAIT.toMillis());
             s.setTcpNoDelay(true);
