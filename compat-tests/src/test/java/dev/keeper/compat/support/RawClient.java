@@ -1,5 +1,6 @@
 package dev.keeper.compat.support;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -60,7 +61,9 @@ public final class RawClient implements AutoCloseable {
 
     private RawClient(Socket socket) throws IOException {
         this.socket = socket;
-        this.in = new DataInputStream(socket.getInputStream());
+        // Buffered: a frame is then one read from the socket, not one per field (a test reading a million
+        // events would otherwise spend its time in system calls). 8 KiB, as a test may hold 10,000 of these.
+        this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 8192));
         this.out = socket.getOutputStream();
     }
 
@@ -168,6 +171,14 @@ public final class RawClient implements AutoCloseable {
     /** Opens a new session the way the Java client does (readOnly byte included); returns its id. */
     public long handshake(int sessionTimeoutMs) throws IOException {
         sendConnect(sessionTimeoutMs, 0, 0, new byte[16], false);
+        return handshakeReply();
+    }
+
+    /**
+     * Reads the answer to a ConnectRequest sent before (a test opening thousands of sessions sends them all, then
+     * reads the answers); returns the session id.
+     */
+    public long handshakeReply() throws IOException {
         byte[] frame = readFrame(DEFAULT_WAIT);
         if (frame == null) {
             throw new IOException("the server closed the connection instead of answering the ConnectRequest");
