@@ -8,8 +8,6 @@ import dev.keeper.compat.support.RawClient;
 import dev.keeper.server.ZkServer;
 import dev.keeper.server.config.ServerConfig;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,7 +44,6 @@ class WatchStormTest {
     private static final int SET_WATCHES_BATCH = 50_000;
     private static final int CREATES_PER_MULTI = 100;
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final int NODE_CREATED = 1;
     private static final int FAN_OUT = Scale.of(10_000);
 
     @Test
@@ -108,7 +105,6 @@ class WatchStormTest {
         }
     }
 
-    /** "/w/c0000042": seven digits, so paths sort as they are numbered. */
     /**
      * 10,000 sessions (scaled) each set a data watch on the one same node with getData; one setData fires them
      * all: each session gets exactly one NodeDataChanged, with the setData's zxid, and nothing after it. The
@@ -155,7 +151,7 @@ class WatchStormTest {
                         assertTrue(reply.xid() == 3 && reply.err() == 0, "setData: " + c.describe(reply));
                         zxid = reply.zxid();
                     }
-                    assertEquals("NodeDataChanged /fan", event(f), "session 0x" + Long.toHexString(c.sessionId()));
+                    assertEquals("NodeDataChanged /fan", Events.describe(f), "session 0x" + Long.toHexString(c.sessionId()));
                     assertEquals(zxid, f.zxid(), "the event carries the setData's zxid");
                     events++;
                 }
@@ -173,26 +169,7 @@ class WatchStormTest {
         }
     }
 
-    /** "NodeDataChanged /path" for a notification frame; what it is otherwise. */
-    private static String event(RawClient.Frame f) {
-        if (f.xid() != -1) {
-            return "not an event: xid " + f.xid();
-        }
-        ByteBuffer b = ByteBuffer.wrap(f.body());
-        int type = b.getInt();
-        b.getInt(); // state
-        byte[] p = new byte[b.getInt()];
-        b.get(p);
-        String name = switch (type) {
-            case 1 -> "NodeCreated";
-            case 2 -> "NodeDeleted";
-            case 3 -> "NodeDataChanged";
-            case 4 -> "NodeChildrenChanged";
-            default -> "type " + type;
-        };
-        return name + " " + new String(p, StandardCharsets.UTF_8);
-    }
-
+    /** "/w/c0000042": seven digits, so paths sort as they are numbered. */
     private static String path(int i) {
         String digits = Integer.toString(i);
         return "/w/c" + "0000000".substring(Math.min(7, digits.length())) + digits;
@@ -274,15 +251,9 @@ class WatchStormTest {
                         problem = "event " + i + ": " + c.describe(n);
                         return;
                     }
-                    ByteBuffer b = ByteBuffer.wrap(f.body());
-                    int type = b.getInt();
-                    b.getInt(); // state
-                    byte[] p = new byte[b.getInt()];
-                    b.get(p);
-                    String path = new String(p, StandardCharsets.UTF_8);
-                    if (type != NODE_CREATED || !path.equals(path(i))) {
-                        problem = "event " + i + " is type " + type + " for " + path + ", not NodeCreated for "
-                                + path(i);
+                    String event = Events.describe(f);
+                    if (!event.equals("NodeCreated " + path(i))) {
+                        problem = "event " + i + " is " + event + ", not NodeCreated " + path(i);
                         return;
                     }
                     zxids[i] = f.zxid();
