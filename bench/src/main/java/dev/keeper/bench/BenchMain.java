@@ -72,6 +72,7 @@ public final class BenchMain {
         Report.Pair<FanOutBench.Figures> fanOut = null;
         Report.Pair<SnapshotBench.Figures> snapshot = null;
         StartupBench.Figures startup = null;
+        Report.Pair<FloodBench.Figures> flood = null;
         try (ProcessGuard guard = new ProcessGuard(); LoadSampler sampler = new LoadSampler()) {
             if (o.phases().contains(Options.Phase.LOAD)) {
                 cells = runLoad("load", setup, o.ops(), runDir, guard, data);
@@ -90,13 +91,17 @@ public final class BenchMain {
                 snapshot = big.snapshot();
                 startup = big.startup();
             }
+            if (o.phases().contains(Options.Phase.FLOOD)) {
+                flood = runFlood(setup, runDir, guard);
+            }
             loadDuring = sampler.summary();
         }
         Report.Meta meta = new Report.Meta(startedAt, o.quick(), o.fsync(), o.repeats(), o.warmupMillis(),
                 o.measureMillis(), o.window(), o.heap(), o.tickTime(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors(), loadBefore, loadAverage(), loadDuring, disk);
-        Report report = new Report(meta, cells, memory, fanOut, durable, snapshot, startup, List.copyOf(notes));
+        Report report = new Report(meta, cells, memory, fanOut, durable, snapshot, startup, flood,
+                List.copyOf(notes));
         String md = MarkdownReport.render(report);
         Files.createDirectories(o.outDir());
         System.out.println(md);
@@ -244,6 +249,45 @@ public final class BenchMain {
             return new Report.Pair<>(figures.get(ServerKind.OURS), figures.get(ServerKind.ZOOKEEPER));
         } catch (IOException | RuntimeException e) {
             StringBuilder msg = new StringBuilder("fan-out: " + e.getMessage());
+            for (ServerProcess s : servers.values()) {
+                msg.append("\n").append(s).append(s.alive() ? " alive" : " DEAD, log tail:\n" + s.logTail(20));
+            }
+            note(msg.toString());
+            return null;
+        } finally {
+            for (ServerProcess s : servers.values()) {
+                s.close();
+            }
+        }
+    }
+
+    private Report.Pair<FloodBench.Figures> runFlood(ServerSetup setup, Path runDir, ProcessGuard guard)
+            throws InterruptedException {
+        Map<ServerKind, ServerProcess> servers = new EnumMap<>(ServerKind.class);
+        try {
+            for (ServerKind kind : ServerKind.values()) {
+                ServerProcess server = ServerProcess.start(kind, setup, runDir, guard);
+                servers.put(kind, server);
+                log("flood: " + server + ", " + options.floodFrames() + " malformed frames from "
+                        + options.floodLanes() + " connections, " + options.repeats() + " repeats; load average "
+                        + loadAverage());
+            }
+            Map<ServerKind, FloodBench.Figures> figures = FloodBench.measure(servers, options.floodFrames(),
+                    options.floodLanes(), options.repeats(), BenchMain::log);
+            for (Map.Entry<ServerKind, FloodBench.Figures> e : figures.entrySet()) {
+                FloodBench.Figures f = e.getValue();
+                if (f.problems() > 0) {
+                    note("flood, " + e.getKey().label() + ": " + f.problems() + " malformed frames not answered as"
+                            + " ZooKeeper 3.9.5 answers them, first: " + f.repeats().stream()
+                            .flatMap(r -> r.flood().problems().stream()).findFirst().orElse("?"));
+                }
+                if (f.canaryErrors() > 0) {
+                    note("flood, " + e.getKey().label() + ": " + f.canaryErrors() + " canary writes failed");
+                }
+            }
+            return new Report.Pair<>(figures.get(ServerKind.OURS), figures.get(ServerKind.ZOOKEEPER));
+        } catch (IOException | RuntimeException e) {
+            StringBuilder msg = new StringBuilder("flood: " + e.getMessage());
             for (ServerProcess s : servers.values()) {
                 msg.append("\n").append(s).append(s.alive() ? " alive" : " DEAD, log tail:\n" + s.logTail(20));
             }

@@ -92,6 +92,9 @@ final class MarkdownReport {
         if (r.startup() != null) {
             startup(sb, r.startup());
         }
+        if (r.flood() != null) {
+            flood(sb, r.flood());
+        }
 
         if (!r.notes().isEmpty()) {
             sb.append("## Problems seen during the run\n\n");
@@ -207,6 +210,52 @@ final class MarkdownReport {
             parts.add(s.serverMillis() + " ms, p99 during " + micros(f.split().perSnapshotP99Us().get(i)) + " µs");
         }
         return parts.isEmpty() ? "none" : String.join("; ", parts);
+    }
+
+    private static void flood(StringBuilder sb, Report.Pair<FloodBench.Figures> p) {
+        FloodBench.Figures o = p.ours();
+        FloodBench.Figures z = p.zookeeper();
+        sb.append("## Canary latency under a flood of malformed frames\n\n");
+        sb.append("- The limits tests' flood (MalformedFloodTest): ").append(count(o.frames()))
+                .append(" malformed frames from ").append(o.lanes()).append(" connections at a time, each from its")
+                .append(" own 127.0.1.x address: bodies that do not decode (answered MarshallingError, the")
+                .append(" connection kept), unknown opcodes, lengths over jute.maxbuffer or below zero, garbage")
+                .append(" handshakes, cut-off frames (each closing its connection). Meanwhile a canary session (one")
+                .append(" stock client) sets a znode's data 1,000 times a second, open loop. Canary p99 over the")
+                .append(" requests sent during the flood, and during a quiet span as long, after the flood's")
+                .append(" sessions expired. Median of ").append(o.repeats().size())
+                .append(" repeats, alternating which server goes first. Target for ours: p99 flooded / quiet ≤ 2.\n\n");
+        sb.append("| measure | ours | ZK | ours/ZK |\n");
+        sb.append("|---|---:|---:|---:|\n");
+        sb.append(row("canary setData p99, quiet, ms", millis(o.medianP99QuietUs() / 1000),
+                millis(z.medianP99QuietUs() / 1000), Stats.ratio(o.medianP99QuietUs(), z.medianP99QuietUs())));
+        sb.append(row("canary setData p99, during the flood, ms", millis(o.medianP99FloodUs() / 1000),
+                millis(z.medianP99FloodUs() / 1000), Stats.ratio(o.medianP99FloodUs(), z.medianP99FloodUs())));
+        double or = o.medianRatio();
+        sb.append(row("p99 flooded / quiet (median of the repeats' ratios)" + (Double.isNaN(or) ? ""
+                        : or <= 2 ? "; target ≤ 2 for ours met" : "; target ≤ 2 for ours **missed**"),
+                ratio(or), ratio(z.medianRatio()), Stats.ratio(or, z.medianRatio())));
+        sb.append(row("flood duration, s", millis(o.medianFloodSeconds()), millis(z.medianFloodSeconds()),
+                Stats.ratio(o.medianFloodSeconds(), z.medianFloodSeconds())));
+        sb.append(row("malformed frames answered per second", count(o.medianFramesPerSecond()),
+                count(z.medianFramesPerSecond()), Stats.ratio(o.medianFramesPerSecond(), z.medianFramesPerSecond())));
+        sb.append(row("server heap after full GC, before the first flood", mib(o.heapBeforeBytes()),
+                mib(z.heapBeforeBytes()), Stats.ratio(o.heapBeforeBytes(), z.heapBeforeBytes())));
+        sb.append(row("server heap after full GC, after the last flood", mib(o.heapAfterBytes()),
+                mib(z.heapAfterBytes()), Stats.ratio(o.heapAfterBytes(), z.heapAfterBytes())));
+        sb.append('\n');
+        sb.append("Each repeat, p99 quiet → flooded (ms): ours ").append(perRepeat(o)).append("; ZK ")
+                .append(perRepeat(z)).append(". Frames not answered as ZooKeeper 3.9.5 answers them: ours ")
+                .append(o.problems()).append(", ZK ").append(z.problems()).append("; canary errors: ours ")
+                .append(o.canaryErrors()).append(", ZK ").append(z.canaryErrors()).append(".\n\n");
+    }
+
+    private static String perRepeat(FloodBench.Figures f) {
+        List<String> parts = new java.util.ArrayList<>();
+        for (FloodBench.Repeat r : f.repeats()) {
+            parts.add(millis(r.p99QuietUs() / 1000) + " → " + millis(r.p99FloodUs() / 1000));
+        }
+        return String.join(", ", parts);
     }
 
     private static void startup(StringBuilder sb, StartupBench.Figures f) {

@@ -30,6 +30,8 @@ import java.util.Set;
  * @param snapshots        snapshots measured per server
  * @param snapshotWarmupMillis steady load before samples count
  * @param startupRepeats   starts per server and directory; the median is reported
+ * @param floodFrames      malformed frames per flood in the flood part
+ * @param floodLanes       connections flooding at once
  * @param phases           which parts run
  * @param serverJar        our shaded server jar
  * @param zookeeperClasspathFile file holding the real ZooKeeper's class path
@@ -57,6 +59,8 @@ record Options(
         int snapshots,
         long snapshotWarmupMillis,
         int startupRepeats,
+        long floodFrames,
+        int floodLanes,
         Set<Phase> phases,
         Path serverJar,
         Path zookeeperClasspathFile,
@@ -64,9 +68,10 @@ record Options(
 
     /**
      * The parts of a run; {@code --only=load,memory} picks some. DURABLE: create and setData cells with fsync on;
-     * SNAPSHOT: write latency while a snapshot of the big tree is written; STARTUP: start-up on the big tree.
+     * SNAPSHOT: write latency while a snapshot of the big tree is written; STARTUP: start-up on the big tree;
+     * FLOOD: a canary session's latency while malformed frames flood the server.
      */
-    enum Phase { LOAD, MEMORY, FANOUT, DURABLE, SNAPSHOT, STARTUP }
+    enum Phase { LOAD, MEMORY, FANOUT, DURABLE, SNAPSHOT, STARTUP, FLOOD }
 
     static Options parse(String... args) {
         boolean quick = false;
@@ -100,6 +105,9 @@ record Options(
         int snapshots = quick ? 1 : 3;
         long snapshotWarmup = quick ? 1000 : 3000;
         int startupRepeats = quick ? 1 : 3;
+        // The limits tests' flood: 100,000 malformed frames from 100 connections at a time.
+        long floodFrames = quick ? 20_000 : 100_000;
+        int floodLanes = 100;
         Set<Phase> phases = EnumSet.allOf(Phase.class);
         Path serverJar = Path.of("server/target/keeper-server-0.1.0-SNAPSHOT-all.jar");
         Path zkClasspath = Path.of("bench/target/zookeeper.classpath");
@@ -135,6 +143,8 @@ record Options(
                 case "snapshots" -> snapshots = positive(key, v);
                 case "snapshot-warmup-ms" -> snapshotWarmup = nonNegative(key, v);
                 case "startup-repeats" -> startupRepeats = positive(key, v);
+                case "flood-frames" -> floodFrames = positive(key, v);
+                case "flood-lanes" -> floodLanes = positive(key, v);
                 case "only" -> phases = EnumSet.copyOf(Options.<Phase>listOf(v, p -> Phase.valueOf(p.toUpperCase())));
                 case "server-jar" -> serverJar = Path.of(v);
                 case "zk-classpath-file" -> zkClasspath = Path.of(v);
@@ -153,7 +163,7 @@ record Options(
         }
         return new Options(quick, fsync, repeats, warmup, measure, serverWarmup, ops, sessions, window, znodes,
                 watches, fanOut, fanOutRepeats, heap, tickTime, bigZnodes, snapshotRate, snapCount, snapshots,
-                snapshotWarmup, startupRepeats, phases, serverJar, zkClasspath, out);
+                snapshotWarmup, startupRepeats, floodFrames, floodLanes, phases, serverJar, zkClasspath, out);
     }
 
     static String usage() {
@@ -163,8 +173,9 @@ record Options(
                                     [--sessions=1,8,32] [--window=N] [--znodes=N] [--watches=N]
                                     [--fanout-sessions=N] [--fanout-repeats=N] [--heap=2g] [--tick-time=N]
                                     [--big-znodes=N] [--snapshot-rate=N] [--snap-count=N] [--snapshots=N]
-                                    [--snapshot-warmup-ms=N] [--startup-repeats=N]
-                                    [--only=load,memory,fanout,durable,snapshot,startup] [--out=DIR]""";
+                                    [--snapshot-warmup-ms=N] [--startup-repeats=N] [--flood-frames=N]
+                                    [--flood-lanes=N] [--only=load,memory,fanout,durable,snapshot,startup,flood]
+                                    [--out=DIR]""";
     }
 
     private static boolean onOff(String v) {

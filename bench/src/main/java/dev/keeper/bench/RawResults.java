@@ -86,6 +86,9 @@ final class RawResults {
                 + field("ours", snapshot(r.snapshot().ours())) + ", "
                 + field("zookeeper", snapshot(r.snapshot().zookeeper())) + "}").append(",\n");
         sb.append("  \"startup\": ").append(r.startup() == null ? "null" : startup(r.startup())).append(",\n");
+        sb.append("  \"flood\": ").append(r.flood() == null ? "null" : "{"
+                + field("ours", flood(r.flood().ours())) + ", "
+                + field("zookeeper", flood(r.flood().zookeeper())) + "}").append(",\n");
         sb.append("  \"notes\": [");
         for (int i = 0; i < r.notes().size(); i++) {
             sb.append(i == 0 ? "" : ", ").append(str(r.notes().get(i)));
@@ -173,6 +176,33 @@ final class RawResults {
         return "{" + field("znodes", Integer.toString(f.znodes())) + ", "
                 + field("images", images.toString()) + ", "
                 + field("runs", runs.toString()) + "}";
+    }
+
+    private static String flood(FloodBench.Figures f) {
+        StringBuilder reps = new StringBuilder("[");
+        for (int i = 0; i < f.repeats().size(); i++) {
+            FloodBench.Repeat r = f.repeats().get(i);
+            reps.append(i == 0 ? "" : ", ").append('{')
+                    .append(field("frames", Long.toString(r.flood().frames()))).append(", ")
+                    .append(field("connections", Integer.toString(r.flood().connections()))).append(", ")
+                    .append(field("floodMillis", num(r.flood().millis()))).append(", ")
+                    .append(field("p99QuietMicros", num(r.p99QuietUs()))).append(", ")
+                    .append(field("p99FloodMicros", num(r.p99FloodUs()))).append(", ")
+                    .append(field("floodOverQuiet", num(r.ratio()))).append(", ")
+                    .append(field("maxFloodMicros", num(r.maxFloodUs()))).append(", ")
+                    .append(field("samplesQuiet", Integer.toString(r.samplesQuiet()))).append(", ")
+                    .append(field("samplesFlood", Integer.toString(r.samplesFlood()))).append(", ")
+                    .append(field("canaryErrors", Long.toString(r.errors()))).append(", ")
+                    .append(field("canaryNotSent", Long.toString(r.notSent()))).append(", ")
+                    .append(field("problems", Integer.toString(r.flood().problemCount()))).append(", ")
+                    .append(field("firstProblems", strs(r.flood().problems()))).append('}');
+        }
+        reps.append(']');
+        return "{" + field("frames", Long.toString(f.frames())) + ", "
+                + field("lanes", Integer.toString(f.lanes())) + ", "
+                + field("heapBeforeBytes", Long.toString(f.heapBeforeBytes())) + ", "
+                + field("heapAfterBytes", Long.toString(f.heapAfterBytes())) + ", "
+                + field("repeats", reps.toString()) + "}";
     }
 
     private static String strs(List<String> values) {

@@ -15,16 +15,25 @@ import java.util.function.ToDoubleFunction;
  * @param durable   the durable write cells (fsync on for both servers), empty when that phase did not run
  * @param snapshot  write latency around snapshots per server, or null when that phase did not run (or failed)
  * @param startup   start-up times on the big tree, or null when that phase did not run (or failed)
+ * @param flood     canary latency under a flood of malformed frames per server, or null when that phase did not
+ *                  run (or failed)
  * @param notes     anything that went wrong (a server erroring, hanging, or dying), verbatim
  */
 record Report(Meta meta, List<CellRow> cells, Pair<MemoryBench.Figures> memory, Pair<FanOutBench.Figures> fanOut,
               List<CellRow> durable, Pair<SnapshotBench.Figures> snapshot, StartupBench.Figures startup,
-              List<String> notes) {
+              Pair<FloodBench.Figures> flood, List<String> notes) {
+
+    /** A run without the flood part (the shape of runs before it existed). */
+    Report(Meta meta, List<CellRow> cells, Pair<MemoryBench.Figures> memory, Pair<FanOutBench.Figures> fanOut,
+           List<CellRow> durable, Pair<SnapshotBench.Figures> snapshot, StartupBench.Figures startup,
+           List<String> notes) {
+        this(meta, cells, memory, fanOut, durable, snapshot, startup, null, notes);
+    }
 
     /** A run without the durability parts (the shape of runs before they existed). */
     Report(Meta meta, List<CellRow> cells, Pair<MemoryBench.Figures> memory, Pair<FanOutBench.Figures> fanOut,
            List<String> notes) {
-        this(meta, cells, memory, fanOut, List.of(), null, null, notes);
+        this(meta, cells, memory, fanOut, List.of(), null, null, null, notes);
     }
 
     /**

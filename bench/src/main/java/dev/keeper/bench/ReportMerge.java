@@ -78,6 +78,9 @@ final class ReportMerge {
         if (section.startsWith("## Start-up with")) {
             return EnumSet.of(Options.Phase.STARTUP);
         }
+        if (section.startsWith("## Canary latency under a flood")) {
+            return EnumSet.of(Options.Phase.FLOOD);
+        }
         return EnumSet.noneOf(Options.Phase.class);
     }
 }

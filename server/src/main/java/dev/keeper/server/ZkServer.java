@@ -180,6 +180,14 @@ public final class ZkServer implements AutoCloseable, ServerView {
         return address.getPort();
     }
 
+    /**
+     * Client addresses with a connection open: the entries of the per-address count {@code maxClientCnxns} is
+     * checked against (tests check it empties).
+     */
+    public int clientAddressesTracked() {
+        return net.addressesTracked();
+    }
+
     /** Completes when the server has stopped, by {@link #close()} or because its log failed. */
     public CompletableFuture<Void> stopped() {
         return stopped;

@@ -1,5 +1,8 @@
 package dev.keeper.compat.badinput;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.keeper.compat.Servers;
 import dev.keeper.compat.support.RawClient;
 import java.nio.ByteBuffer;
@@ -59,6 +62,47 @@ class MalformedRequestTest {
             return seen;
         });
         servers.log.assertOneLine(ours.clientPort(), ours.sessionId(), "Malformed getData");
+    }
+
+    @Test
+    void manyMalformedRequestsOnOneConnection_areEachAnswered_andLoggedOnce_thenCountedAtTheClose()
+            throws Exception {
+        // ZooKeeper logs two ERROR lines for each (FinalRequestProcessor's "Failed to process" with its stack
+        // trace, and "Dumping request buffer"); ours logs the first and, when the connection closes, how many more
+        // there were: a client pipelining garbage must not keep the processor thread writing log lines.
+        int count = 20;
+        List<String> expected = new ArrayList<>();
+        for (int xid = 1; xid <= count; xid++) {
+            expected.add("reply xid=" + xid + " zxid=+0 err=-5 body=");
+        }
+        expected.add("reply xid=" + (count + 1) + " zxid=+0 err=0 body=72 bytes");
+        ServerPair.Run ours = servers.expect(expected, (c, b) -> {
+            List<String> seen = new ArrayList<>();
+            c.handshake(30_000);
+            c.baseline();
+            byte[][] frames = new byte[count][];
+            for (int xid = 1; xid <= count; xid++) {
+                frames[xid - 1] = RawClient.request(xid, ZooDefs.OpCode.getData, null);
+            }
+            c.writeRaw(RawClient.frames(frames));
+            for (int xid = 1; xid <= count; xid++) {
+                seen.add(c.see(WAIT));
+            }
+            c.send(count + 1, ZooDefs.OpCode.getData, new GetDataRequest("/zookeeper", false));
+            seen.add(c.see(WAIT));
+            return seen;
+        });
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (servers.log.about(ours.clientPort(), ours.sessionId()).size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(300);
+        List<String> lines = servers.log.about(ours.clientPort(), ours.sessionId()).stream()
+                .map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+        assertEquals(2, lines.size(), "the first malformed request, then the count at the close: " + lines);
+        assertTrue(lines.get(0).startsWith("WARN Malformed getData"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("INFO ") && lines.get(1).contains((count - 1) + " more malformed"),
+                lines.get(1));
     }
 
     @Test

@@ -23,9 +23,10 @@ import java.util.regex.Pattern;
 /**
  * Our server as a separate JVM — {@code java -cp <this JVM's class path> dev.keeper.server.Main zoo.cfg} on
  * 127.0.0.1 and a free port — so a test can kill it with SIGKILL: no shutdown hook, no close, no last flush,
- * exactly what a crash leaves on disk. Its output goes to a file the test reads on failure.
+ * exactly what a crash leaves on disk, or hold more connections than one process's descriptors allow for both
+ * ends (the limits tests' 10,000 sessions). Its output goes to a file the test reads on failure.
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
     /** What {@code Process.exitValue()} reports for a process ended by SIGKILL (128 + 9). */
     static final int KILLED = 137;
     private static final Pattern ZXID = Pattern.compile("Zxid: 0x([0-9a-f]+)");
@@ -41,7 +42,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** Writes {@code dir/zoo.cfg} with {@code settings} (dataDir, clientPort and address added) and starts it. */
-    static ServerProcess start(Path dir, Path dataDir, Map<String, String> settings, String name)
+    public static ServerProcess start(Path dir, Path dataDir, Map<String, String> settings, String name)
             throws IOException {
         int port = freePort();
         StringBuilder cfg = new StringBuilder();
@@ -65,7 +66,7 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
@@ -74,7 +75,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** Waits until the server answers {@code srvr}; returns the zxid it reports. Fails if the process exits. */
-    long awaitServing() throws IOException, InterruptedException {
+    public long awaitServing() throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -133,7 +134,7 @@ final class ServerProcess implements AutoCloseable {
         return process.isAlive();
     }
 
-    String log() {
+    public String log() {
         try {
             return Files.readString(log);
         } catch (IOException e) {

@@ -1,11 +1,13 @@
 package dev.keeper.compat.support;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -59,7 +61,9 @@ public final class RawClient implements AutoCloseable {
 
     private RawClient(Socket socket) throws IOException {
         this.socket = socket;
-        this.in = new DataInputStream(socket.getInputStream());
+        // Buffered: a frame is then one read from the socket, not one per field (a test reading a million
+        // events would otherwise spend its time in system calls). 8 KiB, as a test may hold 10,000 of these.
+        this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 8192));
         this.out = socket.getOutputStream();
     }
 
@@ -69,10 +73,21 @@ public final class RawClient implements AutoCloseable {
 
     /** Connects; a positive {@code receiveBuffer} shrinks our socket's receive buffer before the connect. */
     public static RawClient connect(int port, int receiveBuffer) throws IOException {
+        return connect(null, port, receiveBuffer);
+    }
+
+    /**
+     * Connects from {@code local} (any 127.x.y.z is this machine's loopback on Linux, so a test can be many client
+     * addresses, as {@code maxClientCnxns} counts them), or from the default address when null.
+     */
+    public static RawClient connect(InetAddress local, int port, int receiveBuffer) throws IOException {
         Socket s = new Socket();
         try {
             if (receiveBuffer > 0) {
                 s.setReceiveBufferSize(receiveBuffer);
+            }
+            if (local != null) {
+                s.bind(new InetSocketAddress(local, 0));
             }
             s.connect(new InetSocketAddress("127.0.0.1", port), (int) DEFAULT_WAIT.toMillis());
             s.setTcpNoDelay(true);
@@ -156,6 +171,14 @@ public final class RawClient implements AutoCloseable {
     /** Opens a new session the way the Java client does (readOnly byte included); returns its id. */
     public long handshake(int sessionTimeoutMs) throws IOException {
         sendConnect(sessionTimeoutMs, 0, 0, new byte[16], false);
+        return handshakeReply();
+    }
+
+    /**
+     * Reads the answer to a ConnectRequest sent before (a test opening thousands of sessions sends them all, then
+     * reads the answers); returns the session id.
+     */
+    public long handshakeReply() throws IOException {
         byte[] frame = readFrame(DEFAULT_WAIT);
         if (frame == null) {
             throw new IOException("the server closed the connection instead of answering the ConnectRequest");

@@ -62,6 +62,7 @@ public final class Connection implements Caller {
     private long maxLatency;
     private long totalLatency;
     private long count;
+    private long malformed;
 
     Connection(Channel channel, ServerMetrics metrics, OutstandingLimit limit, long maxOutboundBytes) {
         this.channel = channel;
@@ -118,6 +119,16 @@ public final class Connection implements Caller {
 
     public boolean gone() {
         return gone;
+    }
+
+    /** Processor thread: one more malformed request; true for the first, the one that is logged. */
+    public boolean malformedRequest() {
+        return malformed++ == 0;
+    }
+
+    /** Processor thread: malformed requests this connection sent. */
+    public long malformedRequests() {
+        return malformed;
     }
 
     void packetReceived() {

@@ -138,7 +138,7 @@ public final class NettyServer implements AutoCloseable {
     }
 
     /** Client addresses with at least one open connection. */
-    int addressesTracked() {
+    public int addressesTracked() {
         return perAddress.size();
     }
 

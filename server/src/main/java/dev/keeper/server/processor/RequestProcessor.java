@@ -342,6 +342,10 @@ public final class RequestProcessor implements OpContext {
 
     private void disconnected(Connection c) {
         c.markGone();
+        if (c.malformedRequests() > 1) {
+            LOG.info("Session 0x{}: {} more malformed requests from {} were answered MarshallingError and not"
+                    + " logged one by one", Long.toHexString(c.sessionId()), c.malformedRequests() - 1, c.remote());
+        }
         watches.removeWatcher(c);
         if (c.sessionId() != 0 && bySession.get(c.sessionId()) == c) {
             bySession.remove(c.sessionId());
@@ -429,8 +433,17 @@ public final class RequestProcessor implements OpContext {
         return write(c, (Op.Write) op, r);
     }
 
+    /**
+     * The first malformed request of a connection gets a line; later ones are counted, and the count is logged
+     * when the connection closes. ZooKeeper logs two ERROR lines (one with a stack trace) for every one, so a
+     * client pipelining garbage has the processor thread writing log lines instead of answering other sessions,
+     * and fills the disk: bad input costs its connection and one line.
+     */
     private static void logMalformed(Connection c, Request r) {
-        LOG.warn("Malformed {} request from session 0x{}", OpCode.name(r.opCode()), Long.toHexString(c.sessionId()));
+        if (c.malformedRequest()) {
+            LOG.warn("Malformed {} request from session 0x{}", OpCode.name(r.opCode()),
+                    Long.toHexString(c.sessionId()));
+        }
     }
 
     private Reply write(Connection c, Op.Write op, Request r) throws IOException {

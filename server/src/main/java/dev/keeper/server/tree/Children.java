@@ -23,11 +23,19 @@ public final class Children {
         return size;
     }
 
+    /**
+     * A polynomial hash of the name, mixed. The polynomial alone puts names that differ in their last bytes
+     * (sequential nodes, numbered names: the common case) at nearby values, and linear probing then piles them
+     * into runs: 196,607 names "lock-0000000000"... in a table of 262,144 sat 45 slots from home on average. The
+     * multiplication by the golden ratio (Fibonacci hashing) carries every bit of it into the high bits, which the
+     * shift folds into the low bits the mask keeps: 1.5 slots.
+     */
     static int hash(byte[] key, int from, int to) {
         int h = 1;
         for (int i = from; i < to; i++) {
             h = 31 * h + key[i];
         }
+        h *= 0x9E3779B9;
         return h ^ (h >>> 16);
     }
 
@@ -112,6 +120,19 @@ public final class Children {
             resize(table.length / 2);
         }
         return removed;
+    }
+
+    /** The mean number of slots an entry sits past its home slot: how long a lookup's probe is (tests). */
+    double meanDisplacement() {
+        Znode[] t = table;
+        int mask = t.length - 1;
+        long total = 0;
+        for (int i = 0; i < t.length; i++) {
+            if (t[i] != null) {
+                total += (i - (hash(t[i].name, 0, t[i].name.length) & mask)) & mask;
+            }
+        }
+        return size == 0 ? 0 : (double) total / size;
     }
 
     public void forEach(Consumer<Znode> action) {
