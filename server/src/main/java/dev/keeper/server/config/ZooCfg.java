@@ -129,7 +129,15 @@ public final class ZooCfg {
         if (!unknown.isEmpty()) {
             LOG.warn("Unknown zoo.cfg keys, ignored: {}", unknown);
         }
-        b.quorum(Quorum.from(servers, dataDir, standaloneEnabled));
+        Quorum quorum = Quorum.from(servers, dataDir, standaloneEnabled);
+        b.quorum(quorum);
+        if (quorum != null && quorum.me().clientPort() >= 0) {
+            // A client address in this member's server.N line wins over clientPort/clientPortAddress, as in
+            // ZooKeeper's QuorumPeerConfig.setupClientPort.
+            Peer me = quorum.me();
+            b.clientPort(me.clientPort());
+            b.clientPortAddress("0.0.0.0".equals(me.clientHost()) ? null : me.clientHost());
+        }
         if (whitelist != null) {
             b.fourLetterWords(Arrays.stream(whitelist.split(","))
                     .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet()));
