@@ -25,9 +25,9 @@ import java.util.regex.Pattern;
  * 127.0.0.1 and a free port — so a test can kill it with SIGKILL: no shutdown hook, no close, no last flush,
  * exactly what a crash leaves on disk. Its output goes to a file the test reads on failure.
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
     /** What {@code Process.exitValue()} reports for a process ended by SIGKILL (128 + 9). */
-    static final int KILLED = 137;
+    public static final int KILLED = 137;
     private static final Pattern ZXID = Pattern.compile("Zxid: 0x([0-9a-f]+)");
 
     private final Process process;
@@ -41,7 +41,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** Writes {@code dir/zoo.cfg} with {@code settings} (dataDir, clientPort and address added) and starts it. */
-    static ServerProcess start(Path dir, Path dataDir, Map<String, String> settings, String name)
+    public static ServerProcess start(Path dir, Path dataDir, Map<String, String> settings, String name)
             throws IOException {
         int port = freePort();
         StringBuilder cfg = new StringBuilder();
@@ -65,16 +65,16 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String connectString() {
+    public String connectString() {
         return "127.0.0.1:" + port;
     }
 
     /** Waits until the server answers {@code srvr}; returns the zxid it reports. Fails if the process exits. */
-    long awaitServing() throws IOException, InterruptedException {
+    public long awaitServing() throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -92,7 +92,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** The answer to a four-letter word, or null if nothing listens yet. */
-    String fourLetterWord(String word) {
+    public String fourLetterWord(String word) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
             s.setSoTimeout(5000);
@@ -107,7 +107,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** SIGKILL ({@code destroyForcibly} on Linux), and checks that is what ended it. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             fail("the server survived SIGKILL");
@@ -116,24 +116,41 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** SIGTERM ({@code destroy} on Linux), what {@code zkServer.sh stop} sends; returns the exit code. */
-    int terminate() throws InterruptedException {
+    public int terminate() throws InterruptedException {
         process.destroy();
         return awaitExit();
     }
 
     /** Waits for the process to exit by itself; returns its exit code. */
-    int awaitExit() throws InterruptedException {
+    public int awaitExit() throws InterruptedException {
         if (!process.waitFor(90, TimeUnit.SECONDS)) {
             fail("the server did not exit:\n" + log());
         }
         return process.exitValue();
     }
 
-    boolean isAlive() {
+    /** SIGSTOP: the process freezes, its sockets open, as a long GC pause or a stopped VM leaves it. */
+    public void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause}. */
+    public void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            fail("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    String log() {
+    public String log() {
         try {
             return Files.readString(log);
         } catch (IOException e) {

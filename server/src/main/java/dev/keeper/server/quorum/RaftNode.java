@@ -57,8 +57,10 @@ public final class RaftNode implements Broadcast, AutoCloseable {
     private final ProposalCodec codec;
     private volatile RaftPeerId leader;
     private Consumer<Event> processor;
+    private RaftProperties props;
     private RaftServer server;
-    private RaftClient client;
+    /** Replaced when it fails: a Ratis client whose ordered requests ran out of retries stays closed. */
+    private volatile RaftClient client;
 
     public RaftNode(ServerConfig config) {
         this.config = config;
@@ -80,7 +82,7 @@ public final class RaftNode implements Broadcast, AutoCloseable {
     /** Starts the Raft server (which replays its log into {@code processor}) and the client. */
     public void start(Consumer<Event> processor, Path storage) throws IOException {
         this.processor = processor;
-        RaftProperties props = properties(storage);
+        this.props = properties(storage);
         server = RaftServer.newBuilder()
                 .setServerId(me)
                 .setGroup(group)
@@ -89,15 +91,41 @@ public final class RaftNode implements Broadcast, AutoCloseable {
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
         server.start();
-        client = RaftClient.newBuilder()
+        client = newClient();
+        LOG.info("Member {} of ensemble {} started, Raft on {}", quorum.myId(), quorum.peers().stream()
+                .map(Peer::id).toList(), quorum.me().quorumAddress());
+    }
+
+    /**
+     * A client whose proposals are retried (a new leader, a member restarting) for {@code syncLimit} ticks: a
+     * proposal still not committed by then fails, and its client loses its connection, as a ZooKeeper client does
+     * when its server loses the leader.
+     */
+    private RaftClient newClient() {
+        return RaftClient.newBuilder()
                 .setProperties(props)
                 .setRaftGroup(group)
                 .setClientId(ClientId.randomId())
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                         Math.max(4, 2 * config.syncLimit()), ms(config.tickTime() / 2)))
                 .build();
-        LOG.info("Member {} of ensemble {} started, Raft on {}", quorum.myId(), quorum.peers().stream()
-                .map(Peer::id).toList(), quorum.me().quorumAddress());
+    }
+
+    /**
+     * After a proposal failed: Ratis closes an ordered client's window for good once a request in it has run out
+     * of retries (every later one fails at once), so the member starts a new client. What was in flight on the old
+     * one fails with it; those clients reconnect, as they would to ZooKeeper.
+     */
+    private synchronized void renew(RaftClient failed) {
+        if (client != failed) {
+            return;
+        }
+        client = newClient();
+        try {
+            failed.close();
+        } catch (IOException e) {
+            LOG.debug("Closing a failed Raft client: {}", e.toString());
+        }
     }
 
     private RaftProperties properties(Path storage) {
@@ -131,11 +159,13 @@ public final class RaftNode implements Broadcast, AutoCloseable {
 
     @Override
     public void propose(Proposal p) {
-        client.async().send(Message.valueOf(org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(
+        RaftClient c = client;
+        c.async().send(Message.valueOf(org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(
                 codec.encode(p)))).whenComplete((reply, failure) -> {
                     Throwable cause = failure != null ? failure
                             : reply.isSuccess() ? null : reply.getException();
                     if (cause != null) {
+                        renew(c);
                         processor.accept(new Event.Rejected(p, cause));
                     }
                 });
