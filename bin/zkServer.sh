@@ -59,11 +59,26 @@ srvr() {
 
 # Where status (and start, to see the server answer) reaches the server: clientPortAddress, or localhost as in
 # ZooKeeper; clientPort, or 2181, the port this server binds when zoo.cfg names none.
+# A member of an ensemble may give its client address in its own server.<myid> line instead
+# (...;[host:]port), which wins, as in ZooKeeper.
 client_endpoint() {
   CLIENT_ADDRESS="$(cfg_value clientPortAddress)"
   CLIENT_ADDRESS="${CLIENT_ADDRESS:-localhost}"
   CLIENT_PORT="$(cfg_value clientPort)"
   CLIENT_PORT="${CLIENT_PORT:-2181}"
+  local dir myid line client
+  dir="$(cfg_value dataDir)"
+  if [ -n "$dir" ] && [ -r "$dir/myid" ]; then
+    myid="$(head -n 1 "$dir/myid" | tr -d '[:space:]')"
+    line="$(cfg_value "server.$myid")"
+    if [[ "$line" == *";"* ]]; then
+      client="${line##*;}"
+      CLIENT_PORT="${client##*:}"
+      if [[ "$client" == *:* ]] && [ "${client%:*}" != "0.0.0.0" ]; then
+        CLIENT_ADDRESS="${client%:*}"
+      fi
+    fi
+  fi
 }
 
 # True if the process is alive and is a Keeper server: a pid file left behind by a crash may name a pid the
@@ -213,7 +228,8 @@ case "$VERB" in
       exit 1
     fi
     # ZooKeeper checks the process once after a second. Wait instead (bounded) until it answers srvr, so a
-    # status or a client straight after start finds it serving, and a bad config is reported here.
+    # status or a client straight after start finds it serving, and a bad config is reported here. A member of
+    # an ensemble whose peers are not up yet answers that it is not serving: it has started all the same.
     for _ in $(seq 1 "$((${ZOO_START_TIMEOUT:-30} * 5))"); do
       if ! kill -0 "$pid" 2>/dev/null; then
         rm -f "$ZOOPIDFILE"
@@ -221,7 +237,7 @@ case "$VERB" in
         echo "See $_ZOO_DAEMON_OUT and $ZOO_LOG_DIR/$ZOO_LOG_FILE" >&2
         exit 1
       fi
-      if srvr "$CLIENT_ADDRESS" "$CLIENT_PORT" | grep -q Mode; then
+      if srvr "$CLIENT_ADDRESS" "$CLIENT_PORT" | grep -q -e Mode -e "not currently serving"; then
         break
       fi
       sleep 0.2

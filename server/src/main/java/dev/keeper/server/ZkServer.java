@@ -16,6 +16,7 @@ import dev.keeper.server.persist.Snapshotter;
 import dev.keeper.server.persist.TxnLog;
 import dev.keeper.server.processor.Event;
 import dev.keeper.server.processor.RequestProcessor;
+import dev.keeper.server.quorum.RaftNode;
 import dev.keeper.server.session.SessionTracker;
 import dev.keeper.server.tree.DataTree;
 import dev.keeper.server.watch.WatchManager;
@@ -47,6 +48,8 @@ public final class ZkServer implements AutoCloseable, ServerView {
     private final Snapshotter snapshots;
     private final DataDir dataDir;
     private final DataDirSizes sizes;
+    /** This member's part of an ensemble, or null standalone. */
+    private final RaftNode node;
     private final ScheduledExecutorService timer;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private volatile boolean failed;
@@ -60,6 +63,7 @@ public final class ZkServer implements AutoCloseable, ServerView {
         this.config = config;
         this.dataDir = null;
         this.sizes = null;
+        this.node = null;
         this.log = log;
         this.snapshots = null;
         this.processor = new RequestProcessor(config, clock, new DataTree(config.extendedTypesEnabled()), log,
@@ -76,6 +80,7 @@ public final class ZkServer implements AutoCloseable, ServerView {
             throws IOException {
         this.config = config;
         this.dataDir = dataDir;
+        this.node = null;
         DataTree tree = Recovery.recover(dataDir, config.extendedTypesEnabled(), config.snapshotTrustEmpty());
         FileTxnLog fileLog = new FileTxnLog(dataDir, config.forceSync(), config.preAllocSize(),
                 config.fsyncWarningThresholdMs(), syncer, this::fatal);
@@ -89,6 +94,23 @@ public final class ZkServer implements AutoCloseable, ServerView {
             throw new IOException("Unable to write a snapshot to " + dataDir.snapDir() + ": " + e.getMessage(), e);
         }
         this.processor = new RequestProcessor(config, clock, tree, log, snapshots, metrics, this::fatal);
+        this.net = new NettyServer(config, processor, metrics);
+        this.timer = newTimer();
+        this.sizes = new DataDirSizes(config.dataDir(), config.logDir());
+    }
+
+    /**
+     * A member of an ensemble. Its tree is rebuilt from the Raft log at every start (the log is kept whole for
+     * now; snapshots of the tree that let the log be purged come next), in {@code dataDir/ratis}.
+     */
+    private ZkServer(ServerConfig config, ServerClock clock, RaftNode node) {
+        this.config = config;
+        this.dataDir = null;
+        this.node = node;
+        this.log = TxnLog.NONE;
+        this.snapshots = null;
+        this.processor = new RequestProcessor(config, clock, new DataTree(config.extendedTypesEnabled()), log,
+                null, metrics, this::fatal, node);
         this.net = new NettyServer(config, processor, metrics);
         this.timer = newTimer();
         this.sizes = new DataDirSizes(config.dataDir(), config.logDir());
@@ -133,7 +155,9 @@ public final class ZkServer implements AutoCloseable, ServerView {
     public static ZkServer start(ServerConfig config, ServerClock clock, FileTxnLog.Syncer syncer, Disk disk)
             throws IOException {
         ZkServer s;
-        if (config.dataDir() == null) {
+        if (config.replicated()) {
+            s = new ZkServer(config, clock, new RaftNode(config));
+        } else if (config.dataDir() == null) {
             s = new ZkServer(config, clock, TxnLog.NONE);
         } else {
             DataDir dir = DataDir.open(config.dataDir(), config.dataLogDir(), disk);
@@ -150,6 +174,15 @@ public final class ZkServer implements AutoCloseable, ServerView {
 
     private void startServing() throws IOException {
         processor.start();
+        if (node != null) {
+            try {
+                node.start(processor::submit, config.dataDir().resolve("ratis"));
+            } catch (IOException | RuntimeException e) {
+                close();
+                throw new IOException("cannot start ensemble member " + config.quorum().myId() + ": " + e.getMessage(),
+                        e);
+            }
+        }
         try {
             address = net.start(this);
         } catch (InterruptedException e) {
@@ -160,13 +193,17 @@ public final class ZkServer implements AutoCloseable, ServerView {
             throw new IOException("cannot bind client port " + config.clientPort() + ": " + e.getMessage(), e);
         }
         long tick = Math.max(10, config.tickTime() / 2);
-        timer.scheduleAtFixedRate(() -> processor.submit(new Event.Tick()), tick, tick, TimeUnit.MILLISECONDS);
-        long reap = Math.max(10, config.containerCheckIntervalMs());
-        timer.scheduleAtFixedRate(() -> processor.submit(new Event.ReapContainers()), reap, reap,
-                TimeUnit.MILLISECONDS);
-        if (dataDir != null && config.purgeIntervalHours() > 0) {
-            long every = TimeUnit.HOURS.toMillis(config.purgeIntervalHours());
-            timer.scheduleAtFixedRate(this::purge, every, every, TimeUnit.MILLISECONDS);
+        try {
+            timer.scheduleAtFixedRate(() -> processor.submit(new Event.Tick()), tick, tick, TimeUnit.MILLISECONDS);
+            long reap = Math.max(10, config.containerCheckIntervalMs());
+            timer.scheduleAtFixedRate(() -> processor.submit(new Event.ReapContainers()), reap, reap,
+                    TimeUnit.MILLISECONDS);
+            if (dataDir != null && config.purgeIntervalHours() > 0) {
+                long every = TimeUnit.HOURS.toMillis(config.purgeIntervalHours());
+                timer.scheduleAtFixedRate(this::purge, every, every, TimeUnit.MILLISECONDS);
+            }
+        } catch (java.util.concurrent.RejectedExecutionException stoppedMeanwhile) {
+            throw new IOException("the server stopped while it was starting (see the log for why)");
         }
         LOG.info("Serving on {} (tickTime {} ms, sessions {}..{} ms)", address, config.tickTime(),
                 config.minSessionTimeout(), config.maxSessionTimeout());
@@ -246,6 +283,9 @@ public final class ZkServer implements AutoCloseable, ServerView {
         timer.shutdownNow();
         net.stopAccepting();
         processor.drainAndStop(30_000);
+        if (node != null) {
+            node.close();
+        }
         log.close();
         net.close();
         if (snapshots != null) {
@@ -296,6 +336,11 @@ public final class ZkServer implements AutoCloseable, ServerView {
     @Override
     public int outstanding() {
         return net.outstandingRequests();
+    }
+
+    @Override
+    public String mode() {
+        return node == null ? "standalone" : node.mode();
     }
 
     @Override

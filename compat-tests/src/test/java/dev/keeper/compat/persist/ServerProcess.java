@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  */
 public final class ServerProcess implements AutoCloseable {
     /** What {@code Process.exitValue()} reports for a process ended by SIGKILL (128 + 9). */
-    static final int KILLED = 137;
+    public static final int KILLED = 137;
     private static final Pattern ZXID = Pattern.compile("Zxid: 0x([0-9a-f]+)");
 
     private final Process process;
@@ -70,7 +70,7 @@ public final class ServerProcess implements AutoCloseable {
         return port;
     }
 
-    String connectString() {
+    public String connectString() {
         return "127.0.0.1:" + port;
     }
 
@@ -93,7 +93,7 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /** The answer to a four-letter word, or null if nothing listens yet. */
-    String fourLetterWord(String word) {
+    public String fourLetterWord(String word) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
             s.setSoTimeout(5000);
@@ -108,7 +108,7 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /** SIGKILL ({@code destroyForcibly} on Linux), and checks that is what ended it. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             fail("the server survived SIGKILL");
@@ -117,20 +117,37 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /** SIGTERM ({@code destroy} on Linux), what {@code zkServer.sh stop} sends; returns the exit code. */
-    int terminate() throws InterruptedException {
+    public int terminate() throws InterruptedException {
         process.destroy();
         return awaitExit();
     }
 
     /** Waits for the process to exit by itself; returns its exit code. */
-    int awaitExit() throws InterruptedException {
+    public int awaitExit() throws InterruptedException {
         if (!process.waitFor(90, TimeUnit.SECONDS)) {
             fail("the server did not exit:\n" + log());
         }
         return process.exitValue();
     }
 
-    boolean isAlive() {
+    /** SIGSTOP: the process freezes, its sockets open, as a long GC pause or a stopped VM leaves it. */
+    public void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause}. */
+    public void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            fail("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
+    public boolean isAlive() {
         return process.isAlive();
     }
 

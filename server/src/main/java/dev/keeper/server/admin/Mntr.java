@@ -13,9 +13,14 @@ import java.lang.management.OperatingSystemMXBean;
 final class Mntr implements Word {
     @Override
     public void run(ServerView v, PrintWriter out) {
+        String mode = v.mode();
+        if (mode == null) {
+            out.println(Srvr.NOT_SERVING);
+            return;
+        }
         ServerMetrics m = v.metrics();
         put(out, "version", Version.full());
-        put(out, "server_state", "standalone");
+        put(out, "server_state", mode);
         put(out, "avg_latency", m.avgLatency());
         put(out, "max_latency", m.maxLatency());
         put(out, "min_latency", m.minLatency());

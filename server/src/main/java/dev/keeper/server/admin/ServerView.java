@@ -29,6 +29,12 @@ public interface ServerView {
      */
     int outstanding();
 
+    /**
+     * What srvr prints after "Mode:": standalone, leader, follower or observer; null while a member of an
+     * ensemble has no leader and so is "not currently serving requests".
+     */
+    String mode();
+
     long dataDirSize();
 
     long logDirSize();

@@ -9,6 +9,9 @@ import java.io.PrintWriter;
  * {@code zkServer.sh status} reads the "Mode:" line.
  */
 final class Srvr implements Word {
+    /** {@code FourLetterCommands.ZK_NOT_SERVING}: a member that has no leader. */
+    static final String NOT_SERVING = "This ZooKeeper instance is not currently serving requests";
+
     private final boolean withClients;
 
     Srvr(boolean withClients) {
@@ -17,6 +20,11 @@ final class Srvr implements Word {
 
     @Override
     public void run(ServerView v, PrintWriter out) {
+        String mode = v.mode();
+        if (mode == null) {
+            out.println(NOT_SERVING);
+            return;
+        }
         out.print("Zookeeper version: ");
         out.println(Version.full());
         if (withClients) {
@@ -34,7 +42,7 @@ final class Srvr implements Word {
         out.print("Connections: " + v.connections().size() + "\n");
         out.print("Outstanding: " + v.outstanding() + "\n");
         out.print("Zxid: 0x" + Long.toHexString(v.tree().lastZxid()) + "\n");
-        out.print("Mode: standalone\n");
+        out.print("Mode: " + mode + "\n");
         out.print("Node count: ");
         out.println(v.tree().nodeCount());
     }

@@ -30,6 +30,9 @@ import java.util.Set;
  * @param snapshotTrustEmpty   start from logs alone when there is no snapshot ({@code zookeeper.snapshot.trust.empty})
  * @param globalOutstandingLimit requests all connections together may have waiting for replies before the
  *                             server stops reading from any of them ({@code zookeeper.globalOutstandingLimit})
+ * @param quorum               the ensemble this server is a member of, or null when it runs standalone
+ * @param initLimit            ticks a member may take to join the ensemble and catch up
+ * @param syncLimit            ticks a member may lag the leader before it is considered gone
  */
 public record ServerConfig(
         int tickTime,
@@ -54,7 +57,10 @@ public record ServerConfig(
         int purgeIntervalHours,
         long fsyncWarningThresholdMs,
         boolean snapshotTrustEmpty,
-        int globalOutstandingLimit) {
+        int globalOutstandingLimit,
+        Quorum quorum,
+        int initLimit,
+        int syncLimit) {
 
     public ServerConfig {
         if (tickTime <= 0) {
@@ -106,12 +112,20 @@ public record ServerConfig(
         b.fsyncWarningThresholdMs = fsyncWarningThresholdMs;
         b.snapshotTrustEmpty = snapshotTrustEmpty;
         b.globalOutstandingLimit = globalOutstandingLimit;
+        b.quorum = quorum;
+        b.initLimit = initLimit;
+        b.syncLimit = syncLimit;
         return b;
     }
 
     /** True if the four-letter word may run ({@code FourLetterCommands.isEnabled}). */
     public boolean fourLetterWordEnabled(String word) {
         return "srvr".equals(word) || fourLetterWords.contains("*") || fourLetterWords.contains(word);
+    }
+
+    /** True when this server is a member of an ensemble rather than standalone. */
+    public boolean replicated() {
+        return quorum != null;
     }
 
     public Path logDir() {
@@ -142,6 +156,9 @@ public record ServerConfig(
         private long fsyncWarningThresholdMs = 1000;
         private boolean snapshotTrustEmpty;
         private int globalOutstandingLimit = 1000;
+        private Quorum quorum;
+        private int initLimit = 10;
+        private int syncLimit = 5;
 
         public Builder tickTime(int v) {
             tickTime = v;
@@ -258,12 +275,27 @@ public record ServerConfig(
             return this;
         }
 
+        public Builder quorum(Quorum v) {
+            quorum = v;
+            return this;
+        }
+
+        public Builder initLimit(int v) {
+            initLimit = v;
+            return this;
+        }
+
+        public Builder syncLimit(int v) {
+            syncLimit = v;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(tickTime, clientPortAddress, clientPort, dataDir, dataLogDir, maxClientCnxns,
                     minSessionTimeout, maxSessionTimeout, fourLetterWords, containerCheckIntervalMs,
                     containerMaxPerMinute, juteMaxBuffer, extendedTypesEnabled, superDigest,
                     maxClientOutboundBytes, forceSync, snapCount, preAllocSize, snapRetainCount,
-                    purgeIntervalHours, fsyncWarningThresholdMs, snapshotTrustEmpty, globalOutstandingLimit);
+                    purgeIntervalHours, fsyncWarningThresholdMs, snapshotTrustEmpty, globalOutstandingLimit, quorum, initLimit, syncLimit);
         }
     }
 }

@@ -27,8 +27,7 @@ public final class ZooCfg {
     private static final Logger LOG = LoggerFactory.getLogger(ZooCfg.class);
 
     /** Keys ZooKeeper knows that this server accepts without acting on them. */
-    private static final Set<String> IGNORED = Set.of("initLimit", "syncLimit", "electionAlg", "peerType",
-            "standaloneEnabled", "reconfigEnabled", "admin.enableServer", "admin.serverPort",
+    private static final Set<String> IGNORED = Set.of("electionAlg", "peerType", "reconfigEnabled", "admin.enableServer", "admin.serverPort",
             "admin.serverAddress", "metricsProvider.className", "metricsProvider.httpPort",
             "metricsProvider.httpHost", "metricsProvider.exportJvmInfo", "audit.enable", "secureClientPort",
             "secureClientPortAddress", "clientPortListenBacklog", "localSessionsEnabled",
@@ -79,6 +78,9 @@ public final class ZooCfg {
                 sys.getProperty("fsync.warningthresholdms")), 1000, "fsync.warningthresholdms"));
 
         Set<String> unknown = new LinkedHashSet<>();
+        Map<Long, String> servers = new TreeMap<>();
+        Path dataDir = null;
+        boolean standaloneEnabled = true;
         for (Map.Entry<String, String> e : cfg.entrySet()) {
             String key = e.getKey();
             String v = e.getValue();
@@ -86,7 +88,10 @@ public final class ZooCfg {
                 case "tickTime" -> b.tickTime(intOf(v, 2000, key));
                 case "clientPort" -> b.clientPort(intOf(v, 2181, key));
                 case "clientPortAddress" -> b.clientPortAddress(v);
-                case "dataDir" -> b.dataDir(base.resolve(v));
+                case "dataDir" -> {
+                    dataDir = base.resolve(v);
+                    b.dataDir(dataDir);
+                }
                 case "dataLogDir" -> b.dataLogDir(base.resolve(v));
                 case "maxClientCnxns" -> b.maxClientCnxns(intOf(v, 60, key));
                 case "minSessionTimeout" -> b.minSessionTimeout(intOf(v, -1, key));
@@ -105,9 +110,14 @@ public final class ZooCfg {
                 case "snapshot.trust.empty" -> b.snapshotTrustEmpty(Boolean.parseBoolean(v));
                 case "maxClientOutboundBytes" -> b.maxClientOutboundBytes(longOf(v, 64L << 20, key));
                 case "globalOutstandingLimit" -> b.globalOutstandingLimit(intOf(v, 1000, key));
+                case "initLimit" -> b.initLimit(intOf(v, 10, key));
+                case "syncLimit" -> b.syncLimit(intOf(v, 5, key));
+                case "standaloneEnabled" -> standaloneEnabled = Boolean.parseBoolean(v);
                 default -> {
-                    if (key.startsWith("server.") || key.startsWith("group.") || key.startsWith("weight.")) {
-                        LOG.warn("Ignoring {}: this server runs standalone; replication is not supported yet", key);
+                    if (key.startsWith("server.")) {
+                        servers.put(serverId(key), v);
+                    } else if (key.startsWith("group.") || key.startsWith("weight.")) {
+                        LOG.warn("Ignoring {}: hierarchical quorums are not supported", key);
                     } else if (IGNORED.contains(key)) {
                         LOG.info("zoo.cfg key {} is accepted and has no effect on this server", key);
                     } else {
@@ -119,11 +129,30 @@ public final class ZooCfg {
         if (!unknown.isEmpty()) {
             LOG.warn("Unknown zoo.cfg keys, ignored: {}", unknown);
         }
+        Quorum quorum = Quorum.from(servers, dataDir, standaloneEnabled);
+        b.quorum(quorum);
+        if (quorum != null && quorum.me().clientPort() >= 0) {
+            // A client address in this member's server.N line wins over clientPort/clientPortAddress, as in
+            // ZooKeeper's QuorumPeerConfig.setupClientPort.
+            Peer me = quorum.me();
+            b.clientPort(me.clientPort());
+            b.clientPortAddress("0.0.0.0".equals(me.clientHost()) ? null : me.clientHost());
+        }
         if (whitelist != null) {
             b.fourLetterWords(Arrays.stream(whitelist.split(","))
                     .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet()));
         }
         return b.build();
+    }
+
+    /** N of a {@code server.N} key. */
+    private static long serverId(String key) {
+        try {
+            return Long.parseLong(key.substring("server.".length()).trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " is not a valid server key: the id after 'server.' must be a"
+                    + " number");
+        }
     }
 
     /**

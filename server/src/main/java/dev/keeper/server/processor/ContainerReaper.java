@@ -3,11 +3,9 @@ package dev.keeper.server.processor;
 import dev.keeper.server.tree.DataTree;
 import dev.keeper.server.tree.EphemeralType;
 import dev.keeper.server.tree.Znode;
-import dev.keeper.wire.OpCode;
 import java.io.IOException;
 import java.util.HashSet;
 import java.util.Set;
-import org.apache.zookeeper.txn.DeleteTxn;
 
 /**
  * Deletes containers whose last child has gone, and TTL nodes without children whose TTL has passed since they
@@ -48,7 +46,7 @@ final class ContainerReaper {
             if (n++ >= perCheck) {
                 break;
             }
-            p.write(0, 0, OpCode.DELETE_CONTAINER, new DeleteTxn(path));
+            p.reap(path);
         }
     }
 }

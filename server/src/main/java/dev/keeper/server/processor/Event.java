@@ -30,6 +30,25 @@ public sealed interface Event {
     record Task(Runnable work) implements Event {
     }
 
+    /**
+     * A proposal the Raft log committed, to apply in log order ({@code term} is the Raft term of its entry:
+     * zxids take their epoch from it); {@code applied} runs once it has been.
+     */
+    record Apply(Proposal proposal, long term, Runnable applied) implements Event {
+    }
+
+    /** The leader: sessions other members' clients kept alive. */
+    record Touched(long[] sessions) implements Event {
+    }
+
+    /** The ensemble has a new leader ({@code thisMember}: this one), or none ({@code known} false). */
+    record LeaderChanged(boolean known, boolean thisMember) implements Event {
+    }
+
+    /** A proposal of this member's that the log did not take. */
+    record Rejected(Proposal proposal, Throwable cause) implements Event {
+    }
+
     /** A clean stop: the processor finishes the batch this is in, hands it to the log, and ends. */
     record Stop() implements Event {
     }

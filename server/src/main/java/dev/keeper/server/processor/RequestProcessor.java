@@ -92,14 +92,32 @@ public final class RequestProcessor implements OpContext {
     private final Runnable onFatal;
     private final Map<Long, Connection> bySession = new HashMap<>();
     private final Outbox outbox = new Outbox();
+    /** How writes are ordered: null standalone (a proposal is applied at once), the Raft log in an ensemble. */
+    private final Broadcast broadcast;
+    private final long myId;
+    private final Zxids zxids = new Zxids();
+    /** Per connection, in an ensemble: its writes on their way through the log, and the reads behind them. */
+    private final SessionOrder order = new SessionOrder();
+    /** Sessions this member's clients kept alive since it last told the leader (in an ensemble). */
+    private final java.util.Set<Long> touchedHere = new java.util.HashSet<>();
+    /** New sessions proposed by this member, waiting to be applied before their handshake is answered. */
+    private final Map<Long, PendingConnect> pendingConnects = new HashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean ended;
     private int txnsInBatch;
 
-    /** {@code snapshots} is null when the server keeps no data directory. */
+    /** A standalone processor; {@code snapshots} is null when the server keeps no data directory. */
     public RequestProcessor(ServerConfig config, ServerClock clock, DataTree tree, TxnLog log,
             Snapshotter snapshots, ServerMetrics metrics, Runnable onFatal) {
+        this(config, clock, tree, log, snapshots, metrics, onFatal, null);
+    }
+
+    /** A processor whose writes are ordered by {@code broadcast} (null: standalone). */
+    public RequestProcessor(ServerConfig config, ServerClock clock, DataTree tree, TxnLog log,
+            Snapshotter snapshots, ServerMetrics metrics, Runnable onFatal, Broadcast broadcast) {
+        this.broadcast = broadcast;
+        this.myId = broadcast == null ? STANDALONE_SERVER_ID : broadcast.myId();
         this.config = config;
         this.clock = clock;
         this.tree = tree;
@@ -108,9 +126,8 @@ public final class RequestProcessor implements OpContext {
         this.metrics = metrics;
         this.onFatal = onFatal;
         // A standalone ZooKeeper puts server id 1 in its session ids' top byte (ZooKeeperServer's
-        // createSessionTrackerServerId); only a quorum peer uses its myid there.
-        this.sessions = new SessionTracker(config.tickTime(), SessionIds.first(clock.elapsedMillis(),
-                STANDALONE_SERVER_ID));
+        // createSessionTrackerServerId); a quorum peer puts its myid there.
+        this.sessions = new SessionTracker(config.tickTime(), SessionIds.first(clock.elapsedMillis(), myId));
         long now = clock.elapsedMillis();
         // Sessions restored from disk get a full timeout for their clients to come back.
         tree.sessions().forEach((id, timeout) -> sessions.track(id, timeout, now));
@@ -262,6 +279,14 @@ public final class RequestProcessor implements OpContext {
         } else if (e instanceof Event.Connected c) {
             LOG.error("Failed to process the handshake from {}; closing", c.connection().remote(), bug);
             outbox.closeAfter(c.connection());
+        } else if (e instanceof Event.Apply a) {
+            Proposal p = a.proposal();
+            LOG.error("Failed to apply {} from session 0x{}; nothing was logged for it", OpCode.name(p.opCode()),
+                    Long.toHexString(p.session()), bug);
+            Connection c = origin(p);
+            if (c != null) {
+                outbox.add(c, new Reply(p.cxid(), tree.lastZxid(), ErrorCode.MARSHALLING_ERROR, null));
+            }
         } else {
             LOG.error("Failed to handle {}", e, bug);
         }
@@ -280,18 +305,66 @@ public final class RequestProcessor implements OpContext {
     private void handle(Event e) throws IOException {
         if (e instanceof Event.Received r) {
             received(r.connection(), r.request(), r.receivedNanos());
+        } else if (e instanceof Event.Apply a) {
+            try {
+                zxids.entering(a.term(), tree.lastZxid());
+                apply(a.proposal());
+            } finally {
+                a.applied().run();
+            }
+        } else if (e instanceof Event.Rejected r) {
+            rejected(r.proposal(), r.cause());
         } else if (e instanceof Event.Connected c) {
             connected(c.connection(), c.connect());
         } else if (e instanceof Event.Disconnected d) {
             disconnected(d.connection());
         } else if (e instanceof Event.Tick) {
             expireSessions();
+            reportTouches();
+        } else if (e instanceof Event.Touched t) {
+            long now = clock.elapsedMillis();
+            for (long id : t.sessions()) {
+                Session s = sessions.get(id);
+                if (s != null) {
+                    sessions.touch(id, s.timeout(), now);
+                }
+            }
+        } else if (e instanceof Event.LeaderChanged l) {
+            if (!l.known()) {
+                stopServing();
+            } else if (l.thisMember()) {
+                // A new leader gives every session a full timeout, as ZooKeeper's does when its SessionTracker
+                // starts: the clients of the old leader need time to find their way to another member.
+                long now = clock.elapsedMillis();
+                for (Session s : new ArrayList<>(sessions.sessions())) {
+                    sessions.touch(s.id(), s.timeout(), now);
+                }
+            }
         } else if (e instanceof Event.ReapContainers) {
-            ContainerReaper.reap(this);
+            if (leads()) {
+                ContainerReaper.reap(this);
+            }
         } else if (e instanceof Event.Task t) {
             t.work().run();
         } else if (e instanceof Event.Stop) {
             running = false; // the rest of this batch is handled and committed, then the loop ends
+        }
+    }
+
+    /** True when this server makes the time-driven decisions: standalone, or the ensemble's leader. */
+    private boolean leads() {
+        return broadcast == null || broadcast.leads();
+    }
+
+    /**
+     * Hands a proposal on to be applied: standalone at once, in an ensemble through the Raft log, to come back
+     * as {@link Event.Apply} on every member.
+     */
+    void propose(Proposal p) throws IOException {
+        if (broadcast == null) {
+            apply(p);
+        } else {
+            broadcast.propose(p);
         }
     }
 
@@ -300,6 +373,12 @@ public final class RequestProcessor implements OpContext {
 
     private void connected(Connection c, Handshake.Connect hs) throws IOException {
         ConnectRequest req = hs.request();
+        if (broadcast != null && !broadcast.serving()) {
+            // ZooKeeper's "ZooKeeperServer not running": the client tries another member.
+            LOG.info("Closing connection from {}: this member has no leader and is not serving", c.remote());
+            c.close();
+            return;
+        }
         if (req.getLastZxidSeen() > tree.lastZxid()) {
             LOG.info("Refusing session(0x{}) request for client {} as it has seen zxid 0x{} our last zxid is 0x{}"
                     + " client must try another server", Long.toHexString(req.getSessionId()), c.remote(),
@@ -310,10 +389,10 @@ public final class RequestProcessor implements OpContext {
         int timeout = Math.max(config.minSessionTimeout(), Math.min(config.maxSessionTimeout(), req.getTimeOut()));
         long now = clock.elapsedMillis();
         if (req.getSessionId() == 0) {
-            Session s = sessions.create(timeout, now);
-            write(s.id(), 0, OpCode.CREATE_SESSION, new CreateSessionTxn(timeout));
-            bind(c, s.id(), timeout, hs.readOnlySent());
-            outbox.add(c, new Handshake.Response(timeout, s.id(), SessionIds.password(s.id()), hs.readOnlySent()));
+            // The id is this member's to give (its myid in the top byte); the session exists once the log says so.
+            long id = sessions.nextId();
+            pendingConnects.put(id, new PendingConnect(c, timeout, hs.readOnlySent()));
+            propose(Proposal.createSession(myId, id, timeout, clock.wallMillis()));
             return;
         }
         long id = req.getSessionId();
@@ -335,6 +414,10 @@ public final class RequestProcessor implements OpContext {
         }
     }
 
+    /** A connection waiting for the session it asked for to be created. */
+    private record PendingConnect(Connection connection, int timeout, boolean readOnlyByte) {
+    }
+
     private void bind(Connection c, long session, int timeout, boolean readOnlyByte) {
         c.bind(session, timeout, readOnlyByte);
         bySession.put(session, c);
@@ -347,30 +430,52 @@ public final class RequestProcessor implements OpContext {
                     + " logged one by one", Long.toHexString(c.sessionId()), c.malformedRequests() - 1, c.remote());
         }
         watches.removeWatcher(c);
+        order.forget(c);
         if (c.sessionId() != 0 && bySession.get(c.sessionId()) == c) {
             bySession.remove(c.sessionId());
         }
     }
 
-    private void expireSessions() throws IOException {
-        for (Session s : sessions.expire(clock.elapsedMillis())) {
-            LOG.info("Expiring session 0x{}, timeout of {}ms exceeded", Long.toHexString(s.id()), s.timeout());
-            closeSession(s.id(), 0);
-            Connection c = bySession.remove(s.id());
-            if (c != null) {
-                c.unbind();
-                outbox.closeAfter(c);
-            }
+    /**
+     * A member that has lost its leader closes every client connection, as a ZooKeeper follower shuts its
+     * server down when it loses its leader: a client must learn that it is cut off before its session can expire
+     * on the other side of a partition, and reconnects to a member that has a leader.
+     */
+    private void stopServing() {
+        LOG.info("No leader: closing {} client connections until there is one", bySession.size()
+                + pendingConnects.size());
+        for (Connection c : bySession.values()) {
+            c.unbind();
+            outbox.closeAfter(c);
+            order.forget(c);
         }
+        bySession.clear();
+        for (PendingConnect p : pendingConnects.values()) {
+            outbox.closeAfter(p.connection());
+        }
+        pendingConnects.clear();
     }
 
-    /** The closeSession transaction: the session's ephemerals go with it, and the session from the tracker. */
-    private Applied closeSession(long session, int cxid) throws IOException {
-        sessions.setClosing(session);
-        Applied a = write(session, cxid, OpCode.CLOSE_SESSION,
-                new CloseSessionTxn(new ArrayList<>(tree.ephemerals(session))));
-        sessions.remove(session);
-        return a;
+    /** A member that does not lead tells the leader which sessions its clients kept alive since it last did. */
+    private void reportTouches() {
+        if (broadcast == null || touchedHere.isEmpty()) {
+            return;
+        }
+        if (!broadcast.leads()) {
+            broadcast.reportTouches(touchedHere.stream().mapToLong(Long::longValue).toArray());
+        }
+        touchedHere.clear();
+    }
+
+    /** Only the server that leads expires sessions; in an ensemble it proposes their closing through the log. */
+    private void expireSessions() throws IOException {
+        if (!leads()) {
+            return;
+        }
+        for (Session s : sessions.expire(clock.elapsedMillis())) {
+            LOG.info("Expiring session 0x{}, timeout of {}ms exceeded", Long.toHexString(s.id()), s.timeout());
+            propose(Proposal.expireSession(myId, s.id(), clock.wallMillis()));
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -382,6 +487,9 @@ public final class RequestProcessor implements OpContext {
             // ZooKeeper drops requests of a session it no longer has (MissingSessionException).
             return;
         }
+        if (broadcast != null) {
+            touchedHere.add(session);
+        }
         Reply reply = switch (r.opCode()) {
             case OpCode.PING -> new Reply(OpCode.XID_PING, tree.lastZxid(), ErrorCode.OK, null);
             case OpCode.AUTH -> auth(c, r);
@@ -392,45 +500,57 @@ public final class RequestProcessor implements OpContext {
                 yield new Reply(r.xid(), 0, ErrorCode.OK, new org.apache.zookeeper.proto.SetSASLResponse(null));
             }
             case OpCode.CLOSE_SESSION -> {
-                Applied a = closeSession(session, r.xid());
-                bySession.remove(session);
-                c.unbind();
-                outbox.closeAfter(c);
-                yield new Reply(r.xid(), a.zxid(), a.err(), null);
+                order.proposed(c, broadcast != null);
+                propose(Proposal.closeSession(myId, session, r.xid(), clock.wallMillis(), receivedNanos));
+                yield null; // answered when applied
             }
-            default -> request(c, r);
+            default -> request(c, r, receivedNanos);
         };
         if (reply != null) {
-            long latency = (System.nanoTime() - receivedNanos) / 1_000_000;
-            metrics.recordLatency(latency);
-            c.replied(lastOpName(r.opCode()), r.xid(), reply.zxid(), latency);
-            outbox.add(c, reply);
+            reply(c, r.opCode(), reply, receivedNanos);
         }
     }
 
-    private Reply request(Connection c, Request r) throws IOException {
+    private void reply(Connection c, int opCode, Reply reply, long receivedNanos) {
+        long latency = (System.nanoTime() - receivedNanos) / 1_000_000;
+        metrics.recordLatency(latency);
+        c.replied(lastOpName(opCode), reply.xid(), reply.zxid(), latency);
+        outbox.add(c, reply);
+    }
+
+    /** A request's reply, or null when it will come once the request's proposal is applied. */
+    private Reply request(Connection c, Request r, long receivedNanos) throws IOException {
         Op op = ops.get(r.opCode());
         if (op == null) {
             LOG.warn("Received packet at server of unknown type {} from {}; closing", r.opCode(), c.remote());
             outbox.closeAfter(c);
             return new Reply(r.xid(), -1, ErrorCode.UNIMPLEMENTED, null);
         }
-        if (op instanceof Op.Read read) {
-            if (r.malformed()) {
-                logMalformed(c, r);
-                return new Reply(r.xid(), tree.lastZxid(), ErrorCode.MARSHALLING_ERROR, null);
+        if (op instanceof Op.Read read && !(broadcast != null && r.opCode() == OpCode.SYNC)) {
+            if (order.mustWait(c)) {
+                // ZooKeeper's per-session order: a read sees the session's earlier writes, still in the log.
+                order.defer(c, r, receivedNanos);
+                return null;
             }
-            try {
-                Record body = read.read(this, c, r.body());
-                return new Reply(r.xid(), tree.lastZxid(), ErrorCode.OK, body);
-            } catch (OpError e) {
-                if (e.code() == ErrorCode.MARSHALLING_ERROR) {
-                    logMalformed(c, r);
-                }
-                return new Reply(r.xid(), tree.lastZxid(), e.code(), e.body());
-            }
+            return read(c, read, r);
         }
-        return write(c, (Op.Write) op, r);
+        return write(c, r, receivedNanos);
+    }
+
+    private Reply read(Connection c, Op.Read read, Request r) {
+        if (r.malformed()) {
+            logMalformed(c, r.opCode());
+            return new Reply(r.xid(), tree.lastZxid(), ErrorCode.MARSHALLING_ERROR, null);
+        }
+        try {
+            Record body = read.read(this, c, r.body());
+            return new Reply(r.xid(), tree.lastZxid(), ErrorCode.OK, body);
+        } catch (OpError e) {
+            if (e.code() == ErrorCode.MARSHALLING_ERROR) {
+                logMalformed(c, r.opCode());
+            }
+            return new Reply(r.xid(), tree.lastZxid(), e.code(), e.body());
+        }
     }
 
     /**
@@ -439,40 +559,97 @@ public final class RequestProcessor implements OpContext {
      * client pipelining garbage has the processor thread writing log lines instead of answering other sessions,
      * and fills the disk: bad input costs its connection and one line.
      */
-    private static void logMalformed(Connection c, Request r) {
+    private static void logMalformed(Connection c, int opCode) {
         if (c.malformedRequest()) {
-            LOG.warn("Malformed {} request from session 0x{}", OpCode.name(r.opCode()),
-                    Long.toHexString(c.sessionId()));
+            LOG.warn("Malformed {} request from session 0x{}", OpCode.name(opCode), Long.toHexString(c.sessionId()));
         }
     }
 
-    private Reply write(Connection c, Op.Write op, Request r) throws IOException {
+    /**
+     * A write, or a sync in an ensemble (which goes through the log, so that it answers only once this member has
+     * everything committed before it): proposed, and answered once applied.
+     */
+    private Reply write(Connection c, Request r, long receivedNanos) throws IOException {
         if (r.malformed() && r.opCode() != OpCode.MULTI) {
             // ZooKeeper logs such a request as an error txn under the current zxid, changing nothing; we answer
             // the same way without the duplicate-zxid log entry.
-            logMalformed(c, r);
+            logMalformed(c, r.opCode());
             return new Reply(r.xid(), tree.lastZxid(), ErrorCode.MARSHALLING_ERROR, null);
         }
-        long zxid = tree.lastZxid() + 1;
-        long time = clock.wallMillis();
-        TxnHeader hdr = new TxnHeader(c.sessionId(), r.xid(), zxid, time, r.opCode());
-        Record txn;
         if (r.malformed()) {
+            logMalformed(c, r.opCode()); // a multi: it still takes a zxid when applied
+        }
+        order.proposed(c, broadcast != null);
+        propose(Proposal.request(myId, c.sessionId(), r.xid(), r.opCode(), clock.wallMillis(), c.auth(), r.body(),
+                r.malformed(), receivedNanos));
+        return null;
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Apply: every proposal, in order; the only way the tree changes
+
+    /**
+     * Applies a proposal: prepares its transaction against the tree as it is now (so every member computes the
+     * same one), logs and applies it, and answers the client if it is this member's.
+     */
+    void apply(Proposal p) throws IOException {
+        switch (p.kind()) {
+            case Proposal.CREATE_SESSION -> applyCreateSession(p);
+            case Proposal.CLOSE_SESSION, Proposal.EXPIRE_SESSION -> applyCloseSession(p);
+            default -> applyRequest(p);
+        }
+    }
+
+    /** The connection that sent {@code p}, when it is this member's and still open, else null. */
+    private Connection origin(Proposal p) {
+        if (p.origin() != myId) {
+            return null;
+        }
+        Connection c = bySession.get(p.session());
+        return c == null || c.gone() ? null : c;
+    }
+
+    private void applyRequest(Proposal p) throws IOException {
+        Connection c = origin(p);
+        Reply reply = transact(p);
+        if (c != null) {
+            if (reply != null) {
+                reply(c, p.opCode(), reply, p.receivedNanos());
+            }
+            if (broadcast != null) {
+                answerDeferred(c);
+            }
+        }
+    }
+
+    /** The request's transaction, logged and applied; returns the reply for its client. */
+    private Reply transact(Proposal p) throws IOException {
+        if (p.opCode() == OpCode.SYNC) {
+            // In an ensemble a sync goes through the log: this member has now applied everything before it.
+            return new Reply(p.cxid(), tree.lastZxid(), ErrorCode.OK,
+                    new org.apache.zookeeper.proto.SyncResponse(((org.apache.zookeeper.proto.SyncRequest) p.body())
+                            .getPath()));
+        }
+        Op.Write op = (Op.Write) ops.get(p.opCode());
+        long zxid = zxids.next(tree.lastZxid());
+        TxnHeader hdr = new TxnHeader(p.session(), p.cxid(), zxid, p.time(), p.opCode());
+        Record txn;
+        if (p.malformed()) {
             // A malformed multi still takes a zxid: ZooKeeper logs it as an error txn under the next one.
-            logMalformed(c, r);
             hdr.setType(OpCode.ERROR);
             txn = new ErrorTxn(ErrorCode.MARSHALLING_ERROR);
         } else {
             try {
-                Prepared p = op.prepare(new Prep(tree, c.sessionId(), c.auth(), zxid, time), r.body());
-                hdr.setType(p.type());
-                txn = p.txn();
+                Prepared prepared = op.prepare(new Prep(tree, p.session(), p.auth(), zxid, p.time()), p.body());
+                hdr.setType(prepared.type());
+                txn = prepared.txn();
             } catch (OpError e) {
-                if (e.code() == ErrorCode.MARSHALLING_ERROR) {
-                    logMalformed(c, r);
+                Connection origin = origin(p);
+                if (e.code() == ErrorCode.MARSHALLING_ERROR && origin != null) {
+                    logMalformed(origin, p.opCode());
                 }
                 if (!e.takesZxid()) {
-                    return new Reply(r.xid(), tree.lastZxid(), e.code(), null);
+                    return new Reply(p.cxid(), tree.lastZxid(), e.code(), null);
                 }
                 hdr.setType(OpCode.ERROR);
                 txn = new ErrorTxn(e.code());
@@ -481,17 +658,84 @@ public final class RequestProcessor implements OpContext {
         Applied a = commit(hdr, txn);
         if (hdr.getType() == OpCode.MULTI) {
             // A multi that failed still answers 0 in the header; its results say which op failed.
-            return new Reply(r.xid(), zxid, ErrorCode.OK, op.reply(a));
+            return new Reply(p.cxid(), zxid, ErrorCode.OK, op.reply(a));
         }
         if (a.err() != ErrorCode.OK) {
-            return new Reply(r.xid(), zxid, a.err(), null);
+            return new Reply(p.cxid(), zxid, a.err(), null);
         }
-        return new Reply(r.xid(), zxid, ErrorCode.OK, op.reply(a));
+        return new Reply(p.cxid(), zxid, ErrorCode.OK, op.reply(a));
     }
 
-    /** A transaction the server makes itself (sessions, containers), under the next zxid. */
-    Applied write(long session, int cxid, int type, Record txn) throws IOException {
-        return commit(new TxnHeader(session, cxid, tree.lastZxid() + 1, clock.wallMillis(), type), txn);
+    private void applyCreateSession(Proposal p) throws IOException {
+        sessions.track(p.session(), p.timeout(), clock.elapsedMillis());
+        commit(header(p), new CreateSessionTxn(p.timeout()));
+        PendingConnect pending = p.origin() == myId ? pendingConnects.remove(p.session()) : null;
+        if (pending != null && !pending.connection().gone()) {
+            bind(pending.connection(), p.session(), pending.timeout(), pending.readOnlyByte());
+            outbox.add(pending.connection(), new Handshake.Response(pending.timeout(), p.session(),
+                    SessionIds.password(p.session()), pending.readOnlyByte()));
+        }
+    }
+
+    /** The closeSession transaction: the session's ephemerals go with it, and its connection here closes. */
+    private void applyCloseSession(Proposal p) throws IOException {
+        Connection c = bySession.get(p.session());
+        sessions.setClosing(p.session());
+        Applied a = commit(header(p), new CloseSessionTxn(new ArrayList<>(tree.ephemerals(p.session()))));
+        sessions.remove(p.session());
+        if (c != null) {
+            bySession.remove(p.session());
+            c.unbind();
+            if (p.kind() == Proposal.CLOSE_SESSION && p.origin() == myId && !c.gone()) {
+                reply(c, OpCode.CLOSE_SESSION, new Reply(p.cxid(), a.zxid(), a.err(), null), p.receivedNanos());
+            }
+            outbox.closeAfter(c);
+            order.forget(c);
+        }
+    }
+
+    private TxnHeader header(Proposal p) {
+        return new TxnHeader(p.session(), p.cxid(), zxids.next(tree.lastZxid()), p.time(), p.opCode());
+    }
+
+    /** After one of {@code c}'s writes is applied here: the reads that waited for it are answered now. */
+    private void answerDeferred(Connection c) {
+        for (SessionOrder.Deferred d : order.applied(c)) {
+            Op op = ops.get(d.request().opCode());
+            reply(c, d.request().opCode(), read(c, (Op.Read) op, d.request()), d.receivedNanos());
+        }
+    }
+
+    /**
+     * A proposal the log did not take (the ensemble lost its leader and the retries ran out): its client cannot
+     * know whether it happened, exactly as when ZooKeeper loses the connection, so the connection closes and the
+     * client's ConnectionLoss says so.
+     */
+    private void rejected(Proposal p, Throwable cause) {
+        LOG.warn("Proposal from session 0x{} (xid {}, {}) was not committed: {}; closing its connection",
+                Long.toHexString(p.session()), p.cxid(), OpCode.name(p.opCode()), cause.toString());
+        PendingConnect pending = pendingConnects.remove(p.session());
+        Connection c = pending != null ? pending.connection() : origin(p);
+        if (c != null) {
+            order.forget(c);
+            outbox.closeAfter(c);
+        }
+    }
+
+    /**
+     * Deletes an empty container or an expired TTL node ({@link ContainerReaper}, which runs only where this
+     * server leads). Standalone, the deleteContainer transaction is made at once, on the tree the reaper just
+     * checked. In an ensemble it is proposed, as ZooKeeper's leader submits a deleteContainer request, and every
+     * member checks it again when it applies it (deleteContainer's own checks: still a container, still empty).
+     */
+    void reap(String path) throws IOException {
+        if (broadcast == null) {
+            commit(new TxnHeader(0, 0, zxids.next(tree.lastZxid()), clock.wallMillis(), OpCode.DELETE_CONTAINER),
+                    new org.apache.zookeeper.txn.DeleteTxn(path));
+        } else {
+            propose(Proposal.request(myId, 0, 0, OpCode.DELETE_CONTAINER, clock.wallMillis(), List.of(),
+                    new dev.keeper.wire.DeleteContainerRecord(path), false, 0));
+        }
     }
 
     /**
@@ -500,6 +744,7 @@ public final class RequestProcessor implements OpContext {
      */
     private Applied commit(TxnHeader hdr, Record txn) throws IOException {
         txnsInBatch++;
+        zxids.used();
         log.append(hdr, txn);
         Applied a = tree.apply(hdr, txn);
         for (Change change : a.changes()) {

@@ -36,11 +36,16 @@ public final class SessionTracker {
 
     /** Creates a session with a fresh id. */
     public Session create(int timeout, long now) {
+        return track(nextId(), timeout, now);
+    }
+
+    /** A fresh session id, not yet tracked: the session exists once its createSession is applied. */
+    public long nextId() {
         long id;
         do {
             id = nextId++;
         } while (byId.containsKey(id));
-        return track(id, timeout, now);
+        return id;
     }
 
     /** Tracks a session with a known id: restored from disk, or replayed. */

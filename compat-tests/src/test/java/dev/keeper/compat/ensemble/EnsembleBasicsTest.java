@@ -1,0 +1,169 @@
+package dev.keeper.compat.ensemble;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keeper.compat.support.JavaClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three members on loopback, stock Java clients: a write on any member is seen on every member with the same
+ * zxid and Stat; sessions are global (an ephemeral made through one member is owned everywhere and goes when the
+ * session closes); a watch set on one member fires for a change made through another; and the ensemble goes on
+ * when its leader stops.
+ */
+class EnsembleBasicsTest {
+    private static final int TICK = 200;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void writesOnAnyMember_areSeenOnEveryMember_withTheSameStat() throws Exception {
+        try (Members members = new Members(dir, 3, TICK).startAll()) {
+            int leader = members.awaitLeader();
+            List<ZooKeeper> clients = new ArrayList<>();
+            try {
+                for (int id = 1; id <= 3; id++) {
+                    clients.add(JavaClient.connect(members.connectString(id)));
+                }
+                for (int id = 1; id <= 3; id++) {
+                    clients.get(id - 1).create("/from" + id, ("data" + id).getBytes(StandardCharsets.UTF_8),
+                            ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                }
+                for (ZooKeeper zk : clients) {
+                    sync(zk, "/"); // catch up with everything committed
+                }
+                for (int id = 1; id <= 3; id++) {
+                    Stat first = null;
+                    for (ZooKeeper zk : clients) {
+                        Stat st = new Stat();
+                        byte[] data = syncThenGet(zk, "/from" + id, st);
+                        assertArrayEquals(("data" + id).getBytes(StandardCharsets.UTF_8), data);
+                        if (first == null) {
+                            first = st;
+                        } else {
+                            assertEquals(first, st, "every member has the same Stat for /from" + id);
+                        }
+                    }
+                    assertTrue(first.getCzxid() >>> 32 > 0, "zxids carry the leader's epoch: 0x"
+                            + Long.toHexString(first.getCzxid()));
+                }
+                assertNotEquals(-1, leader);
+            } finally {
+                for (ZooKeeper zk : clients) {
+                    zk.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void sessionsAreGlobal_andWatchesFireForChangesMadeThroughOtherMembers() throws Exception {
+        try (Members members = new Members(dir, 3, TICK).startAll()) {
+            members.awaitLeader();
+            ZooKeeper owner = JavaClient.connect(members.connectString(1));
+            ZooKeeper watcher = JavaClient.connect(members.connectString(2));
+            ZooKeeper other = JavaClient.connect(members.connectString(3));
+            try {
+                owner.create("/eph", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+                Stat st = new Stat();
+                syncThenGet(other, "/eph", st);
+                assertEquals(owner.getSessionId(), st.getEphemeralOwner(), "owned by the session everywhere");
+
+                BlockingQueue<WatchedEvent> events = new LinkedBlockingQueue<>();
+                sync(watcher, "/");
+                assertNotNull(watcher.exists("/eph", events::add));
+                owner.close();
+                WatchedEvent e = events.poll(10, TimeUnit.SECONDS);
+                assertNotNull(e, "the watch on member 2 fires when member 1's client closes its session");
+                assertEquals(Watcher.Event.EventType.NodeDeleted, e.getType());
+                assertNull(syncThenExists(other, "/eph"), "the ephemeral went with its session on every member");
+            } finally {
+                watcher.close();
+                other.close();
+            }
+        }
+    }
+
+    @Test
+    void whenTheLeaderStops_theEnsembleElectsAnother_andClientsCarryOn() throws Exception {
+        try (Members members = new Members(dir, 3, TICK).startAll()) {
+            int leader = members.awaitLeader();
+            ZooKeeper zk = JavaClient.connect(members.connectString());
+            try {
+                zk.create("/before", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                members.stop(leader);
+                int next = members.awaitLeader();
+                assertNotEquals(leader, next);
+                String path = retry(() -> zk.create("/after", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                        CreateMode.PERSISTENT));
+                assertEquals("/after", path);
+                assertNotNull(zk.exists("/before", false));
+                members.start(leader);
+                members.awaitLeader();
+                ZooKeeper back = JavaClient.connect(members.connectString(leader));
+                try {
+                    assertNotNull(syncThenExists(back, "/after"), "the old leader caught up when it came back");
+                } finally {
+                    back.close();
+                }
+            } finally {
+                zk.close();
+            }
+        }
+    }
+
+    private static byte[] syncThenGet(ZooKeeper zk, String path, Stat st) throws Exception {
+        sync(zk, path);
+        return zk.getData(path, false, st);
+    }
+
+    private static Stat syncThenExists(ZooKeeper zk, String path) throws Exception {
+        sync(zk, path);
+        return zk.exists(path, false);
+    }
+
+    private static void sync(ZooKeeper zk, String path) throws Exception {
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        zk.sync(path, (rc, p, ctx) -> done.complete(rc), null);
+        assertEquals(0, done.get(30, TimeUnit.SECONDS));
+    }
+
+    private interface Call<T> {
+        T call() throws Exception;
+    }
+
+    private static <T> T retry(Call<T> call) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                return call.call();
+            } catch (org.apache.zookeeper.KeeperException.ConnectionLossException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+}

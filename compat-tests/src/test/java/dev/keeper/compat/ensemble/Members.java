@@ -1,0 +1,145 @@
+package dev.keeper.compat.ensemble;
+
+import dev.keeper.compat.Servers;
+import dev.keeper.compat.support.FourLetterWord;
+import dev.keeper.server.ZkServer;
+import dev.keeper.server.config.Peer;
+import dev.keeper.server.config.Quorum;
+import dev.keeper.server.config.ServerConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * An ensemble of our servers in this JVM, on 127.0.0.1: member i has myid i, its own data directory and free
+ * client and quorum ports. Each member can be stopped and started again on its directory.
+ */
+final class Members implements AutoCloseable {
+    private final Path root;
+    private final List<Peer> peers = new ArrayList<>();
+    private final int[] clientPorts;
+    private final ZkServer[] servers;
+    private final int tickTime;
+
+    Members(Path root, int size, int tickTime) throws IOException {
+        this.root = root;
+        this.tickTime = tickTime;
+        this.clientPorts = new int[size + 1];
+        this.servers = new ZkServer[size + 1];
+        for (int id = 1; id <= size; id++) {
+            clientPorts[id] = freePort();
+            peers.add(new Peer(id, "127.0.0.1", freePort(), freePort(), false, "127.0.0.1", clientPorts[id]));
+            Files.createDirectories(dir(id));
+            Files.writeString(dir(id).resolve("myid"), id + "\n");
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    Path dir(int id) {
+        return root.resolve("member" + id);
+    }
+
+    ServerConfig config(int id) {
+        return Servers.oursConfig(new Servers.Settings(tickTime, 2 * tickTime, 20 * tickTime, 60))
+                .clientPort(clientPorts[id])
+                .dataDir(dir(id))
+                .quorum(new Quorum(id, peers))
+                .initLimit(10)
+                .syncLimit(5)
+                .build();
+    }
+
+    Members startAll() throws IOException {
+        for (int id = 1; id < servers.length; id++) {
+            start(id);
+        }
+        return this;
+    }
+
+    void start(int id) throws IOException {
+        servers[id] = ZkServer.start(config(id));
+    }
+
+    void stop(int id) {
+        if (servers[id] != null) {
+            servers[id].close();
+            servers[id] = null;
+        }
+    }
+
+    ZkServer server(int id) {
+        return servers[id];
+    }
+
+    int size() {
+        return servers.length - 1;
+    }
+
+    String connectString(int id) {
+        return "127.0.0.1:" + clientPorts[id];
+    }
+
+    String connectString() {
+        return peers.stream().map(p -> "127.0.0.1:" + clientPorts[(int) p.id()]).collect(Collectors.joining(","));
+    }
+
+    /** What member {@code id}'s srvr says after "Mode: ", or null when it is not serving (or not running). */
+    String mode(int id) {
+        if (servers[id] == null) {
+            return null;
+        }
+        try {
+            String srvr = FourLetterWord.ask(clientPorts[id], "srvr");
+            for (String line : srvr.split("\n")) {
+                if (line.startsWith("Mode: ")) {
+                    return line.substring("Mode: ".length()).trim();
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The id of the member srvr calls leader, once every running member serves (at most 60 s); fails otherwise. */
+    int awaitLeader() throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            int leader = -1;
+            boolean allServing = true;
+            for (int id = 1; id < servers.length; id++) {
+                if (servers[id] == null) {
+                    continue;
+                }
+                String m = mode(id);
+                if (m == null) {
+                    allServing = false;
+                } else if (m.equals("leader")) {
+                    leader = id;
+                }
+            }
+            if (allServing && leader > 0) {
+                return leader;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no leader within 60 s");
+    }
+
+    @Override
+    public void close() {
+        for (int id = 1; id < servers.length; id++) {
+            stop(id);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package dev.keeper.server.quorum;
+
+import dev.keeper.server.processor.Proposal;
+import dev.keeper.wire.Jute;
+import dev.keeper.wire.MultiRecords;
+import dev.keeper.wire.Request;
+import dev.keeper.wire.RequestDecoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.jute.Record;
+import org.apache.zookeeper.data.Id;
+
+/**
+ * A {@link Proposal} as a Raft log entry carries it. The request itself travels as the bytes a client sends
+ * (its Jute record, a multi's framing), so every member decodes it with the same {@link RequestDecoder} the
+ * client port uses; around it, the fields the proposing member decided. Version 1:
+ * {@code byte version, byte kind, long origin, long session, int cxid, int opCode, long time, int timeout,
+ * byte malformed, int authCount, (utf scheme, utf id)*, int bodyLength, body}.
+ */
+final class ProposalCodec {
+    private static final byte VERSION = 1;
+
+    private final RequestDecoder decoder;
+
+    ProposalCodec(int maxBuffer) {
+        this.decoder = new RequestDecoder(maxBuffer);
+    }
+
+    byte[] encode(Proposal p) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        DataOutputStream out = new DataOutputStream(bytes);
+        try {
+            out.writeByte(VERSION);
+            out.writeByte(p.kind());
+            out.writeLong(p.origin());
+            out.writeLong(p.session());
+            out.writeInt(p.cxid());
+            out.writeInt(p.opCode());
+            out.writeLong(p.time());
+            out.writeInt(p.timeout());
+            out.writeByte(p.malformed() ? 1 : 0);
+            out.writeInt(p.auth().size());
+            for (Id id : p.auth()) {
+                out.writeUTF(id.getScheme());
+                out.writeUTF(id.getId());
+            }
+            byte[] body = body(p.body());
+            out.writeInt(body == null ? -1 : body.length);
+            if (body != null) {
+                out.write(body);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to memory cannot fail", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static byte[] body(Object body) {
+        if (body == null) {
+            return null;
+        }
+        if (body instanceof MultiRecords.Ops ops) {
+            return Jute.toBytes(MultiRecords.request(ops.ops()));
+        }
+        return Jute.toBytes((Record) body);
+    }
+
+    Proposal decode(ByteBuffer entry) throws IOException {
+        byte[] all = new byte[entry.remaining()];
+        entry.get(all);
+        DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(all));
+        byte version = in.readByte();
+        if (version != VERSION) {
+            throw new IOException("unknown proposal version " + version);
+        }
+        int kind = in.readByte();
+        long origin = in.readLong();
+        long session = in.readLong();
+        int cxid = in.readInt();
+        int opCode = in.readInt();
+        long time = in.readLong();
+        int timeout = in.readInt();
+        boolean malformed = in.readByte() != 0;
+        int n = in.readInt();
+        List<Id> auth = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            auth.add(new Id(in.readUTF(), in.readUTF()));
+        }
+        int length = in.readInt();
+        Object body = null;
+        if (length >= 0) {
+            byte[] b = new byte[length];
+            in.readFully(b);
+            ByteBuf frame = Unpooled.buffer(8 + length).writeInt(cxid).writeInt(opCode).writeBytes(b);
+            try {
+                Request r = decoder.decode(frame);
+                body = r.body();
+                malformed |= r.malformed();
+            } finally {
+                frame.release();
+            }
+        }
+        return new Proposal(kind, origin, session, cxid, opCode, time, auth, body, malformed, timeout, 0);
+    }
+}

@@ -1,0 +1,241 @@
+package dev.keeper.server.quorum;
+
+import dev.keeper.server.config.Peer;
+import dev.keeper.server.config.Quorum;
+import dev.keeper.server.config.ServerConfig;
+import dev.keeper.server.processor.Broadcast;
+import dev.keeper.server.processor.Event;
+import dev.keeper.server.processor.Proposal;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This member's part of the ensemble: an Apache Ratis server in the group of every {@code server.N} (observers as
+ * Ratis listeners, which follow and never vote), and a Ratis client through which the member's processor proposes.
+ * The Raft log, kept in {@code dataDir/ratis}, orders and makes durable every write of every member; the state
+ * machine ({@link KeeperStateMachine}) hands each committed proposal back to the processor.
+ *
+ * <p>Timing follows zoo.cfg as ZooKeeper's does: heartbeats every half tick, an election after one to two ticks
+ * without a leader, and a proposal given up (its client then loses its connection, as with ZooKeeper when the
+ * leader goes) after {@code syncLimit} ticks of retries.
+ */
+public final class RaftNode implements Broadcast, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
+    /** One group per ensemble; every member names it the same. */
+    static final RaftGroupId GROUP = RaftGroupId.valueOf(UUID.nameUUIDFromBytes(
+            "keeper-ensemble".getBytes(StandardCharsets.UTF_8)));
+
+    private final ServerConfig config;
+    private final Quorum quorum;
+    private final RaftPeerId me;
+    private final RaftGroup group;
+    private final ProposalCodec codec;
+    private volatile RaftPeerId leader;
+    private Consumer<Event> processor;
+    private RaftProperties props;
+    private RaftServer server;
+    /** Replaced when it fails: a Ratis client whose ordered requests ran out of retries stays closed. */
+    private volatile RaftClient client;
+
+    public RaftNode(ServerConfig config) {
+        this.config = config;
+        this.quorum = config.quorum();
+        this.me = peerId(quorum.myId());
+        this.group = RaftGroup.valueOf(GROUP, quorum.peers().stream().map(RaftNode::peer).toList());
+        this.codec = new ProposalCodec(config.juteMaxBuffer());
+    }
+
+    private static RaftPeerId peerId(long id) {
+        return RaftPeerId.valueOf(Long.toString(id));
+    }
+
+    private static RaftPeer peer(Peer p) {
+        return RaftPeer.newBuilder().setId(peerId(p.id())).setAddress(p.quorumAddress())
+                .setStartupRole(p.observer() ? RaftPeerRole.LISTENER : RaftPeerRole.FOLLOWER).build();
+    }
+
+    /** Starts the Raft server (which replays its log into {@code processor}) and the client. */
+    public void start(Consumer<Event> processor, Path storage) throws IOException {
+        this.processor = processor;
+        this.props = properties(storage);
+        server = RaftServer.newBuilder()
+                .setServerId(me)
+                .setGroup(group)
+                .setProperties(props)
+                .setStateMachine(new KeeperStateMachine(codec, processor, this))
+                .setOption(RaftStorage.StartupOption.RECOVER)
+                .build();
+        server.start();
+        client = newClient();
+        LOG.info("Member {} of ensemble {} started, Raft on {}", quorum.myId(), quorum.peers().stream()
+                .map(Peer::id).toList(), quorum.me().quorumAddress());
+    }
+
+    /**
+     * A client whose proposals are retried (a new leader, a member restarting) for {@code syncLimit} ticks: a
+     * proposal still not committed by then fails, and its client loses its connection, as a ZooKeeper client does
+     * when its server loses the leader.
+     */
+    private RaftClient newClient() {
+        return RaftClient.newBuilder()
+                .setProperties(props)
+                .setRaftGroup(group)
+                .setClientId(ClientId.randomId())
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                        Math.max(4, 2 * config.syncLimit()), ms(config.tickTime() / 2)))
+                .build();
+    }
+
+    /**
+     * After a proposal failed: Ratis closes an ordered client's window for good once a request in it has run out
+     * of retries (every later one fails at once), so the member starts a new client. What was in flight on the old
+     * one fails with it; those clients reconnect, as they would to ZooKeeper.
+     */
+    private synchronized void renew(RaftClient failed) {
+        if (client != failed) {
+            return;
+        }
+        client = newClient();
+        try {
+            failed.close();
+        } catch (IOException e) {
+            LOG.debug("Closing a failed Raft client: {}", e.toString());
+        }
+    }
+
+    private RaftProperties properties(Path storage) {
+        RaftProperties p = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+        Peer self = quorum.me();
+        GrpcConfigKeys.Server.setHost(p, self.host());
+        GrpcConfigKeys.Server.setPort(p, self.quorumPort());
+        RaftServerConfigKeys.setStorageDir(p, List.of(storage.toFile()));
+        int tick = config.tickTime();
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, ms(tick));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, ms(2L * tick));
+        RaftServerConfigKeys.Rpc.setRequestTimeout(p, ms((long) config.syncLimit() * tick));
+        RaftServerConfigKeys.Rpc.setSlownessTimeout(p, ms((long) config.initLimit() * tick));
+        RaftClientConfigKeys.Rpc.setRequestTimeout(p, ms((long) config.syncLimit() * tick));
+        RaftClientConfigKeys.Async.setOutstandingRequestsMax(p, Math.max(1000, 4 * config.globalOutstandingLimit()));
+        // Snapshots are not taken yet: the log is kept whole and replayed at start.
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, false);
+        RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(p, false);
+        return p;
+    }
+
+    private static TimeDuration ms(long millis) {
+        return TimeDuration.valueOf(Math.max(1, millis), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public long myId() {
+        return quorum.myId();
+    }
+
+    @Override
+    public void propose(Proposal p) {
+        RaftClient c = client;
+        c.async().send(Message.valueOf(org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(
+                codec.encode(p)))).whenComplete((reply, failure) -> {
+                    Throwable cause = failure != null ? failure
+                            : reply.isSuccess() ? null : reply.getException();
+                    if (cause != null) {
+                        renew(c);
+                        processor.accept(new Event.Rejected(p, cause));
+                    }
+                });
+    }
+
+    @Override
+    public boolean leads() {
+        return me.equals(leader);
+    }
+
+    @Override
+    public boolean serving() {
+        return leader != null;
+    }
+
+    @Override
+    public void reportTouches(long[] sessions) {
+        if (leader == null || sessions.length == 0) {
+            return;
+        }
+        client.async().sendReadOnlyNonLinearizable(Message.valueOf(
+                org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(
+                        SessionTouches.encode(quorum.myId(), sessions))))
+                .whenComplete((reply, failure) -> {
+                    if (failure != null) {
+                        LOG.debug("Session report to the leader failed: {}", failure.toString());
+                    }
+                });
+    }
+
+    /** The leader's state machine: {@code report}'s sessions were kept alive on another member. */
+    void touchedElsewhere(SessionTouches.Report report) {
+        processor.accept(new Event.Touched(report.sessions()));
+    }
+
+    void leaderChanged(RaftPeerId newLeader) {
+        leader = newLeader;
+        LOG.info("Member {}: the leader is now {}", quorum.myId(), newLeader == null ? "none" : newLeader);
+        processor.accept(new Event.LeaderChanged(newLeader != null, me.equals(newLeader)));
+    }
+
+    /**
+     * What srvr prints after "Mode:": leader, follower or observer; null while the ensemble has no leader (the
+     * member is then "not currently serving requests").
+     */
+    public String mode() {
+        if (leader == null) {
+            return null;
+        }
+        if (quorum.me().observer()) {
+            return "observer";
+        }
+        return me.equals(leader) ? "leader" : "follower";
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (client != null) {
+                client.close();
+            }
+        } catch (IOException e) {
+            LOG.warn("Closing the Raft client: {}", e.toString());
+        }
+        try {
+            if (server != null) {
+                server.close();
+            }
+        } catch (IOException e) {
+            LOG.warn("Closing the Raft server: {}", e.toString());
+        }
+    }
+}
