@@ -65,8 +65,10 @@ class CuratorCacheTest {
             writer.create().creatingParentsIfNeeded().forPath("/cache/a/b/c/d/e", bytes("e0"));
             writer.create().forPath("/cache/a/sibling", bytes("s0"));
             awaitMirror(cache, "/cache", "creates at depths 1 to 5");
-            assertTrue(created.contains("/cache/a/b/c/d/e"), "the deepest create reached the listener: " + created);
-            assertTrue(created.contains("/cache/a/b/c/d"), "the intermediate create reached the listener");
+            // CuratorCache stores a node, then calls its listeners: the mirror can be complete a moment before the
+            // last listener call, so the listener's record is awaited, not read at once.
+            awaitListed(created, "/cache/a/b/c/d/e", "the deepest create reached the listener");
+            awaitListed(created, "/cache/a/b/c/d", "the intermediate create reached the listener");
 
             writer.setData().forPath("/cache", bytes("root1"));
             writer.setData().forPath("/cache/a", bytes("a1"));
@@ -158,6 +160,14 @@ class CuratorCacheTest {
     private static String describe(byte[] data, Stat stat) {
         return new String(data == null ? new byte[0] : data, StandardCharsets.UTF_8) + "@" + stat.getVersion()
                 + "/m" + stat.getMzxid();
+    }
+
+    private static void awaitListed(List<String> seen, String path, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!seen.contains(path) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(seen.contains(path), what + ": " + seen);
     }
 
     private static void awaitMirror(CuratorCache cache, String root, String after) throws Exception {
