@@ -1,0 +1,57 @@
+package dev.keeper.wire;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.keeper.wire.testing.ParserRun;
+import dev.keeper.wire.testing.ParserRun.Outcome;
+import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Fuzzes {@link MultiRecords#decode}: the body of a multi or multiRead request, after its RequestHeader. Seeds
+ * ({@code MultiRecordsFuzzTestInputs/body}, written by {@link FuzzSeeds}): bodies of every op type, encoded with
+ * zookeeper-jute's {@code MultiHeader} and request records as the stock client's {@code MultiOperationRecord}.
+ *
+ * <p>Checked for every input, besides {@link ParserRun}'s rules (no undocumented exception; allocation within
+ * 32 bytes per input byte + 64 KB): an accepted body holds only op types a multi may hold, all reads or all
+ * writes, and no null path; encoded again, it decodes to ops that encode to the same bytes.
+ */
+class MultiRecordsFuzzTest {
+    private static final int MAX = Jute.DEFAULT_MAX_BUFFER;
+    private static final ParserRun RUN = ParserRun.of(IOException.class, 32, 64 << 10);
+    private static final Set<Integer> WRITES = Set.of(OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER,
+            OpCode.CREATE_TTL, OpCode.DELETE, OpCode.SET_DATA, OpCode.CHECK);
+    private static final Set<Integer> READS = Set.of(OpCode.GET_CHILDREN, OpCode.GET_DATA);
+
+    @FuzzTest
+    void body(byte[] input) {
+        Outcome<MultiRecords.Ops> decoded = RUN.run(input, () -> MultiRecords.decode(Unpooled.wrappedBuffer(input),
+                MAX));
+        if (!decoded.accepted()) {
+            return;
+        }
+        List<MultiRecords.Op> ops = decoded.value().ops();
+        boolean allWrites = ops.stream().allMatch(op -> WRITES.contains(op.type()));
+        boolean allReads = ops.stream().allMatch(op -> READS.contains(op.type()));
+        if (!allWrites && !allReads) {
+            throw ParserRun.finding(input, "accepted op types " + ops.stream().map(MultiRecords.Op::type).toList(),
+                    null);
+        }
+        List<String> paths = RequestPaths.of(decoded.value());
+        if (paths.contains(null)) {
+            throw ParserRun.finding(input, "accepted a null path: " + paths, null);
+        }
+        byte[] again = Jute.toBytes(MultiRecords.request(ops));
+        byte[] twice;
+        try {
+            twice = Jute.toBytes(MultiRecords.request(MultiRecords.decode(Unpooled.wrappedBuffer(again), MAX).ops()));
+        } catch (IOException e) {
+            throw ParserRun.finding(input, "the ops, encoded again, do not decode: " + e, e);
+        }
+        if (!Arrays.equals(again, twice)) {
+            throw ParserRun.finding(input, "the ops, encoded again, decode to other ops", null);
+        }
+    }
+}
