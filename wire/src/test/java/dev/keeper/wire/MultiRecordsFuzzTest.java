@@ -1,6 +1,7 @@
 package dev.keeper.wire;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.keeper.wire.testing.JuteStrings;
 import dev.keeper.wire.testing.ParserRun;
 import dev.keeper.wire.testing.ParserRun.Outcome;
 import io.netty.buffer.Unpooled;
@@ -18,7 +19,7 @@ import org.apache.zookeeper.proto.CreateRequest;
  * <p>Checked for every input, besides {@link ParserRun}'s rules (no undocumented exception; allocation within
  * 32 bytes per input byte + 64 KB): an accepted body holds only op types a multi may hold, all reads or all
  * writes, and no null path; encoded again, it decodes to ops that encode to the same bytes (see {@link
- * #reencodable}).
+ * #reencodable}, and {@link JuteStrings} for the strings jute cannot give back).
  */
 class MultiRecordsFuzzTest {
     private static final int MAX = Jute.DEFAULT_MAX_BUFFER;
@@ -59,6 +60,9 @@ class MultiRecordsFuzzTest {
             return;
         }
         byte[] again = Jute.toBytes(MultiRecords.request(ops));
+        if (JuteStrings.lossy(again)) {
+            return;
+        }
         byte[] twice;
         try {
             twice = Jute.toBytes(MultiRecords.request(MultiRecords.decode(Unpooled.wrappedBuffer(again), MAX).ops()));

@@ -1,6 +1,7 @@
 package dev.keeper.wire;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.keeper.wire.testing.JuteStrings;
 import dev.keeper.wire.testing.ParserRun;
 import dev.keeper.wire.testing.ParserRun.Outcome;
 import io.netty.buffer.Unpooled;
@@ -28,7 +29,8 @@ import org.apache.zookeeper.proto.RequestHeader;
  *   <li>a frame of at least 8 bytes always decodes, to the xid and opcode its first 8 bytes hold, and to the
  *   opcode's record unless it is marked malformed; a request not marked malformed names no null path
  *   ({@link RequestPaths});</li>
- *   <li>a decoded request, encoded again, decodes to a request that encodes to the same bytes.</li>
+ *   <li>a decoded request, encoded again, decodes to a request that encodes to the same bytes (unless a string
+ *   is one jute cannot give back, {@link JuteStrings}).</li>
  * </ul>
  */
 class RequestFuzzTest {
@@ -99,6 +101,9 @@ class RequestFuzzTest {
             return;
         }
         byte[] again = encode(r);
+        if (JuteStrings.lossy(again)) {
+            return;
+        }
         byte[] twice;
         try {
             Request back = DECODER.decode(Unpooled.wrappedBuffer(again));

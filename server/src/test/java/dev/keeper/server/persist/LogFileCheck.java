@@ -2,6 +2,7 @@ package dev.keeper.server.persist;
 
 import dev.keeper.wire.Jute;
 import dev.keeper.wire.OpCode;
+import dev.keeper.wire.testing.JuteStrings;
 import dev.keeper.wire.testing.ParserRun;
 import dev.keeper.wire.testing.ParserRun.Outcome;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.zip.Adler32;
 import org.apache.jute.Record;
 import org.apache.zookeeper.txn.CheckVersionTxn;
@@ -34,8 +36,8 @@ import org.apache.zookeeper.txn.Txn;
  *   likewise, at 32 per byte + 64 KB;</li>
  *   <li>every entry visited is intact in the file: its length, its 'B', its Adler32;</li>
  *   <li>an accepted entry, serialized again, is the entry's bytes (what follows them, such as ZooKeeper's
- *   digest, is left out) — except where the bytes are not what a writer makes: a string that is not UTF-8
- *   (decoded with replacement characters, as ZooKeeper decodes it), a boolean byte other than 0 or 1 (true), a
+ *   digest, is left out) — except where the bytes are not what a writer makes: a string jute cannot give back
+ *   ({@link JuteStrings}: not UTF-8, or holding a character outside the BMP), a boolean byte other than 0 or 1 (true), a
  *   vector count below −1 (empty), a create logged before 3.3 (which gains its parentCVersion of −1); and it
  *   deserializes to an entry that serializes to the same bytes;</li>
  *   <li>read twice, an accepted file gives the same entries at the same offsets; replayed twice, it gives the
@@ -45,7 +47,6 @@ import org.apache.zookeeper.txn.Txn;
 final class LogFileCheck {
     private static final ParserRun READ = ParserRun.of(IOException.class, 32, 512 << 10);
     private static final ParserRun SUB_TXN = ParserRun.of(IOException.class, 32, 64 << 10);
-    private static final byte[] REPLACEMENT_CHAR = {(byte) 0xef, (byte) 0xbf, (byte) 0xbd};
     private static final Path DIR = tempDir();
 
     private LogFileCheck() {
@@ -77,7 +78,7 @@ final class LogFileCheck {
             checkEntry(file, v);
         }
         List<Long> expected = expectedReplay(first.value().visits());
-        if (!java.util.Objects.equals(replayed, expected) || !java.util.Objects.equals(replay(file, log), expected)) {
+        if (!Objects.equals(replayed, expected) || !Objects.equals(replay(file, log), expected)) {
             throw ParserRun.finding(file, "replay gave " + replayed + ", the entries read " + expected, null);
         }
     }
@@ -135,21 +136,9 @@ final class LogFileCheck {
                 || checksum(crc, file, at + 12, len) != b.getLong(at)) {
             throw ParserRun.finding(file, "the entry visited at " + at + " is not intact in the file", null);
         }
-        byte[] body = Arrays.copyOfRange(file, at + 12, at + 12 + len);
         byte[] again = bytes(v.entry());
-        boolean asWritten = asWritten(body, again, again.length)
-                || v.entry().txn() instanceof CreateTxn c && c.getParentCVersion() == -1
-                && asWritten(body, again, again.length - 4);
-        if (!asWritten && indexOf(again, REPLACEMENT_CHAR) < 0) {
-            throw ParserRun.finding(file, "the entry at " + at + ", serialized again, is not its bytes: "
-                    + v.entry(), null);
-        }
-        try {
-            if (!Arrays.equals(again, bytes(LogEntry.deserialize(again)))) {
-                throw ParserRun.finding(file, "the entry at " + at + " does not survive serialize-deserialize", null);
-            }
-        } catch (IOException e) {
-            throw ParserRun.finding(file, "the entry at " + at + ", serialized again, does not deserialize", e);
+        if (!JuteStrings.lossy(again)) {
+            checkSerializedAgain(file, at, Arrays.copyOfRange(file, at + 12, at + 12 + len), v.entry(), again);
         }
         if (v.entry().txn() instanceof MultiTxn multi && multi.getTxns() != null) {
             for (Txn t : multi.getTxns()) {
@@ -158,6 +147,23 @@ final class LogFileCheck {
                     SUB_TXN.run(file, t.getData().length, () -> Jute.fromBytes(t.getData(), record));
                 }
             }
+        }
+    }
+
+    private static void checkSerializedAgain(byte[] file, int at, byte[] body, LogEntry entry, byte[] again) {
+        boolean asWritten = asWritten(body, again, again.length)
+                || entry.txn() instanceof CreateTxn c && c.getParentCVersion() == -1
+                && asWritten(body, again, again.length - 4);
+        if (!asWritten) {
+            throw ParserRun.finding(file, "the entry at " + at + ", serialized again, is not its bytes: " + entry,
+                    null);
+        }
+        try {
+            if (!Arrays.equals(again, bytes(LogEntry.deserialize(again)))) {
+                throw ParserRun.finding(file, "the entry at " + at + " does not survive serialize-deserialize", null);
+            }
+        } catch (IOException e) {
+            throw ParserRun.finding(file, "the entry at " + at + ", serialized again, does not deserialize", e);
         }
     }
 
@@ -236,15 +242,6 @@ final class LogFileCheck {
             return false;
         }
         return true;
-    }
-
-    private static int indexOf(byte[] b, byte[] part) {
-        for (int i = 0; i + part.length <= b.length; i++) {
-            if (Arrays.equals(b, i, i + part.length, part, 0, part.length)) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private static void write(Path file, byte[] bytes) {
