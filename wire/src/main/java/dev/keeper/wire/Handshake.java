@@ -30,7 +30,10 @@ public final class Handshake {
     public static Connect decode(ByteBuf frame, int maxBuffer) throws IOException {
         int size = frame.readableBytes();
         try {
-            BinaryInputArchive in = Jute.input(frame, maxBuffer);
+            // Bounded by the frame's own size: Jute allocates what a length field asks for before reading into it,
+            // so a frame of a few bytes claiming a 2 MB password (jute.maxbuffer plus its margin) would cost 2 MB
+            // before the missing bytes failed the read.
+            BinaryInputArchive in = Jute.input(frame, Math.min(maxBuffer, size));
             ConnectRequest req = new ConnectRequest();
             req.setProtocolVersion(in.readInt("protocolVersion"));
             req.setLastZxidSeen(in.readLong("lastZxidSeen"));

@@ -51,7 +51,9 @@ public final class MultiRecords {
      */
     public static Ops decode(ByteBuf body, int maxBuffer) throws IOException {
         try {
-            InputArchive in = Jute.input(body, maxBuffer);
+            // Bounded by the body's own size, as in Handshake.decode: a length field cannot cost more memory
+            // than the bytes that carry it.
+            InputArchive in = Jute.input(body, Math.min(maxBuffer, body.readableBytes()));
             List<Op> ops = new ArrayList<>();
             Boolean reads = null;
             MultiHeader h = new MultiHeader();

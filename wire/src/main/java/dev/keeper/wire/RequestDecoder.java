@@ -54,7 +54,10 @@ public final class RequestDecoder {
             if (factory == null) {
                 return new Request(xid, type, null, false);
             }
-            return new Request(xid, type, Jute.read(frame, maxBuffer, factory.get()), false);
+            // Bounded by the body's own size, as in Handshake.decode: a length field cannot cost more memory
+            // than the bytes that carry it.
+            int limit = Math.min(maxBuffer, frame.readableBytes());
+            return new Request(xid, type, Jute.read(frame, limit, factory.get()), false);
         } catch (IOException e) {
             return new Request(xid, type, null, true);
         }

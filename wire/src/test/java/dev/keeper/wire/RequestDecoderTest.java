@@ -55,8 +55,11 @@ class RequestDecoderTest {
     private static final MultiHeader DONE = new MultiHeader(-1, true, -1);
     private static final RequestDecoder DECODER = new RequestDecoder(Jute.DEFAULT_MAX_BUFFER);
 
-    /** One request record per opcode that has one: every field set to something other than its default. */
-    private static final Map<Integer, Record> RECORDS = new LinkedHashMap<>();
+    /**
+     * One request record per opcode that has one: every field set to something other than its default. Also the
+     * fuzz targets' seeds ({@link FuzzSeeds}).
+     */
+    static final Map<Integer, Record> RECORDS = new LinkedHashMap<>();
 
     static {
         RECORDS.put(OpCode.CREATE, new CreateRequest("/a", DATA, OPEN, 1));

@@ -1,6 +1,7 @@
 package dev.keeper.server.persist;
 
 import dev.keeper.server.tree.DataTree;
+import dev.keeper.server.tree.ZPath;
 import dev.keeper.server.tree.Znode;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -40,6 +41,8 @@ public final class SnapshotFile {
     static final int MAGIC = 0x5a4b534e; // "ZKSN"
     private static final int VERSION = 2;
     private static final int DIGEST_VERSION = 2;
+    /** The most DEFLATE can expand: 258 bytes from a 2-bit code, about 1032 to 1 (zlib's technical notes). */
+    private static final long DEFLATE_MAX_RATIO = 1032;
 
     private SnapshotFile() {
     }
@@ -171,16 +174,21 @@ public final class SnapshotFile {
     /** Reads a snapshot into a fresh tree; returns the last processed zxid it records (or -1 if it has none). */
     public static long read(Path file, DataTree tree) throws IOException {
         InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        long maxLength = Files.size(file);
         if (file.getFileName().toString().endsWith(".gz")) {
             raw = new GZIPInputStream(raw, 1 << 16);
+            maxLength *= DEFLATE_MAX_RATIO;
         } else if (file.getFileName().toString().endsWith(".snappy")) {
             raw.close();
             throw new IOException(file + " is snappy-compressed; set ZooKeeper's snapshot.compression.method"
                     + " to gz or none and take a new snapshot");
         }
         try (CheckedInputStream checked = new CheckedInputStream(raw, new Adler32())) {
-            BinaryInputArchive ia = new BinaryInputArchive(new DataInputStream(checked), Integer.MAX_VALUE / 2,
-                    Integer.MAX_VALUE / 2);
+            // No string or buffer is longer than the (uncompressed) file that holds it. Jute allocates what a
+            // length field asks for before reading into it, so without this bound a few bytes claiming a 1 GB
+            // node would cost 1 GB before the missing bytes failed the read.
+            BinaryInputArchive ia = new BinaryInputArchive(new DataInputStream(checked),
+                    (int) Math.min(maxLength, Integer.MAX_VALUE), 0);
             FileHeader header = new FileHeader();
             header.deserialize(ia, "fileheader");
             if (header.getMagic() != MAGIC) {
@@ -196,10 +204,16 @@ public final class SnapshotFile {
             for (int i = 0; i < acls; i++) {
                 long id = ia.readLong("long");
                 int n = ia.readInt("acls");
-                List<ACL> list = new ArrayList<>(Math.max(0, n));
+                // Not sized by n: a count of 2^31 in a few bytes would ask for an 8 GB array up front; the list
+                // grows only as ACLs are actually read.
+                List<ACL> list = new ArrayList<>();
                 for (int j = 0; j < n; j++) {
                     ACL a = new ACL();
                     a.deserialize(ia, "acl");
+                    // Every ACL ZooKeeper stores names a scheme and an id; the ACL table hashes both.
+                    if (a.getId().getScheme() == null || a.getId().getId() == null) {
+                        throw new IOException("Invalid snapshot " + file + ": ACL list " + id + " has " + a);
+                    }
                     list.add(a);
                 }
                 tree.restoreAcl(id, list);
@@ -210,6 +224,12 @@ public final class SnapshotFile {
                 long acl = ia.readLong("acl");
                 StatPersisted st = new StatPersisted();
                 st.deserialize(ia, "statpersisted");
+                // The root is listed as ""; every other node under a path ZooKeeper's PathUtils.validatePath
+                // accepted when it was created. Anything else (null, relative, "/a/") is damage, and the tree's
+                // restore would fail on it with no file named, or build a node no client could reach.
+                if (path == null || !path.isEmpty() && !ZPath.isValid(path)) {
+                    throw new IOException("Invalid snapshot " + file + ": bad node path " + path);
+                }
                 if (!tree.restoreNode(path, data, acl, st)) {
                     throw new IOException("Invalid snapshot " + file + ": no parent for " + path);
                 }
