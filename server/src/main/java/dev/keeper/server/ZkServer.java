@@ -100,17 +100,18 @@ public final class ZkServer implements AutoCloseable, ServerView {
     }
 
     /**
-     * A member of an ensemble. Its tree is rebuilt from the Raft log at every start (the log is kept whole for
-     * now; snapshots of the tree that let the log be purged come next), in {@code dataDir/ratis}.
+     * A member of an ensemble. The Raft log in {@code dataDir/ratis} is its write-ahead log; its tree comes from
+     * its latest snapshot and the log after it (the Raft server hands both to the processor as it starts), and its
+     * snapshots are ZooKeeper's, in {@code version-2}.
      */
-    private ZkServer(ServerConfig config, ServerClock clock, RaftNode node) {
+    private ZkServer(ServerConfig config, ServerClock clock, RaftNode node, DataDir dataDir) {
         this.config = config;
-        this.dataDir = null;
+        this.dataDir = dataDir;
         this.node = node;
         this.log = TxnLog.NONE;
-        this.snapshots = null;
-        this.processor = new RequestProcessor(config, clock, new DataTree(config.extendedTypesEnabled()), log,
-                null, metrics, this::fatal, node);
+        DataTree tree = new DataTree(config.extendedTypesEnabled());
+        this.snapshots = new Snapshotter(tree, dataDir, this::fatal);
+        this.processor = new RequestProcessor(config, clock, tree, log, snapshots, metrics, this::fatal, node);
         this.net = new NettyServer(config, processor, metrics);
         this.timer = newTimer();
         this.sizes = new DataDirSizes(config.dataDir(), config.logDir());
@@ -156,7 +157,8 @@ public final class ZkServer implements AutoCloseable, ServerView {
             throws IOException {
         ZkServer s;
         if (config.replicated()) {
-            s = new ZkServer(config, clock, new RaftNode(config));
+            DataDir dir = DataDir.open(config.dataDir(), config.dataLogDir());
+            s = new ZkServer(config, clock, new RaftNode(config), dir);
         } else if (config.dataDir() == null) {
             s = new ZkServer(config, clock, TxnLog.NONE);
         } else {
@@ -176,7 +178,7 @@ public final class ZkServer implements AutoCloseable, ServerView {
         processor.start();
         if (node != null) {
             try {
-                node.start(processor::submit, config.dataDir().resolve("ratis"));
+                node.start(processor::submit, config.dataDir().resolve("ratis"), dataDir);
             } catch (IOException | RuntimeException e) {
                 close();
                 throw new IOException("cannot start ensemble member " + config.quorum().myId() + ": " + e.getMessage(),
@@ -282,10 +284,11 @@ public final class ZkServer implements AutoCloseable, ServerView {
         }
         timer.shutdownNow();
         net.stopAccepting();
-        processor.drainAndStop(30_000);
         if (node != null) {
+            // Before the processor stops: the Raft server's last snapshot, at its stop, is walked by the processor.
             node.close();
         }
+        processor.drainAndStop(30_000);
         log.close();
         net.close();
         if (snapshots != null) {

@@ -25,10 +25,17 @@ final class Members implements AutoCloseable {
     private final int[] clientPorts;
     private final ZkServer[] servers;
     private final int tickTime;
+    private final int snapCount;
 
     Members(Path root, int size, int tickTime) throws IOException {
+        this(root, size, tickTime, 100_000);
+    }
+
+    /** Members that snapshot every {@code snapCount} entries of the Raft log. */
+    Members(Path root, int size, int tickTime, int snapCount) throws IOException {
         this.root = root;
         this.tickTime = tickTime;
+        this.snapCount = snapCount;
         this.clientPorts = new int[size + 1];
         this.servers = new ZkServer[size + 1];
         for (int id = 1; id <= size; id++) {
@@ -56,6 +63,9 @@ final class Members implements AutoCloseable {
                 .quorum(new Quorum(id, peers))
                 .initLimit(10)
                 .syncLimit(5)
+                .snapCount(snapCount)
+                // small log segments, so that a snapshot lets the log be purged (Ratis purges closed segments)
+                .raftProperties(java.util.Map.of("raft.server.log.segment.size.max", "64KB"))
                 .build();
     }
 

@@ -33,6 +33,7 @@ import java.util.Set;
  * @param quorum               the ensemble this server is a member of, or null when it runs standalone
  * @param initLimit            ticks a member may take to join the ensemble and catch up
  * @param syncLimit            ticks a member may lag the leader before it is considered gone
+ * @param raftProperties       zoo.cfg keys starting "raft.", handed to Apache Ratis as they are (tuning)
  */
 public record ServerConfig(
         int tickTime,
@@ -60,7 +61,8 @@ public record ServerConfig(
         int globalOutstandingLimit,
         Quorum quorum,
         int initLimit,
-        int syncLimit) {
+        int syncLimit,
+        java.util.Map<String, String> raftProperties) {
 
     public ServerConfig {
         if (tickTime <= 0) {
@@ -80,6 +82,7 @@ public record ServerConfig(
                     + globalOutstandingLimit);
         }
         fourLetterWords = Set.copyOf(fourLetterWords);
+        raftProperties = java.util.Map.copyOf(raftProperties);
     }
 
     /** ZooKeeper's defaults, listening on 127.0.0.1 and a free port, with no data directory. */
@@ -115,6 +118,7 @@ public record ServerConfig(
         b.quorum = quorum;
         b.initLimit = initLimit;
         b.syncLimit = syncLimit;
+        b.raftProperties = raftProperties;
         return b;
     }
 
@@ -159,6 +163,7 @@ public record ServerConfig(
         private Quorum quorum;
         private int initLimit = 10;
         private int syncLimit = 5;
+        private java.util.Map<String, String> raftProperties = java.util.Map.of();
 
         public Builder tickTime(int v) {
             tickTime = v;
@@ -290,12 +295,18 @@ public record ServerConfig(
             return this;
         }
 
+        public Builder raftProperties(java.util.Map<String, String> v) {
+            raftProperties = v;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(tickTime, clientPortAddress, clientPort, dataDir, dataLogDir, maxClientCnxns,
                     minSessionTimeout, maxSessionTimeout, fourLetterWords, containerCheckIntervalMs,
                     containerMaxPerMinute, juteMaxBuffer, extendedTypesEnabled, superDigest,
                     maxClientOutboundBytes, forceSync, snapCount, preAllocSize, snapRetainCount,
-                    purgeIntervalHours, fsyncWarningThresholdMs, snapshotTrustEmpty, globalOutstandingLimit, quorum, initLimit, syncLimit);
+                    purgeIntervalHours, fsyncWarningThresholdMs, snapshotTrustEmpty, globalOutstandingLimit, quorum, initLimit, syncLimit,
+                    raftProperties);
         }
     }
 }

@@ -79,6 +79,7 @@ public final class ZooCfg {
 
         Set<String> unknown = new LinkedHashSet<>();
         Map<Long, String> servers = new TreeMap<>();
+        Map<String, String> raft = new TreeMap<>();
         Path dataDir = null;
         boolean standaloneEnabled = true;
         for (Map.Entry<String, String> e : cfg.entrySet()) {
@@ -116,6 +117,8 @@ public final class ZooCfg {
                 default -> {
                     if (key.startsWith("server.")) {
                         servers.put(serverId(key), v);
+                    } else if (key.startsWith("raft.")) {
+                        raft.put(key, v); // Apache Ratis's own settings, for an ensemble member
                     } else if (key.startsWith("group.") || key.startsWith("weight.")) {
                         LOG.warn("Ignoring {}: hierarchical quorums are not supported", key);
                     } else if (IGNORED.contains(key)) {
@@ -131,6 +134,7 @@ public final class ZooCfg {
         }
         Quorum quorum = Quorum.from(servers, dataDir, standaloneEnabled);
         b.quorum(quorum);
+        b.raftProperties(raft);
         if (quorum != null && quorum.me().clientPort() >= 0) {
             // A client address in this member's server.N line wins over clientPort/clientPortAddress, as in
             // ZooKeeper's QuorumPeerConfig.setupClientPort.

@@ -1,6 +1,8 @@
 package dev.keeper.server.persist;
 
 import dev.keeper.server.tree.DataTree;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -29,8 +31,9 @@ public final class Snapshotter implements AutoCloseable {
     private static final int IDLE_NODES = 20_000;
     private static final long IDLE_NANOS = 1_000_000;
 
-    private final DataTree tree;
+    private DataTree tree;
     private final DataDir dir;
+    /** The server's transaction log; null in an ensemble, whose log is the Raft log. */
     private final FileTxnLog log;
     private final int snapCount;
     private final Runnable onFatal;
@@ -43,6 +46,8 @@ public final class Snapshotter implements AutoCloseable {
     private int randRoll;
     private SnapshotJob job;
     private boolean failed;
+    /** Who waits for the snapshot in progress, if it was asked for ({@link #takeNow}). */
+    private CompletableFuture<Path> requested;
 
     public Snapshotter(DataTree tree, DataDir dir, FileTxnLog log, int snapCount, Runnable onFatal) {
         this.tree = tree;
@@ -51,6 +56,37 @@ public final class Snapshotter implements AutoCloseable {
         this.snapCount = Math.max(2, snapCount);
         this.onFatal = onFatal;
         resetRoll();
+    }
+
+    /**
+     * An ensemble member's: it snapshots only when the Raft server asks ({@link #takeNow}), and no transaction is
+     * applied while it waits, so the snapshot shows the tree at one index of the Raft log exactly.
+     */
+    public Snapshotter(DataTree tree, DataDir dir, Runnable onFatal) {
+        this.tree = tree;
+        this.dir = dir;
+        this.log = null;
+        this.snapCount = Integer.MAX_VALUE;
+        this.onFatal = onFatal;
+    }
+
+    /** Processor thread: the tree a snapshot is taken of from now on (an ensemble member installed another). */
+    public void tree(DataTree t) {
+        this.tree = t;
+    }
+
+    /**
+     * Processor thread: starts a snapshot of the tree as it is now, completing {@code done} with its file once it
+     * is on disk (or failed). The processor keeps answering reads while it steps the walk between batches.
+     */
+    public void takeNow(CompletableFuture<Path> done) {
+        if (job != null || requested != null) {
+            done.completeExceptionally(new IllegalStateException("a snapshot is being taken already"));
+            return;
+        }
+        requested = done;
+        job = new SnapshotJob(tree, dir, writer, SnapshotJob.Durability.ALREADY);
+        LOG.info("Creating snapshot {}", dir.snapshotPath(job.zxid()).getFileName());
     }
 
     private void resetRoll() {
@@ -63,7 +99,7 @@ public final class Snapshotter implements AutoCloseable {
         if (failed) {
             return;
         }
-        if (txnsSinceSnapshot > snapCount / 2 + randRoll) {
+        if (log != null && txnsSinceSnapshot > snapCount / 2 + randRoll) {
             txnsSinceSnapshot = 0;
             resetRoll();
             log.roll();
@@ -81,9 +117,17 @@ public final class Snapshotter implements AutoCloseable {
                 job.step(BUSY_NODES, BUSY_NANOS);
             }
             if (job.finished()) {
+                if (requested != null) {
+                    if (job.failure() != null) {
+                        requested.completeExceptionally(job.failure());
+                    } else {
+                        requested.complete(job.file());
+                    }
+                    requested = null;
+                }
                 if (job.failure() != null) {
                     failed = true;
-                    if (!log.hasFailed()) { // else the log has reported it and is stopping the server already
+                    if (log == null || !log.hasFailed()) { // else the log has reported it and is stopping already
                         LOG.error("Writing {} failed: {}; stopping, as a server that cannot snapshot must not serve"
                                 + " on", job.file().getFileName(), job.failure().toString());
                         onFatal.run();

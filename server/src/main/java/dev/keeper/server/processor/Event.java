@@ -45,6 +45,17 @@ public sealed interface Event {
     record LeaderChanged(boolean known, boolean thisMember) implements Event {
     }
 
+    /** An ensemble member's Raft server asks for a snapshot of the tree as applied now. */
+    record Snapshot(java.util.concurrent.CompletableFuture<java.nio.file.Path> done) implements Event {
+    }
+
+    /**
+     * An ensemble member takes {@code tree}, read from a snapshot (its own at start, or one its leader sent), as
+     * its state after the Raft entry of term {@code term}; its clients reconnect.
+     */
+    record Install(dev.keeper.server.tree.DataTree tree, long term) implements Event {
+    }
+
     /** A proposal of this member's that the log did not take. */
     record Rejected(Proposal proposal, Throwable cause) implements Event {
     }

@@ -82,7 +82,8 @@ public final class RequestProcessor implements OpContext {
     private final BlockingQueue<Event> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
     private final ServerConfig config;
     private final ServerClock clock;
-    private final DataTree tree;
+    /** Replaced only when an ensemble member installs a snapshot from its leader ({@link Event.Install}). */
+    private DataTree tree;
     private final WatchManager watches = new WatchManager();
     private final SessionTracker sessions;
     private final Ops ops = new Ops();
@@ -95,7 +96,8 @@ public final class RequestProcessor implements OpContext {
     /** How writes are ordered: null standalone (a proposal is applied at once), the Raft log in an ensemble. */
     private final Broadcast broadcast;
     private final long myId;
-    private final Zxids zxids = new Zxids();
+    /** The Raft term of the entry being applied ({@link Zxids}); NO_TERM standalone. */
+    private long term = Zxids.NO_TERM;
     /** Per connection, in an ensemble: its writes on their way through the log, and the reads behind them. */
     private final SessionOrder order = new SessionOrder();
     /** Sessions this member's clients kept alive since it last told the leader (in an ensemble). */
@@ -307,13 +309,21 @@ public final class RequestProcessor implements OpContext {
             received(r.connection(), r.request(), r.receivedNanos());
         } else if (e instanceof Event.Apply a) {
             try {
-                zxids.entering(a.term(), tree.lastZxid());
+                term = a.term();
                 apply(a.proposal());
             } finally {
                 a.applied().run();
             }
         } else if (e instanceof Event.Rejected r) {
             rejected(r.proposal(), r.cause());
+        } else if (e instanceof Event.Snapshot s) {
+            if (snapshots == null) {
+                s.done().completeExceptionally(new IllegalStateException("this server keeps no snapshots"));
+            } else {
+                snapshots.takeNow(s.done());
+            }
+        } else if (e instanceof Event.Install i) {
+            install(i.tree(), i.term());
         } else if (e instanceof Event.Connected c) {
             connected(c.connection(), c.connect());
         } else if (e instanceof Event.Disconnected d) {
@@ -331,7 +341,7 @@ public final class RequestProcessor implements OpContext {
             }
         } else if (e instanceof Event.LeaderChanged l) {
             if (!l.known()) {
-                stopServing();
+                stopServing("the ensemble has no leader; they reconnect to a member that has one");
             } else if (l.thisMember()) {
                 // A new leader gives every session a full timeout, as ZooKeeper's does when its SessionTracker
                 // starts: the clients of the old leader need time to find their way to another member.
@@ -441,9 +451,8 @@ public final class RequestProcessor implements OpContext {
      * server down when it loses its leader: a client must learn that it is cut off before its session can expire
      * on the other side of a partition, and reconnects to a member that has a leader.
      */
-    private void stopServing() {
-        LOG.info("No leader: closing {} client connections until there is one", bySession.size()
-                + pendingConnects.size());
+    private void stopServing(String why) {
+        LOG.info("Closing {} client connections: {}", bySession.size() + pendingConnects.size(), why);
         for (Connection c : bySession.values()) {
             c.unbind();
             outbox.closeAfter(c);
@@ -454,6 +463,30 @@ public final class RequestProcessor implements OpContext {
             outbox.closeAfter(p.connection());
         }
         pendingConnects.clear();
+    }
+
+    /**
+     * Takes {@code t} as the tree: read from a snapshot at start, or sent by the leader to a member too far behind
+     * for the log to catch it up. What the clients of this member saw belongs to the old tree, so they reconnect, as
+     * ZooKeeper's learners drop their clients to sync; the sessions are the snapshot's, each given a full timeout.
+     */
+    private void install(DataTree t, long termOfLastEntry) {
+        if (t != tree && !bySession.isEmpty()) {
+            stopServing("this member takes the state of a snapshot");
+        }
+        tree = t;
+        term = termOfLastEntry;
+        if (snapshots != null) {
+            snapshots.tree(t);
+        }
+        long now = clock.elapsedMillis();
+        for (Session s : new ArrayList<>(sessions.sessions())) {
+            if (!t.sessions().containsKey(s.id())) {
+                sessions.remove(s.id());
+            }
+        }
+        t.sessions().forEach((id, timeout) -> sessions.track(id, timeout, now));
+        LOG.info("Installed a tree of {} nodes at zxid 0x{}", t.nodeCount(), Long.toHexString(t.lastZxid()));
     }
 
     /** A member that does not lead tells the leader which sessions its clients kept alive since it last did. */
@@ -631,7 +664,7 @@ public final class RequestProcessor implements OpContext {
                             .getPath()));
         }
         Op.Write op = (Op.Write) ops.get(p.opCode());
-        long zxid = zxids.next(tree.lastZxid());
+        long zxid = Zxids.next(term, tree.lastZxid());
         TxnHeader hdr = new TxnHeader(p.session(), p.cxid(), zxid, p.time(), p.opCode());
         Record txn;
         if (p.malformed()) {
@@ -695,7 +728,7 @@ public final class RequestProcessor implements OpContext {
     }
 
     private TxnHeader header(Proposal p) {
-        return new TxnHeader(p.session(), p.cxid(), zxids.next(tree.lastZxid()), p.time(), p.opCode());
+        return new TxnHeader(p.session(), p.cxid(), Zxids.next(term, tree.lastZxid()), p.time(), p.opCode());
     }
 
     /** After one of {@code c}'s writes is applied here: the reads that waited for it are answered now. */
@@ -730,7 +763,7 @@ public final class RequestProcessor implements OpContext {
      */
     void reap(String path) throws IOException {
         if (broadcast == null) {
-            commit(new TxnHeader(0, 0, zxids.next(tree.lastZxid()), clock.wallMillis(), OpCode.DELETE_CONTAINER),
+            commit(new TxnHeader(0, 0, Zxids.next(term, tree.lastZxid()), clock.wallMillis(), OpCode.DELETE_CONTAINER),
                     new org.apache.zookeeper.txn.DeleteTxn(path));
         } else {
             propose(Proposal.request(myId, 0, 0, OpCode.DELETE_CONTAINER, clock.wallMillis(), List.of(),
@@ -744,7 +777,6 @@ public final class RequestProcessor implements OpContext {
      */
     private Applied commit(TxnHeader hdr, Record txn) throws IOException {
         txnsInBatch++;
-        zxids.used();
         log.append(hdr, txn);
         Applied a = tree.apply(hdr, txn);
         for (Change change : a.changes()) {

@@ -2,33 +2,24 @@ package dev.keeper.server.processor;
 
 /**
  * The zxid of the next transaction: its epoch in the high 32 bits, a counter in the low. Standalone, the counter
- * rises in the epoch the tree has. In an ensemble, each Raft term is a new epoch, as each new Zab leader is: the
- * first transaction applied from an entry of a later term starts the epoch {@code max(term, previous epoch + 1)}
- * at counter 1. The inputs are the entries' terms and the tree's last zxid, the same on every member, so every
- * member gives every transaction the same zxid.
- *
- * <p>Processor thread.
+ * rises in the epoch the tree has. In an ensemble each Raft term is an epoch, as each new Zab leader starts one:
+ * a transaction from an entry of term {@code t} starts epoch {@code t} at counter 1 when the tree's last zxid is
+ * of an earlier epoch, and continues the tree's epoch otherwise. A function of the entry's term and the tree's last
+ * zxid alone — the same on every member, and after a restart from a snapshot — so every member gives every
+ * transaction the same zxid. (A tree imported with an epoch above the current term keeps its epoch until the terms
+ * pass it: zxids only ever rise.)
  */
 final class Zxids {
-    private long term = -1;
-    /** The epoch the next transaction starts, or -1 when it continues the current one. */
-    private long newEpoch = -1;
+    /** Standalone: no Raft term. */
+    static final long NO_TERM = -1;
 
-    /** An entry of Raft term {@code t} is about to be applied over a tree whose last zxid is {@code lastZxid}. */
-    void entering(long t, long lastZxid) {
-        if (t > term) {
-            term = t;
-            newEpoch = Math.max(t, (lastZxid >>> 32) + 1);
+    private Zxids() {
+    }
+
+    static long next(long term, long lastZxid) {
+        if (term > lastZxid >>> 32) {
+            return term << 32 | 1;
         }
-    }
-
-    /** The zxid the next transaction takes. */
-    long next(long lastZxid) {
-        return newEpoch >= 0 ? newEpoch << 32 | 1 : lastZxid + 1;
-    }
-
-    /** A transaction has taken {@link #next}. */
-    void used() {
-        newEpoch = -1;
+        return lastZxid + 1;
     }
 }

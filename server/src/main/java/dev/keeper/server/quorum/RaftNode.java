@@ -79,15 +79,20 @@ public final class RaftNode implements Broadcast, AutoCloseable {
                 .setStartupRole(p.observer() ? RaftPeerRole.LISTENER : RaftPeerRole.FOLLOWER).build();
     }
 
-    /** Starts the Raft server (which replays its log into {@code processor}) and the client. */
-    public void start(Consumer<Event> processor, Path storage) throws IOException {
+    /**
+     * Starts the Raft server — which hands its latest snapshot and then the log after it to {@code processor} —
+     * and the client. Snapshots go to {@code dataDir}'s version-2 as well.
+     */
+    public void start(Consumer<Event> processor, Path storage, dev.keeper.server.persist.DataDir dataDir)
+            throws IOException {
         this.processor = processor;
         this.props = properties(storage);
         server = RaftServer.newBuilder()
                 .setServerId(me)
                 .setGroup(group)
                 .setProperties(props)
-                .setStateMachine(new KeeperStateMachine(codec, processor, this))
+                .setStateMachine(new KeeperStateMachine(codec, processor, this, dataDir,
+                        config.extendedTypesEnabled()))
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
         server.start();
@@ -142,9 +147,17 @@ public final class RaftNode implements Broadcast, AutoCloseable {
         RaftServerConfigKeys.Rpc.setSlownessTimeout(p, ms((long) config.initLimit() * tick));
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, ms((long) config.syncLimit() * tick));
         RaftClientConfigKeys.Async.setOutstandingRequestsMax(p, Math.max(1000, 4 * config.globalOutstandingLimit()));
-        // Snapshots are not taken yet: the log is kept whole and replayed at start.
-        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, false);
-        RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(p, false);
+        // A snapshot every snapCount entries, as ZooKeeper's snapCount; one more when the member stops cleanly, so its
+        // version-2 directory is whole. The log is purged up to the snapshot: a member further behind than that is
+        // sent the snapshot, as a ZooKeeper learner is sent a SNAP.
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, Math.max(1, config.snapCount()));
+        RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        RaftServerConfigKeys.Log.setPurgeGap(p, Math.max(1, Math.min(1024, config.snapCount() / 4)));
+        // zoo.cfg's raft.* keys last: an operator's tuning wins
+        config.raftProperties().forEach(p::set);
         return p;
     }
 

@@ -1,0 +1,161 @@
+package dev.keeper.compat.ensemble;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keeper.compat.Servers;
+import dev.keeper.compat.support.JavaClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Members snapshot every {@code snapCount} entries of the Raft log, as ZooKeeper snapshots every snapCount
+ * transactions, and purge the log up to the snapshot. A member that was down while the log it missed was purged
+ * catches up from the snapshot its leader sends; members restart from their snapshot and the log after it; and a
+ * stopped member's data directory is one ZooKeeper 3.9.5 itself starts from.
+ */
+class EnsembleSnapshotTest {
+    private static final int TICK = 200;
+    private static final int SNAP_COUNT = 200;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void snapshotsPurgeTheLog_catchUpAMemberThatWasAway_andLeaveADataDirZooKeeperStartsFrom() throws Exception {
+        try (Members members = new Members(dir, 3, TICK, SNAP_COUNT).startAll()) {
+            members.awaitLeader();
+            ZooKeeper zk = JavaClient.connect(members.connectString(1) + "," + members.connectString(2));
+            try {
+                zk.create("/s", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                createMany(zk, "/s/a", 2 * SNAP_COUNT);
+                assertTrue(awaitFiles(members.dir(1), "snapshot.", 1), "member 1 wrote a ZooKeeper snapshot");
+
+                // member 3 is away while the ensemble snapshots and purges the log it would need
+                members.stop(3);
+                createMany(zk, "/s/b", 6 * SNAP_COUNT);
+                zk.setData("/s", "last".getBytes(), -1);
+                members.start(3);
+                members.awaitLeader();
+                assertSameTree(members, "/s", 3);
+
+                // every member restarts from its snapshot and the log after it
+                for (int id = 1; id <= 3; id++) {
+                    members.stop(id);
+                }
+                for (int id = 1; id <= 3; id++) {
+                    members.start(id);
+                }
+                members.awaitLeader();
+                assertSameTree(members, "/s", 3);
+            } finally {
+                zk.close();
+            }
+            int children = 8 * SNAP_COUNT;
+            // a cleanly stopped member leaves a snapshot of everything in version-2: ZooKeeper starts from it
+            members.stop(2);
+            Path zkDir = dir.resolve("zookeeper-data");
+            copyVersion2(members.dir(2), zkDir);
+            try (Servers.Handle real = Servers.zookeeper(Servers.Settings.defaults(), zkDir.toFile(), true)) {
+                ZooKeeper onZk = JavaClient.connect(real.connectString());
+                try {
+                    Stat st = onZk.exists("/s", false);
+                    assertEquals(children, st.getNumChildren(), "ZooKeeper 3.9.5 reads every node of the member");
+                    assertEquals("last", new String(onZk.getData("/s", false, null)));
+                } finally {
+                    onZk.close();
+                }
+            }
+        }
+    }
+
+    private static void createMany(ZooKeeper zk, String prefix, int n) throws Exception {
+        Semaphore window = new Semaphore(100);
+        AtomicInteger failed = new AtomicInteger();
+        CompletableFuture<Void> all = new CompletableFuture<>();
+        AtomicInteger left = new AtomicInteger(n);
+        for (int i = 0; i < n; i++) {
+            window.acquire();
+            zk.create(prefix + i, new byte[10], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT,
+                    (rc, p, ctx, name) -> {
+                        if (rc != 0) {
+                            failed.incrementAndGet();
+                        }
+                        window.release();
+                        if (left.decrementAndGet() == 0) {
+                            all.complete(null);
+                        }
+                    }, null);
+        }
+        all.get(2, TimeUnit.MINUTES);
+        assertEquals(0, failed.get());
+    }
+
+    /** Every member, after a sync, has the same children under {@code path} and the same Stat of it. */
+    private static void assertSameTree(Members members, String path, int size) throws Exception {
+        Stat first = null;
+        List<String> firstChildren = null;
+        for (int id = 1; id <= size; id++) {
+            ZooKeeper zk = JavaClient.connect(members.connectString(id));
+            try {
+                CompletableFuture<Integer> synced = new CompletableFuture<>();
+                zk.sync(path, (rc, p, ctx) -> synced.complete(rc), null);
+                assertEquals(0, synced.get(60, TimeUnit.SECONDS));
+                Stat st = new Stat();
+                List<String> children = zk.getChildren(path, false, st);
+                children.sort(Comparator.naturalOrder());
+                if (first == null) {
+                    first = st;
+                    firstChildren = children;
+                } else {
+                    assertEquals(first, st, "member " + id + " has the Stat of member 1");
+                    assertEquals(firstChildren, children, "member " + id + " has the children of member 1");
+                }
+            } finally {
+                zk.close();
+            }
+        }
+    }
+
+    /** True once {@code dataDir/version-2} holds at least {@code n} files starting with {@code prefix}. */
+    private static boolean awaitFiles(Path dataDir, String prefix, int n) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            try (Stream<Path> files = Files.list(dataDir.resolve("version-2"))) {
+                if (files.filter(p -> p.getFileName().toString().startsWith(prefix)).count() >= n) {
+                    return true;
+                }
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    private static void copyVersion2(Path dataDir, Path target) throws IOException {
+        Path to = target.resolve("version-2");
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(dataDir.resolve("version-2"))) {
+            for (Path f : files.toList()) {
+                if (Files.isRegularFile(f)) {
+                    Files.copy(f, to.resolve(f.getFileName()));
+                }
+            }
+        }
+        assertFalse(Files.list(to).findAny().isEmpty(), "version-2 holds files");
+    }
+}
