@@ -133,6 +133,42 @@ class EnsembleBasicsTest {
         }
     }
 
+    @Test
+    void anObserverFollowsAndServesClients_butNeverVotes() throws Exception {
+        try (Members members = new Members(dir, 3, 1, TICK, 100_000).startAll()) {
+            int leader = members.awaitLeader();
+            assertEquals("observer", members.mode(4), "server.4 is an observer (srvr's Mode)");
+            ZooKeeper viaObserver = JavaClient.connect(members.connectString(4));
+            ZooKeeper viaParticipant = JavaClient.connect(members.connectString(leader == 1 ? 2 : 1));
+            try {
+                viaObserver.create("/through-observer", "o".getBytes(StandardCharsets.UTF_8),
+                        ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                assertArrayEquals("o".getBytes(StandardCharsets.UTF_8),
+                        syncThenGet(viaParticipant, "/through-observer", new Stat()));
+                viaParticipant.create("/to-observer", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                assertNotNull(syncThenExists(viaObserver, "/to-observer"), "the observer applies what is committed");
+            } finally {
+                viaObserver.close();
+                viaParticipant.close();
+            }
+            // two of the three participants gone: one participant and the observer are no quorum
+            int kept = leader;
+            for (int id = 1; id <= 3; id++) {
+                if (id != kept) {
+                    members.stop(id);
+                }
+            }
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(30L * TICK);
+            boolean stillLeading = true;
+            while (System.nanoTime() < deadline && stillLeading) {
+                stillLeading = members.mode(kept) != null;
+                Thread.sleep(50);
+            }
+            assertNull(members.mode(kept), "the last participant steps down: the observer does not count");
+            assertNull(members.mode(4), "so the observer serves no one either");
+        }
+    }
+
     private static byte[] syncThenGet(ZooKeeper zk, String path, Stat st) throws Exception {
         sync(zk, path);
         return zk.getData(path, false, st);

@@ -33,6 +33,12 @@ final class Members implements AutoCloseable {
 
     /** Members that snapshot every {@code snapCount} entries of the Raft log. */
     Members(Path root, int size, int tickTime, int snapCount) throws IOException {
+        this(root, size, 0, tickTime, snapCount);
+    }
+
+    /** {@code participants} voting members, then {@code observers} more that follow and never vote. */
+    Members(Path root, int participants, int observers, int tickTime, int snapCount) throws IOException {
+        int size = participants + observers;
         this.root = root;
         this.tickTime = tickTime;
         this.snapCount = snapCount;
@@ -40,7 +46,8 @@ final class Members implements AutoCloseable {
         this.servers = new ZkServer[size + 1];
         for (int id = 1; id <= size; id++) {
             clientPorts[id] = freePort();
-            peers.add(new Peer(id, "127.0.0.1", freePort(), freePort(), false, "127.0.0.1", clientPorts[id]));
+            peers.add(new Peer(id, "127.0.0.1", freePort(), freePort(), id > participants, "127.0.0.1",
+                    clientPorts[id]));
             Files.createDirectories(dir(id));
             Files.writeString(dir(id).resolve("myid"), id + "\n");
         }
@@ -132,7 +139,7 @@ final class Members implements AutoCloseable {
                     continue;
                 }
                 String m = mode(id);
-                if (m == null) {
+                if (m == null || m.equals("follower") && isObserver(id)) {
                     allServing = false;
                 } else if (m.equals("leader")) {
                     leader = id;
@@ -144,6 +151,10 @@ final class Members implements AutoCloseable {
             Thread.sleep(50);
         }
         throw new AssertionError("no leader within 60 s");
+    }
+
+    private boolean isObserver(int id) {
+        return peers.get(id - 1).observer();
     }
 
     @Override

@@ -61,6 +61,17 @@ public final class RaftNode implements Broadcast, AutoCloseable {
     private RaftServer server;
     /** Replaced when it fails: a Ratis client whose ordered requests ran out of retries stays closed. */
     private volatile RaftClient client;
+    /**
+     * Looks at who leads every quarter tick: Ratis tells the state machine of a new leader, but not that there is
+     * none (a candidate, or a leader that stepped down for want of a majority), which is what makes a member stop
+     * serving.
+     */
+    private final java.util.concurrent.ScheduledExecutorService watcher =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "keeper-leader-watch");
+                t.setDaemon(true);
+                return t;
+            });
 
     public RaftNode(ServerConfig config) {
         this.config = config;
@@ -97,6 +108,14 @@ public final class RaftNode implements Broadcast, AutoCloseable {
                 .build();
         server.start();
         client = newClient();
+        RaftServer.Division division = server.getDivision(GROUP);
+        long every = Math.max(10, config.tickTime() / 4);
+        watcher.scheduleWithFixedDelay(() -> {
+            RaftPeerId now = currentLeader(division);
+            if (!java.util.Objects.equals(now, leader)) {
+                leaderChanged(now);
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
         LOG.info("Member {} of ensemble {} started, Raft on {}", quorum.myId(), quorum.peers().stream()
                 .map(Peer::id).toList(), quorum.me().quorumAddress());
     }
@@ -131,6 +150,24 @@ public final class RaftNode implements Broadcast, AutoCloseable {
         } catch (IOException e) {
             LOG.debug("Closing a failed Raft client: {}", e.toString());
         }
+    }
+
+    /**
+     * The leader this member follows, or null: none known, or one it has not heard from for the longest election
+     * timeout (two ticks). An observer (a Ratis listener) never stands for election, so it would go on naming a
+     * leader that has gone; a follower cut off from the leader does the same until its own election timeout.
+     */
+    private RaftPeerId currentLeader(RaftServer.Division division) {
+        RaftPeerId id = division.getInfo().getLeaderId();
+        if (id == null || division.getInfo().isLeader()) {
+            return id;
+        }
+        var role = division.getInfo().getRoleInfoProto();
+        if (role.hasFollowerInfo()
+                && role.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs() > 2L * config.tickTime()) {
+            return null;
+        }
+        return id;
     }
 
     private RaftProperties properties(Path storage) {
@@ -214,7 +251,10 @@ public final class RaftNode implements Broadcast, AutoCloseable {
         processor.accept(new Event.Touched(report.sessions()));
     }
 
-    void leaderChanged(RaftPeerId newLeader) {
+    synchronized void leaderChanged(RaftPeerId newLeader) {
+        if (java.util.Objects.equals(newLeader, leader)) {
+            return;
+        }
         leader = newLeader;
         LOG.info("Member {}: the leader is now {}", quorum.myId(), newLeader == null ? "none" : newLeader);
         processor.accept(new Event.LeaderChanged(newLeader != null, me.equals(newLeader)));
@@ -236,6 +276,7 @@ public final class RaftNode implements Broadcast, AutoCloseable {
 
     @Override
     public void close() {
+        watcher.shutdownNow();
         try {
             if (client != null) {
                 client.close();
