@@ -667,7 +667,13 @@ public final class RequestProcessor implements OpContext {
         long zxid = Zxids.next(term, tree.lastZxid());
         TxnHeader hdr = new TxnHeader(p.session(), p.cxid(), zxid, p.time(), p.opCode());
         Record txn;
-        if (p.malformed()) {
+        if (p.session() != 0 && !tree.sessions().containsKey(p.session())) {
+            // In an ensemble a proposal can come after its session's close: its member's Raft client retried it
+            // past a leader change. ZooKeeper's PrepRequestProcessor checks the session first
+            // (SessionExpiredException), and logs the error under the zxid it took; so does every member here.
+            hdr.setType(OpCode.ERROR);
+            txn = new ErrorTxn(ErrorCode.SESSION_EXPIRED);
+        } else if (p.malformed()) {
             // A malformed multi still takes a zxid: ZooKeeper logs it as an error txn under the next one.
             hdr.setType(OpCode.ERROR);
             txn = new ErrorTxn(ErrorCode.MARSHALLING_ERROR);
