@@ -342,8 +342,16 @@ public final class ZkServer implements AutoCloseable, ServerView {
     }
 
     @Override
+    public RaftNode.Figures quorum() {
+        return node == null ? null : node.figures();
+    }
+
+    @Override
     public String mode() {
-        return node == null ? "standalone" : node.mode();
+        if (node == null) {
+            return "standalone";
+        }
+        return processor.readOnly() ? "read-only" : node.mode();
     }
 
     @Override

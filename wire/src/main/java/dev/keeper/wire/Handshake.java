@@ -54,13 +54,19 @@ public final class Handshake {
      * The server's answer to a connect request. An invalid session (expired, or a wrong password) is answered
      * with timeout 0, session 0 and a zero password, then the connection closes ({@code finishSessionInit}).
      */
-    public record Response(int timeout, long sessionId, byte[] passwd, boolean withReadOnly) implements Outbound {
+    public record Response(int timeout, long sessionId, byte[] passwd, boolean withReadOnly, boolean readOnly)
+            implements Outbound {
+        /** From a server that is not read-only. */
+        public Response(int timeout, long sessionId, byte[] passwd, boolean withReadOnly) {
+            this(timeout, sessionId, passwd, withReadOnly, false);
+        }
+
         public static Response invalid(boolean withReadOnly) {
             return new Response(0, 0, new byte[16], withReadOnly);
         }
 
         void encodeTo(ByteBuf out) {
-            encode(new ConnectResponse(0, timeout, sessionId, passwd, false), withReadOnly, out);
+            encode(new ConnectResponse(0, timeout, sessionId, passwd, readOnly), withReadOnly, out);
         }
     }
 

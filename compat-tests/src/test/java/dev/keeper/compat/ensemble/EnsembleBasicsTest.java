@@ -169,6 +169,43 @@ class EnsembleBasicsTest {
         }
     }
 
+    @Test
+    void mntrAndZookeeperConfig_describeTheEnsemble_asZooKeeperDoes() throws Exception {
+        try (Members members = new Members(dir, 3, 1, TICK, 100_000).startAll()) {
+            int leader = members.awaitLeader();
+            int follower = leader == 1 ? 2 : 1;
+            String mntr = "";
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (System.nanoTime() < deadline && !(mntr.contains("zk_synced_followers\t2\n")
+                    && mntr.contains("zk_synced_observers\t1\n"))) {
+                mntr = dev.keeper.compat.support.FourLetterWord.ask(members.server(leader).port(), "mntr");
+                Thread.sleep(50);
+            }
+            assertTrue(mntr.contains("zk_server_state\tleader\n"), mntr);
+            assertTrue(mntr.contains("zk_peer_state\tleading - broadcast\n"), mntr);
+            assertTrue(mntr.contains("zk_quorum_size\t3\n"), mntr);
+            assertTrue(mntr.contains("zk_learners\t3\n"), mntr);
+            assertTrue(mntr.contains("zk_synced_followers\t2\n"), mntr);
+            assertTrue(mntr.contains("zk_followers\t2\n"), mntr);
+            assertTrue(mntr.contains("zk_synced_observers\t1\n"), mntr);
+            String onFollower = dev.keeper.compat.support.FourLetterWord.ask(members.server(follower).port(), "mntr");
+            assertTrue(onFollower.contains("zk_peer_state\tfollowing - broadcast\n"), onFollower);
+            assertTrue(!onFollower.contains("zk_synced_followers"), "only the leader reports its learners");
+
+            ZooKeeper zk = JavaClient.connect(members.connectString(follower));
+            try {
+                String config = new String(zk.getConfig(false, null), StandardCharsets.UTF_8);
+                for (int id = 1; id <= 4; id++) {
+                    assertTrue(config.contains("server." + id + "=127.0.0.1:"), config);
+                }
+                assertTrue(config.contains(":observer;127.0.0.1:"), "the observer's line says so: " + config);
+                assertTrue(config.endsWith("version=0"), config);
+            } finally {
+                zk.close();
+            }
+        }
+    }
+
     private static byte[] syncThenGet(ZooKeeper zk, String path, Stat st) throws Exception {
         sync(zk, path);
         return zk.getData(path, false, st);

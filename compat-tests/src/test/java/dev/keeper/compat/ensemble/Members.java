@@ -26,6 +26,7 @@ final class Members implements AutoCloseable {
     private final ZkServer[] servers;
     private final int tickTime;
     private final int snapCount;
+    private boolean readOnlyMode;
 
     Members(Path root, int size, int tickTime) throws IOException {
         this(root, size, tickTime, 100_000);
@@ -73,7 +74,14 @@ final class Members implements AutoCloseable {
                 .snapCount(snapCount)
                 // small log segments, so that a snapshot lets the log be purged (Ratis purges closed segments)
                 .raftProperties(java.util.Map.of("raft.server.log.segment.size.max", "64KB"))
+                .readOnlyMode(readOnlyMode)
                 .build();
+    }
+
+    /** Members started from now on serve read-only clients while they have no quorum. */
+    Members withReadOnlyMode() {
+        readOnlyMode = true;
+        return this;
     }
 
     Members startAll() throws IOException {

@@ -2,10 +2,10 @@ package dev.keeper.server.admin;
 
 import java.io.PrintWriter;
 
-/** isro: "rw"; this server is never in read-only mode. */
+/** isro: "ro" while an ensemble member serves read-only clients (readonlymode.enabled), else "rw". */
 final class Isro implements Word {
     @Override
     public void run(ServerView v, PrintWriter out) {
-        out.print("rw");
+        out.print("read-only".equals(v.mode()) ? "ro" : "rw");
     }
 }

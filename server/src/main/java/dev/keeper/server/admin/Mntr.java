@@ -21,6 +21,21 @@ final class Mntr implements Word {
         ServerMetrics m = v.metrics();
         put(out, "version", Version.full());
         put(out, "server_state", mode);
+        dev.keeper.server.quorum.RaftNode.Figures q = v.quorum();
+        if (q != null) {
+            put(out, "peer_state", q.peerState());
+            put(out, "quorum_size", q.quorumSize());
+            if (q.leading()) {
+                put(out, "learners", q.learners());
+                put(out, "synced_followers", q.syncedFollowers());
+                put(out, "synced_non_voting_followers", 0);
+                put(out, "synced_observers", q.syncedObservers());
+                put(out, "pending_syncs", 0);
+                put(out, "leader_uptime", q.leaderUptimeMs());
+                // The older name, still in ZooKeeper's documentation and emitted by other servers of the protocol.
+                put(out, "followers", q.syncedFollowers());
+            }
+        }
         put(out, "avg_latency", m.avgLatency());
         put(out, "max_latency", m.maxLatency());
         put(out, "min_latency", m.minLatency());

@@ -35,6 +35,9 @@ public interface ServerView {
      */
     String mode();
 
+    /** The ensemble's figures for mntr, or null for a standalone server. */
+    dev.keeper.server.quorum.RaftNode.Figures quorum();
+
     long dataDirSize();
 
     long logDirSize();

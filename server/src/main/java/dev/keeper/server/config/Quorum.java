@@ -32,6 +32,24 @@ public record Quorum(long myId, List<Peer> peers) {
         return peers.stream().filter(p -> p.id() == myId).findFirst().orElseThrow();
     }
 
+    /**
+     * What {@code /zookeeper/config} holds ({@code QuorumMaj.toString}): a {@code server.N=} line per member,
+     * this member's with its client address ({@code clientAddress}) when its own line gives none, as ZooKeeper's
+     * {@code setupClientPort} fills it in, then {@code version=} in hex (0: a static configuration).
+     */
+    public String configData(String clientAddress) {
+        StringBuilder b = new StringBuilder();
+        for (Peer p : peers) {
+            if (p.id() == myId && p.clientPort() < 0 && clientAddress != null) {
+                int colon = clientAddress.lastIndexOf(':');
+                p = new Peer(p.id(), p.host(), p.quorumPort(), p.electionPort(), p.observer(),
+                        clientAddress.substring(0, colon), Integer.parseInt(clientAddress.substring(colon + 1)));
+            }
+            b.append(p.configLine()).append('\n');
+        }
+        return b.append("version=0").toString();
+    }
+
     public List<Peer> participants() {
         return peers.stream().filter(p -> !p.observer()).toList();
     }

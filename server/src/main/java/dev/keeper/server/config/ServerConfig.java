@@ -34,6 +34,8 @@ import java.util.Set;
  * @param initLimit            ticks a member may take to join the ensemble and catch up
  * @param syncLimit            ticks a member may lag the leader before it is considered gone
  * @param raftProperties       zoo.cfg keys starting "raft.", handed to Apache Ratis as they are (tuning)
+ * @param readOnlyMode         an ensemble member without a quorum serves reads to clients that allow it
+ *                             ({@code readonlymode.enabled})
  */
 public record ServerConfig(
         int tickTime,
@@ -62,7 +64,8 @@ public record ServerConfig(
         Quorum quorum,
         int initLimit,
         int syncLimit,
-        java.util.Map<String, String> raftProperties) {
+        java.util.Map<String, String> raftProperties,
+        boolean readOnlyMode) {
 
     public ServerConfig {
         if (tickTime <= 0) {
@@ -119,6 +122,7 @@ public record ServerConfig(
         b.initLimit = initLimit;
         b.syncLimit = syncLimit;
         b.raftProperties = raftProperties;
+        b.readOnlyMode = readOnlyMode;
         return b;
     }
 
@@ -164,6 +168,7 @@ public record ServerConfig(
         private int initLimit = 10;
         private int syncLimit = 5;
         private java.util.Map<String, String> raftProperties = java.util.Map.of();
+        private boolean readOnlyMode;
 
         public Builder tickTime(int v) {
             tickTime = v;
@@ -300,13 +305,18 @@ public record ServerConfig(
             return this;
         }
 
+        public Builder readOnlyMode(boolean v) {
+            readOnlyMode = v;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(tickTime, clientPortAddress, clientPort, dataDir, dataLogDir, maxClientCnxns,
                     minSessionTimeout, maxSessionTimeout, fourLetterWords, containerCheckIntervalMs,
                     containerMaxPerMinute, juteMaxBuffer, extendedTypesEnabled, superDigest,
                     maxClientOutboundBytes, forceSync, snapCount, preAllocSize, snapRetainCount,
                     purgeIntervalHours, fsyncWarningThresholdMs, snapshotTrustEmpty, globalOutstandingLimit, quorum, initLimit, syncLimit,
-                    raftProperties);
+                    raftProperties, readOnlyMode);
         }
     }
 }

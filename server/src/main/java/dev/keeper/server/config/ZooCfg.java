@@ -70,6 +70,8 @@ public final class ZooCfg {
         b.snapshotTrustEmpty(Boolean.parseBoolean(sys.getProperty("zookeeper.snapshot.trust.empty")));
         b.globalOutstandingLimit(intOf(sys.getProperty("zookeeper.globalOutstandingLimit"), 1000,
                 "zookeeper.globalOutstandingLimit"));
+        // ZooKeeper reads this one from the system property only (QuorumPeer); zoo.cfg may say it too, here.
+        b.readOnlyMode(Boolean.parseBoolean(sys.getProperty("readonlymode.enabled")));
         String forceSync = sys.getProperty("zookeeper.forceSync");
         if (forceSync != null) {
             b.forceSync(!"no".equals(forceSync));
@@ -114,6 +116,7 @@ public final class ZooCfg {
                 case "initLimit" -> b.initLimit(intOf(v, 10, key));
                 case "syncLimit" -> b.syncLimit(intOf(v, 5, key));
                 case "standaloneEnabled" -> standaloneEnabled = Boolean.parseBoolean(v);
+                case "readonlymode.enabled" -> b.readOnlyMode(Boolean.parseBoolean(v));
                 default -> {
                     if (key.startsWith("server.")) {
                         servers.put(serverId(key), v);

@@ -100,6 +100,13 @@ public final class RequestProcessor implements OpContext {
     private long term = Zxids.NO_TERM;
     /** Per connection, in an ensemble: its writes on their way through the log, and the reads behind them. */
     private final SessionOrder order = new SessionOrder();
+    /**
+     * Read-only mode ({@code readonlymode.enabled}): this member has had no leader for a while and serves reads to
+     * clients that allow it, answering writes NotReadOnly; its sessions then are its own ({@link #localSessions}).
+     */
+    private volatile boolean readOnly;
+    private long noLeaderSince = -1;
+    private final java.util.Set<Long> localSessions = new java.util.HashSet<>();
     /** Sessions this member's clients kept alive since it last told the leader (in an ensemble). */
     private final java.util.Set<Long> touchedHere = new java.util.HashSet<>();
     /** New sessions proposed by this member, waiting to be applied before their handshake is answered. */
@@ -133,6 +140,7 @@ public final class RequestProcessor implements OpContext {
         long now = clock.elapsedMillis();
         // Sessions restored from disk get a full timeout for their clients to come back.
         tree.sessions().forEach((id, timeout) -> sessions.track(id, timeout, now));
+        setConfigNode();
         this.thread = new Thread(this::loop, "keeper-processor");
     }
 
@@ -331,6 +339,7 @@ public final class RequestProcessor implements OpContext {
         } else if (e instanceof Event.Tick) {
             expireSessions();
             reportTouches();
+            maybeEnterReadOnly();
         } else if (e instanceof Event.Touched t) {
             long now = clock.elapsedMillis();
             for (long id : t.sessions()) {
@@ -340,6 +349,10 @@ public final class RequestProcessor implements OpContext {
                 }
             }
         } else if (e instanceof Event.LeaderChanged l) {
+            if (l.known() && readOnly) {
+                leaveReadOnly();
+            }
+            noLeaderSince = l.known() ? -1 : clock.elapsedMillis();
             if (!l.known()) {
                 stopServing("the ensemble has no leader; they reconnect to a member that has one");
             } else if (l.thisMember()) {
@@ -383,9 +396,14 @@ public final class RequestProcessor implements OpContext {
 
     private void connected(Connection c, Handshake.Connect hs) throws IOException {
         ConnectRequest req = hs.request();
-        if (broadcast != null && !broadcast.serving()) {
+        if (broadcast != null && !broadcast.serving() && !readOnly) {
             // ZooKeeper's "ZooKeeperServer not running": the client tries another member.
             LOG.info("Closing connection from {}: this member has no leader and is not serving", c.remote());
+            c.close();
+            return;
+        }
+        if (readOnly && !req.getReadOnly()) {
+            LOG.info("Refusing session request for not-read-only client {}", c.remote());
             c.close();
             return;
         }
@@ -398,6 +416,16 @@ public final class RequestProcessor implements OpContext {
         }
         int timeout = Math.max(config.minSessionTimeout(), Math.min(config.maxSessionTimeout(), req.getTimeOut()));
         long now = clock.elapsedMillis();
+        if (readOnly && req.getSessionId() == 0) {
+            // A session of a read-only member is its own (ZooKeeper's local session): nothing can be logged. A
+            // client that has not seen a read-write server asks for a new session when it finds one.
+            Session s = sessions.create(timeout, now);
+            localSessions.add(s.id());
+            bind(c, s.id(), timeout, hs.readOnlySent());
+            outbox.add(c, new Handshake.Response(timeout, s.id(), SessionIds.password(s.id()), hs.readOnlySent(),
+                    true));
+            return;
+        }
         if (req.getSessionId() == 0) {
             // The id is this member's to give (its myid in the top byte); the session exists once the log says so.
             long id = sessions.nextId();
@@ -416,7 +444,7 @@ public final class RequestProcessor implements OpContext {
         boolean valid = Arrays.equals(req.getPasswd(), SessionIds.password(id)) && sessions.touch(id, timeout, now);
         if (valid) {
             bind(c, id, timeout, hs.readOnlySent());
-            outbox.add(c, new Handshake.Response(timeout, id, SessionIds.password(id), hs.readOnlySent()));
+            outbox.add(c, new Handshake.Response(timeout, id, SessionIds.password(id), hs.readOnlySent(), readOnly));
         } else {
             LOG.info("Invalid session 0x{} for client {}, probably expired", Long.toHexString(id), c.remote());
             outbox.add(c, Handshake.Response.invalid(hs.readOnlySent()));
@@ -476,6 +504,7 @@ public final class RequestProcessor implements OpContext {
         }
         tree = t;
         term = termOfLastEntry;
+        setConfigNode();
         if (snapshots != null) {
             snapshots.tree(t);
         }
@@ -487,6 +516,48 @@ public final class RequestProcessor implements OpContext {
         }
         t.sessions().forEach((id, timeout) -> sessions.track(id, timeout, now));
         LOG.info("Installed a tree of {} nodes at zxid 0x{}", t.nodeCount(), Long.toHexString(t.lastZxid()));
+    }
+
+    /**
+     * ZooKeeper's read-only server: a member that has been without a leader for a grace period (two seconds, or a
+     * tick if longer, as {@code QuorumPeer} waits before it decides it is partitioned) serves what it has.
+     */
+    private void maybeEnterReadOnly() {
+        if (!config.readOnlyMode() || readOnly || noLeaderSince < 0 || broadcast == null || broadcast.serving()) {
+            return;
+        }
+        if (clock.elapsedMillis() - noLeaderSince >= Math.max(2000, config.tickTime())) {
+            readOnly = true;
+            LOG.info("No leader for {} ms: serving read-only clients (readonlymode.enabled)",
+                    clock.elapsedMillis() - noLeaderSince);
+        }
+    }
+
+    /** A leader again: the read-only sessions end, and their clients find a read-write member. */
+    private void leaveReadOnly() {
+        readOnly = false;
+        stopServing("this member has a leader again and leaves read-only mode");
+        for (long id : localSessions) {
+            sessions.remove(id);
+        }
+        localSessions.clear();
+        LOG.info("Leaving read-only mode");
+    }
+
+    /** True while this member serves read-only clients only (isro, srvr's Mode). */
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    /** In an ensemble, {@code /zookeeper/config} holds the members, as in ZooKeeper. */
+    private void setConfigNode() {
+        if (config.quorum() == null) {
+            return;
+        }
+        String client = (config.clientPortAddress() == null ? "0.0.0.0" : config.clientPortAddress()) + ":"
+                + config.clientPort();
+        tree.setConfigNode(config.quorum().configData(client).getBytes(StandardCharsets.UTF_8), 0,
+                clock.wallMillis());
     }
 
     /** A member that does not lead tells the leader which sessions its clients kept alive since it last did. */
@@ -533,6 +604,9 @@ public final class RequestProcessor implements OpContext {
                 yield new Reply(r.xid(), 0, ErrorCode.OK, new org.apache.zookeeper.proto.SetSASLResponse(null));
             }
             case OpCode.CLOSE_SESSION -> {
+                if (readOnly) {
+                    yield closeLocalSession(c, r);
+                }
                 order.proposed(c, broadcast != null);
                 propose(Proposal.closeSession(myId, session, r.xid(), clock.wallMillis(), receivedNanos));
                 yield null; // answered when applied
@@ -542,6 +616,19 @@ public final class RequestProcessor implements OpContext {
         if (reply != null) {
             reply(c, r.opCode(), reply, receivedNanos);
         }
+    }
+
+    /** closeSession on a read-only member: a session of its own ends here; any other cannot be closed now. */
+    private Reply closeLocalSession(Connection c, Request r) {
+        long session = c.sessionId();
+        if (!localSessions.remove(session)) {
+            return new Reply(r.xid(), tree.lastZxid(), ErrorCode.NOT_READ_ONLY, null);
+        }
+        sessions.remove(session);
+        bySession.remove(session);
+        c.unbind();
+        outbox.closeAfter(c);
+        return new Reply(r.xid(), tree.lastZxid(), ErrorCode.OK, null);
     }
 
     private void reply(Connection c, int opCode, Reply reply, long receivedNanos) {
@@ -558,6 +645,10 @@ public final class RequestProcessor implements OpContext {
             LOG.warn("Received packet at server of unknown type {} from {}; closing", r.opCode(), c.remote());
             outbox.closeAfter(c);
             return new Reply(r.xid(), -1, ErrorCode.UNIMPLEMENTED, null);
+        }
+        if (readOnly && (!(op instanceof Op.Read) || r.opCode() == OpCode.SYNC)) {
+            // ReadOnlyRequestProcessor: every write, sync and check is answered NotReadOnly.
+            return new Reply(r.xid(), tree.lastZxid(), ErrorCode.NOT_READ_ONLY, null);
         }
         if (op instanceof Op.Read read && !(broadcast != null && r.opCode() == OpCode.SYNC)) {
             if (order.mustWait(c)) {

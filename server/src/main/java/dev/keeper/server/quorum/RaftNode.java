@@ -57,6 +57,7 @@ public final class RaftNode implements Broadcast, AutoCloseable {
     private final ProposalCodec codec;
     private volatile RaftPeerId leader;
     private Consumer<Event> processor;
+    private volatile RaftServer.Division division;
     private RaftProperties props;
     private RaftServer server;
     /** Replaced when it fails: a Ratis client whose ordered requests ran out of retries stays closed. */
@@ -109,6 +110,7 @@ public final class RaftNode implements Broadcast, AutoCloseable {
         server.start();
         client = newClient();
         RaftServer.Division division = server.getDivision(GROUP);
+        this.division = division;
         long every = Math.max(10, config.tickTime() / 4);
         watcher.scheduleWithFixedDelay(() -> {
             RaftPeerId now = currentLeader(division);
@@ -272,6 +274,52 @@ public final class RaftNode implements Broadcast, AutoCloseable {
             return "observer";
         }
         return me.equals(leader) ? "leader" : "follower";
+    }
+
+    /**
+     * What mntr reports of the ensemble, as ZooKeeper's {@code QuorumZooKeeperServer} and
+     * {@code LeaderZooKeeperServer} register it: the peer state and quorum size on every member; on the leader the
+     * learners it hears from and how many of them are followers or observers in step (answered within the longest
+     * election timeout, two ticks), and how long it has led.
+     *
+     * @param leading          whether this member leads (the learner figures are the leader's only)
+     * @param peerState        {@code QuorumPeer.getDetailedPeerState}: "leading - broadcast", "following -
+     *                         broadcast", "observing - broadcast", or "looking"
+     */
+    public record Figures(boolean leading, String peerState, int quorumSize, int learners, int syncedFollowers,
+            int syncedObservers, long leaderUptimeMs) {
+    }
+
+    public Figures figures() {
+        String mode = mode();
+        String state = mode == null ? "looking" : switch (mode) {
+            case "leader" -> "leading - broadcast";
+            case "observer" -> "observing - broadcast";
+            default -> "following - broadcast";
+        };
+        int quorumSize = quorum.participants().size();
+        RaftServer.Division d = division;
+        if (d == null || !"leader".equals(mode)) {
+            return new Figures(false, state, quorumSize, 0, 0, 0, 0);
+        }
+        var role = d.getInfo().getRoleInfoProto();
+        int learners = 0;
+        int followers = 0;
+        int observers = 0;
+        for (var f : role.getLeaderInfo().getFollowerInfoList()) {
+            learners++;
+            if (f.getLastRpcElapsedTimeMs() > 2L * config.tickTime()) {
+                continue;
+            }
+            long id = Long.parseLong(f.getId().getId().toStringUtf8());
+            boolean observer = quorum.peers().stream().anyMatch(p -> p.id() == id && p.observer());
+            if (observer) {
+                observers++;
+            } else {
+                followers++;
+            }
+        }
+        return new Figures(true, state, quorumSize, learners, followers, observers, role.getRoleElapsedTimeMs());
     }
 
     @Override

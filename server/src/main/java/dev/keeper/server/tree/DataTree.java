@@ -71,6 +71,23 @@ public final class DataTree implements TreeView {
         config.aversion = -1;
     }
 
+    /**
+     * An ensemble member's configuration in {@code /zookeeper/config}, set without a transaction when the member
+     * starts or takes a snapshot, as ZooKeeper's {@code ZKDatabase.initConfigInZKDatabase} sets it: data, version
+     * −1, mzxid the configuration's version (0 for a static one), mtime now.
+     */
+    public void setConfigNode(byte[] data, long configVersion, long time) {
+        Znode config = find("/zookeeper/config");
+        if (config == null) {
+            return;
+        }
+        dataSize += length(data) - length(config.data);
+        config.data = data;
+        config.version = -1;
+        config.mzxid = configVersion;
+        config.mtime = time;
+    }
+
     private Znode.Parent addBuiltIn(Znode.Parent parent, String name) {
         Znode.Parent z = new Znode.Parent(name.getBytes(StandardCharsets.UTF_8), new byte[0],
                 AclCache.OPEN_UNSAFE_ID, 0, 0);
