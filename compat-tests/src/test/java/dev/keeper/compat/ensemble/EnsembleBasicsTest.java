@@ -199,7 +199,8 @@ class EnsembleBasicsTest {
                     assertTrue(config.contains("server." + id + "=127.0.0.1:"), config);
                 }
                 assertTrue(config.contains(":observer;127.0.0.1:"), "the observer's line says so: " + config);
-                assertTrue(config.endsWith("version=0"), config);
+                assertTrue(config.endsWith("version=" + Long.toHexString(zk.exists("/zookeeper/config", false).getMzxid())), config);
+                assertTrue(zk.exists("/zookeeper/config", false).getMzxid() >>> 32 >= 1, "versioned by the first leader's epoch: " + config);
             } finally {
                 zk.close();
             }

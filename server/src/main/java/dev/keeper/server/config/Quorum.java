@@ -35,9 +35,9 @@ public record Quorum(long myId, List<Peer> peers) {
     /**
      * What {@code /zookeeper/config} holds ({@code QuorumMaj.toString}): a {@code server.N=} line per member,
      * this member's with its client address ({@code clientAddress}) when its own line gives none, as ZooKeeper's
-     * {@code setupClientPort} fills it in, then {@code version=} in hex (0: a static configuration).
+     * {@code setupClientPort} fills it in, then {@code version=} in hex.
      */
-    public String configData(String clientAddress) {
+    public String configData(String clientAddress, long version) {
         StringBuilder b = new StringBuilder();
         for (Peer p : peers) {
             if (p.id() == myId && p.clientPort() < 0 && clientAddress != null) {
@@ -47,7 +47,7 @@ public record Quorum(long myId, List<Peer> peers) {
             }
             b.append(p.configLine()).append('\n');
         }
-        return b.append("version=0").toString();
+        return b.append("version=").append(Long.toHexString(version)).toString();
     }
 
     public List<Peer> participants() {

@@ -22,6 +22,7 @@ import dev.keeper.server.tree.AclCache;
 import dev.keeper.server.tree.Applied;
 import dev.keeper.server.tree.Change;
 import dev.keeper.server.tree.DataTree;
+import dev.keeper.server.tree.Znode;
 import dev.keeper.server.watch.WatchManager;
 import dev.keeper.server.watch.Watcher;
 import dev.keeper.wire.ErrorCode;
@@ -106,6 +107,8 @@ public final class RequestProcessor implements OpContext {
      */
     private volatile boolean readOnly;
     private long noLeaderSince = -1;
+    /** The version of the ensemble's configuration in /zookeeper/config: 0 until the first leader's epoch. */
+    private long configVersion;
     private final java.util.Set<Long> localSessions = new java.util.HashSet<>();
     /** Sessions this member's clients kept alive since it last told the leader (in an ensemble). */
     private final java.util.Set<Long> touchedHere = new java.util.HashSet<>();
@@ -318,6 +321,12 @@ public final class RequestProcessor implements OpContext {
         } else if (e instanceof Event.Apply a) {
             try {
                 term = a.term();
+                if (configVersion == 0 && config.quorum() != null) {
+                    // ZooKeeper's first leader gives the static configuration the zxid of its NEWLEADER as its
+                    // version (ZOOKEEPER-1783); the first term's epoch is ours.
+                    configVersion = term << 32;
+                    setConfigNode();
+                }
                 apply(a.proposal());
             } finally {
                 a.applied().run();
@@ -549,15 +558,20 @@ public final class RequestProcessor implements OpContext {
         return readOnly;
     }
 
-    /** In an ensemble, {@code /zookeeper/config} holds the members, as in ZooKeeper. */
+    /**
+     * In an ensemble, {@code /zookeeper/config} holds the members and the configuration's version, as in
+     * ZooKeeper; the version is kept in the node's mzxid, so a snapshot carries it.
+     */
     private void setConfigNode() {
         if (config.quorum() == null) {
             return;
         }
+        Znode node = tree.find("/zookeeper/config");
+        configVersion = Math.max(configVersion, node == null ? 0 : node.mzxid());
         String client = (config.clientPortAddress() == null ? "0.0.0.0" : config.clientPortAddress()) + ":"
                 + config.clientPort();
-        tree.setConfigNode(config.quorum().configData(client).getBytes(StandardCharsets.UTF_8), 0,
-                clock.wallMillis());
+        tree.setConfigNode(config.quorum().configData(client, configVersion).getBytes(StandardCharsets.UTF_8),
+                configVersion, clock.wallMillis());
     }
 
     /** A member that does not lead tells the leader which sessions its clients kept alive since it last did. */
