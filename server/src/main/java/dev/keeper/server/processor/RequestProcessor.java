@@ -56,18 +56,24 @@ import org.slf4j.LoggerFactory;
 /**
  * THE processor thread: the only thread that reads or changes the tree, the watches and the sessions.
  *
- * <p>It takes events off one queue in batches. A read is answered from the tree at once. A write is checked and
- * turned into a transaction with its zxid and time fixed ({@link Op.Write#prepare}), appended to the log, and
- * applied to the tree ({@link DataTree#apply}, the one mutator); the changes it made fire watches. Replies and
- * events wait in the {@link Outbox} until the batch is durable ({@link TxnLog#commit}), then leave together, one
- * flush per connection.
+ * <p>It takes events off one queue in batches. A read is answered from the tree at once. A write becomes a
+ * {@link Proposal} — who asks, when, and what — and is <em>applied</em>: checked and turned into a transaction
+ * with its zxid and time fixed ({@link Op.Write#prepare}), appended to the log, and applied to the tree
+ * ({@link DataTree#apply}, the one mutator); the changes it made fire watches. Standalone, a proposal is applied as
+ * soon as it is made. In an ensemble it goes through the Raft log ({@link Broadcast}) and comes back to every
+ * member as {@link Event.Apply}, in log order, and every member applies it the same way against the same tree;
+ * the member whose client sent it answers, and that client's reads wait behind its writes ({@link SessionOrder}).
+ * Replies and events wait in the {@link Outbox} until the batch is durable ({@link TxnLog#commit}), then leave
+ * together, one flush per connection.
  *
  * <p>Nothing here blocks on I/O, and nothing a client sends can stop the loop: a request that breaks a handler
  * is answered with MarshallingError and logged. Only the log failing stops the server, because then the tree
  * is ahead of the disk.
  *
- * <p>At 500-odd lines this is the longest class: it is the request flow, and reads top to bottom in the order
- * a request meets it.
+ * <p>At some 1,000 lines this is the longest class, twice what a file should be: it is the request flow, and
+ * reads top to bottom in the order a request meets it — the loop and its failure rules, sessions (connect,
+ * expire, and in an ensemble the leader's view, touches, read-only mode), requests, apply. The ensemble's part
+ * (a third) is the next to move out, into a class of its own that owns the member's role state.
  */
 public final class RequestProcessor implements OpContext {
     private static final Logger LOG = LoggerFactory.getLogger(RequestProcessor.class);
