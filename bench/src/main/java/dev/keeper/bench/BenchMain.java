@@ -273,7 +273,7 @@ public final class BenchMain {
                         + loadAverage());
             }
             Map<ServerKind, FloodBench.Figures> figures = FloodBench.measure(servers, options.floodFrames(),
-                    options.floodLanes(), options.repeats(), BenchMain::log);
+                    options.floodLanes(), options.floodRate(), options.repeats(), BenchMain::log);
             for (Map.Entry<ServerKind, FloodBench.Figures> e : figures.entrySet()) {
                 FloodBench.Figures f = e.getValue();
                 if (f.problems() > 0) {

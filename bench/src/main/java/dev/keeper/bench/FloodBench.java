@@ -51,11 +51,13 @@ final class FloodBench {
      *
      * @param frames          malformed frames per flood
      * @param lanes           connections flooding at once
+     * @param rate            frames a second the flood was held to; 0: as fast as the lanes went
      * @param repeats         each repeat
      * @param heapBeforeBytes heap after a full GC before the first flood
      * @param heapAfterBytes  heap after a full GC after the last (its sessions expired)
      */
-    record Figures(long frames, int lanes, List<Repeat> repeats, long heapBeforeBytes, long heapAfterBytes) {
+    record Figures(long frames, int lanes, long rate, List<Repeat> repeats, long heapBeforeBytes,
+            long heapAfterBytes) {
         double medianP99FloodUs() {
             return median(Repeat::p99FloodUs);
         }
@@ -98,7 +100,7 @@ final class FloodBench {
 
     /** Runs {@code repeats} repeats on each server, alternating which goes first. */
     static Map<ServerKind, Figures> measure(Map<ServerKind, ServerProcess> servers, long frames, int lanes,
-                                            int repeats, java.util.function.Consumer<String> log)
+                                            long rate, int repeats, java.util.function.Consumer<String> log)
             throws IOException, InterruptedException {
         Map<ServerKind, Long> heapBefore = new EnumMap<>(ServerKind.class);
         Map<ServerKind, List<Repeat>> runs = new EnumMap<>(ServerKind.class);
@@ -110,7 +112,7 @@ final class FloodBench {
             for (ServerKind kind : rep % 2 == 0 ? List.of(ServerKind.OURS, ServerKind.ZOOKEEPER)
                     : List.of(ServerKind.ZOOKEEPER, ServerKind.OURS)) {
                 ServerProcess server = servers.get(kind);
-                Repeat r = once(server, frames, lanes, rep);
+                Repeat r = once(server, frames, lanes, rate, rep);
                 runs.get(kind).add(r);
                 log.accept(String.format(java.util.Locale.ROOT, "flood rep %d/%d %-9s %,d frames over %,d"
                                 + " connections in %.1f s; canary p99 quiet %.1f ms, flooded %.1f ms, ratio %.2f;"
@@ -122,12 +124,13 @@ final class FloodBench {
         Map<ServerKind, Figures> out = new EnumMap<>(ServerKind.class);
         for (ServerKind kind : ServerKind.values()) {
             long after = HeapProbe.usedAfterFullGc(servers.get(kind).pid());
-            out.put(kind, new Figures(frames, lanes, List.copyOf(runs.get(kind)), heapBefore.get(kind), after));
+            out.put(kind, new Figures(frames, lanes, rate, List.copyOf(runs.get(kind)), heapBefore.get(kind),
+                    after));
         }
         return out;
     }
 
-    private static Repeat once(ServerProcess server, long frames, int lanes, int rep)
+    private static Repeat once(ServerProcess server, long frames, int lanes, long rate, int rep)
             throws IOException, InterruptedException {
         if (!server.alive()) {
             throw new IOException(server.kind().label() + " died during the flood part:\n" + server.logTail(30));
@@ -144,7 +147,7 @@ final class FloodBench {
             writer.start();
             Thread.sleep(WARM_MS);
             long floodStart = epochUs(writer);
-            FloodLanes.Result flood = FloodLanes.run(server.port(), lanes, frames);
+            FloodLanes.Result flood = FloodLanes.run(server.port(), lanes, frames, rate);
             long floodEnd = epochUs(writer);
             Thread.sleep(SETTLE_MS);
             long quietStart = epochUs(writer);

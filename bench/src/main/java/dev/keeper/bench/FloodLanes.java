@@ -80,14 +80,24 @@ final class FloodLanes {
     private final AtomicInteger problemCount = new AtomicInteger();
     private final Queue<String> problems = new ConcurrentLinkedQueue<>();
 
-    private FloodLanes(int port) {
+    private final long rate;
+    private long start;
+
+    private FloodLanes(int port, long rate) {
         this.port = port;
+        this.rate = rate;
     }
 
-    /** Floods the server on {@code port} with {@code lanes} lanes until {@code total} frames have been sent. */
-    static Result run(int port, int lanes, long total) throws InterruptedException {
-        FloodLanes f = new FloodLanes(port);
+    /**
+     * Floods with {@code total} frames from {@code lanes} connections at a time; {@code rate} holds the lanes
+     * together to that many frames a second (0: as fast as they go). Held below what the machine's cores can take,
+     * the flood measures how a server keeps a well-behaved session apart from bad ones; unheld on a machine that
+     * also runs the flood, it measures who gets the CPU.
+     */
+    static Result run(int port, int lanes, long total, long rate) throws InterruptedException {
+        FloodLanes f = new FloodLanes(port, rate);
         long start = System.nanoTime();
+        f.start = start;
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < lanes; i++) {
             int lane = i;
@@ -107,9 +117,23 @@ final class FloodLanes {
         Round[] kinds = Round.values();
         for (int r = lane; ; r++) {
             Round kind = kinds[r % kinds.length];
-            if (frames.getAndAdd(kind.frames()) >= total) {
+            long sent = frames.getAndAdd(kind.frames());
+            if (sent >= total) {
                 frames.addAndGet(-kind.frames());
                 return;
+            }
+            if (rate > 0) {
+                // the round's frames go no earlier than the rate allows
+                long due = start + sent * 1_000_000_000L / rate;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    try {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
             }
             connections.incrementAndGet();
             try (Conn c = new Conn(address(lane), port)) {

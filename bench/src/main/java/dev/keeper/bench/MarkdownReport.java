@@ -217,7 +217,9 @@ final class MarkdownReport {
         FloodBench.Figures z = p.zookeeper();
         sb.append("## Canary latency under a flood of malformed frames\n\n");
         sb.append("- The limits tests' flood (MalformedFloodTest): ").append(count(o.frames()))
-                .append(" malformed frames from ").append(o.lanes()).append(" connections at a time, each from its")
+                .append(" malformed frames from ").append(o.lanes()).append(" connections at a time")
+                .append(o.rate() > 0 ? ", held together to " + count(o.rate()) + " frames a second" : "")
+                .append(", each from its")
                 .append(" own 127.0.1.x address: bodies that do not decode (answered MarshallingError, the")
                 .append(" connection kept), unknown opcodes, lengths over jute.maxbuffer or below zero, garbage")
                 .append(" handshakes, cut-off frames (each closing its connection). Meanwhile a canary session (one")

@@ -32,6 +32,7 @@ import java.util.Set;
  * @param startupRepeats   starts per server and directory; the median is reported
  * @param floodFrames      malformed frames per flood in the flood part
  * @param floodLanes       connections flooding at once
+ * @param floodRate        malformed frames a second the flood is held to; 0: as fast as the lanes go
  * @param phases           which parts run
  * @param serverJar        our shaded server jar
  * @param zookeeperClasspathFile file holding the real ZooKeeper's class path
@@ -61,6 +62,7 @@ record Options(
         int startupRepeats,
         long floodFrames,
         int floodLanes,
+        long floodRate,
         Set<Phase> phases,
         Path serverJar,
         Path zookeeperClasspathFile,
@@ -108,6 +110,7 @@ record Options(
         // The limits tests' flood: 100,000 malformed frames from 100 connections at a time.
         long floodFrames = quick ? 20_000 : 100_000;
         int floodLanes = 100;
+        long floodRate = 0;
         Set<Phase> phases = EnumSet.allOf(Phase.class);
         Path serverJar = Path.of("server/target/keeper-server-0.1.0-SNAPSHOT-all.jar");
         Path zkClasspath = Path.of("bench/target/zookeeper.classpath");
@@ -145,6 +148,7 @@ record Options(
                 case "startup-repeats" -> startupRepeats = positive(key, v);
                 case "flood-frames" -> floodFrames = positive(key, v);
                 case "flood-lanes" -> floodLanes = positive(key, v);
+                case "flood-rate" -> floodRate = nonNegative(key, v);
                 case "only" -> phases = EnumSet.copyOf(Options.<Phase>listOf(v, p -> Phase.valueOf(p.toUpperCase())));
                 case "server-jar" -> serverJar = Path.of(v);
                 case "zk-classpath-file" -> zkClasspath = Path.of(v);
@@ -163,7 +167,7 @@ record Options(
         }
         return new Options(quick, fsync, repeats, warmup, measure, serverWarmup, ops, sessions, window, znodes,
                 watches, fanOut, fanOutRepeats, heap, tickTime, bigZnodes, snapshotRate, snapCount, snapshots,
-                snapshotWarmup, startupRepeats, floodFrames, floodLanes, phases, serverJar, zkClasspath, out);
+                snapshotWarmup, startupRepeats, floodFrames, floodLanes, floodRate, phases, serverJar, zkClasspath, out);
     }
 
     static String usage() {
@@ -174,7 +178,7 @@ record Options(
                                     [--fanout-sessions=N] [--fanout-repeats=N] [--heap=2g] [--tick-time=N]
                                     [--big-znodes=N] [--snapshot-rate=N] [--snap-count=N] [--snapshots=N]
                                     [--snapshot-warmup-ms=N] [--startup-repeats=N] [--flood-frames=N]
-                                    [--flood-lanes=N] [--only=load,memory,fanout,durable,snapshot,startup,flood]
+                                    [--flood-lanes=N] [--flood-rate=N] [--only=load,memory,fanout,durable,snapshot,startup,flood]
                                     [--out=DIR]""";
     }
 

@@ -21,9 +21,9 @@ class FloodReportTest {
     }
 
     private static Report report() {
-        FloodBench.Figures ours = new FloodBench.Figures(100_000, 100, List.of(repeat(1000, 1500, 5000, 0),
+        FloodBench.Figures ours = new FloodBench.Figures(100_000, 100, 0, List.of(repeat(1000, 1500, 5000, 0),
                 repeat(2000, 3000, 4000, 0), repeat(1000, 4000, 6000, 0)), 20L << 20, 21L << 20);
-        FloodBench.Figures zk = new FloodBench.Figures(100_000, 100, List.of(repeat(10_000, 50_000, 20_000, 1),
+        FloodBench.Figures zk = new FloodBench.Figures(100_000, 100, 0, List.of(repeat(10_000, 50_000, 20_000, 1),
                 repeat(10_000, 100_000, 10_000, 0), repeat(20_000, 60_000, 30_000, 0)), 30L << 20, 40L << 20);
         return new Report(META, List.of(), null, null, List.of(), null, null, new Report.Pair<>(ours, zk),
                 List.of());
