@@ -1,0 +1,47 @@
+package dev.keeper.server.processor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keeper.wire.OpCode;
+import dev.keeper.wire.Request;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link SessionOrder}: in an ensemble a read waits for the writes its client sent before it, and only for those.
+ * Connections are only keys here, so the test uses one it never touches otherwise.
+ */
+class SessionOrderTest {
+    private final SessionOrder order = new SessionOrder();
+    private final dev.keeper.server.net.Connection c = null;
+
+    private static Request read(int xid) {
+        return new Request(xid, OpCode.GET_DATA, null, false);
+    }
+
+    @Test
+    void readsWaitForTheWritesSentBeforeThem_andGoInOrder() {
+        assertFalse(order.mustWait(c), "nothing in flight: a read goes at once");
+        order.proposed(c, true);                  // write 1
+        assertTrue(order.mustWait(c));
+        order.defer(c, read(2), 0);               // read after write 1
+        order.proposed(c, true);                  // write 3
+        order.defer(c, read(4), 0);               // read after write 3
+        List<SessionOrder.Deferred> first = order.applied(c);
+        assertEquals(List.of(2), first.stream().map(d -> d.request().xid()).toList(),
+                "write 1 applied: the read sent after it goes, the one after write 3 still waits");
+        assertTrue(order.mustWait(c));
+        List<SessionOrder.Deferred> second = order.applied(c);
+        assertEquals(List.of(4), second.stream().map(d -> d.request().xid()).toList());
+        assertFalse(order.mustWait(c), "all applied: reads go at once again");
+    }
+
+    @Test
+    void standalone_tracksNothing() {
+        order.proposed(c, false);
+        assertFalse(order.mustWait(c));
+        assertTrue(order.applied(c).isEmpty());
+    }
+}
