@@ -6,6 +6,9 @@
 #
 #   bin/soak.sh                  500 kill -9 rounds and 20 power-cut runs (about 15,000 cuts); about an hour
 #   bin/soak.sh ROUNDS RUNS      other amounts, e.g. bin/soak.sh 100 4
+#   bin/soak.sh ROUNDS RUNS FAULTS   also FAULTS faults on a three-member ensemble under load
+#                                (ensemble.EnsembleFaultTest, 25 a chunk: kill -9 or SIGSTOP of the leader or a
+#                                follower, a ledger checked after each chunk), e.g. bin/soak.sh 0 0 500
 #   nice -n 19 bin/soak.sh > soak.txt 2>&1 &      how it is meant to run: in the background, politely
 #
 # Logs go to target/soak-<time>/ (KEEPER_SOAK_DIR to choose). Exits non-zero if any chunk failed; the failed
@@ -15,6 +18,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 rounds=${1:-500}
 runs=${2:-20}
+faults=${3:-0}
+faults_per_chunk=25
 rounds_per_chunk=25
 runs_per_chunk=2
 out=${KEEPER_SOAK_DIR:-target/soak-$(date +%Y%m%d-%H%M%S)}
@@ -33,7 +38,7 @@ chunk() {
     status=FAILED
     failed=$((failed + 1))
   fi
-  cp "$reports/dev.keeper.compat.persist.$class-output.txt" "$out/$name.log" 2>/dev/null
+  cp "$reports/dev.keeper.compat.$class-output.txt" "$out/$name.log" 2>/dev/null
   echo "$(date +%H:%M:%S) $name: $status in $(($(date +%s) - t0)) s" | tee -a "$out/chunks.txt"
 }
 
@@ -41,7 +46,7 @@ done_rounds=0
 i=0
 while [ "$done_rounds" -lt "$rounds" ]; do
   n=$((rounds - done_rounds < rounds_per_chunk ? rounds - done_rounds : rounds_per_chunk))
-  chunk "crash-$i" CrashTest CrashTest -Dkeeper.crash.rounds="$n"
+  chunk "crash-$i" persist.CrashTest CrashTest -Dkeeper.crash.rounds="$n"
   done_rounds=$((done_rounds + n))
   i=$((i + 1))
 done
@@ -49,8 +54,17 @@ done_runs=0
 i=0
 while [ "$done_runs" -lt "$runs" ]; do
   n=$((runs - done_runs < runs_per_chunk ? runs - done_runs : runs_per_chunk))
-  chunk "powercut-$i" PowerCutTest 'PowerCutTest#acknowledged*' -Dkeeper.powercut.runs="$n"
+  chunk "powercut-$i" persist.PowerCutTest 'PowerCutTest#acknowledged*' -Dkeeper.powercut.runs="$n"
   done_runs=$((done_runs + n))
+  i=$((i + 1))
+done
+
+done_faults=0
+i=0
+while [ "$done_faults" -lt "$faults" ]; do
+  n=$((faults - done_faults < faults_per_chunk ? faults - done_faults : faults_per_chunk))
+  chunk "ensemble-$i" ensemble.EnsembleFaultTest EnsembleFaultTest -Dkeeper.ensemble.faults="$n"
+  done_faults=$((done_faults + n))
   i=$((i + 1))
 done
 
@@ -70,6 +84,11 @@ elapsed=$(($(date +%s) - started))
 {
   echo "soak: $rounds kill -9 rounds asked, $kills done: ${crash:-no CrashTest summary}"
   echo "soak: $runs power-cut runs: ${cuts:-no PowerCutTest summary}"
+  if [ "$faults" -gt 0 ]; then
+    echo "soak: $faults ensemble faults: $(cat "$out"/ensemble-*.log 2>/dev/null | grep -h 'creates acknowledged' |
+      sed 's/.*EnsembleFaultTest: //' | awk '{ s += $1; p += $4; u += $8 } END { printf "%d sequential and %d plain"\
+      " creates acknowledged, %d outcomes unknown, every member alike after each chunk", s, p, u }')"
+  fi
   echo "soak: $failed failed chunk(s); $((elapsed / 60)) min $((elapsed % 60)) s in all; logs in $out"
 } | tee "$out/summary.txt"
 [ "$failed" -eq 0 ]
