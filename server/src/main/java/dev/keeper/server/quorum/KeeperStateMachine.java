@@ -86,9 +86,16 @@ final class KeeperStateMachine extends BaseStateMachine {
         });
     }
 
-    /** Before Ratis installs a snapshot the leader sent: nothing is applied until {@link #reinitialize}. */
+    /**
+     * Before Ratis installs a snapshot the leader sent: nothing is applied until {@link #reinitialize}. Ratis
+     * calls this for every request of the transfer (ServerState.installSnapshot), and a snapshot of more than
+     * one chunk, or of more than one file, takes several: only the first pauses.
+     */
     @Override
     public void pause() {
+        if (getLifeCycleState() == LifeCycle.State.PAUSED) {
+            return;
+        }
         getLifeCycle().transition(LifeCycle.State.PAUSING);
         getLifeCycle().transition(LifeCycle.State.PAUSED);
     }
