@@ -72,8 +72,10 @@ final class Members implements AutoCloseable {
                 .initLimit(10)
                 .syncLimit(5)
                 .snapCount(snapCount)
-                // small log segments, so that a snapshot lets the log be purged (Ratis purges closed segments)
-                .raftProperties(java.util.Map.of("raft.server.log.segment.size.max", "64KB"))
+                // small log segments, so that a snapshot lets the log be purged (Ratis purges closed segments);
+                // small snapshot chunks, so that a snapshot sent to a member that is behind takes several requests
+                .raftProperties(java.util.Map.of("raft.server.log.segment.size.max", "64KB",
+                        "raft.server.log.appender.snapshot.chunk.size.max", "8KB"))
                 .readOnlyMode(readOnlyMode)
                 .build();
     }

@@ -1,6 +1,7 @@
 package dev.keeper.server.processor;
 
 import dev.keeper.server.net.Connection;
+import dev.keeper.server.session.SessionOwners;
 import dev.keeper.wire.Handshake;
 import dev.keeper.wire.Request;
 
@@ -45,15 +46,18 @@ public sealed interface Event {
     record LeaderChanged(boolean known, boolean thisMember) implements Event {
     }
 
-    /** An ensemble member's Raft server asks for a snapshot of the tree as applied now. */
-    record Snapshot(java.util.concurrent.CompletableFuture<java.nio.file.Path> done) implements Event {
+    /** An ensemble member's Raft server asks for a snapshot of the state as applied now. */
+    record Snapshot(java.util.concurrent.CompletableFuture<Taken> done) implements Event {
+        /** The snapshot: the tree's file in version-2, and the sessions' owners at the same point. */
+        public record Taken(java.nio.file.Path file, SessionOwners owners) {
+        }
     }
 
     /**
-     * An ensemble member takes {@code tree}, read from a snapshot (its own at start, or one its leader sent), as
-     * its state after the Raft entry of term {@code term}; its clients reconnect.
+     * An ensemble member takes {@code tree} and {@code owners}, read from a snapshot (its own at start, or one its
+     * leader sent), as its state after the Raft entry of term {@code term}; its clients reconnect.
      */
-    record Install(dev.keeper.server.tree.DataTree tree, long term) implements Event {
+    record Install(dev.keeper.server.tree.DataTree tree, SessionOwners owners, long term) implements Event {
     }
 
     /** A proposal of this member's that the log did not take. */

@@ -10,8 +10,9 @@ import org.apache.zookeeper.data.Id;
  * it in log order, computing the same transaction from the same tree: prepare runs at apply time, so there are no
  * pending changes to track and nothing to roll back.
  *
- * @param kind          {@link #REQUEST}, {@link #CREATE_SESSION}, {@link #CLOSE_SESSION} (the client's) or
- *                      {@link #EXPIRE_SESSION} (the leader's)
+ * @param kind          {@link #REQUEST}, {@link #CREATE_SESSION}, {@link #CLOSE_SESSION} (the client's),
+ *                      {@link #EXPIRE_SESSION} (the leader's) or {@link #MOVE_SESSION} (a client reconnected to the
+ *                      origin with a session that was attached elsewhere)
  * @param origin        the id of the member whose client sent it (1 standalone); that member answers it
  * @param session       the session it is for (the new one, for CREATE_SESSION)
  * @param cxid          the request's xid; 0 for what the server proposes itself (an expiry)
@@ -20,7 +21,7 @@ import org.apache.zookeeper.data.Id;
  * @param auth          the session's credentials then, for ACL checks
  * @param body          the decoded request record (a {@code MultiRecords.Ops} for multi), null when malformed
  * @param malformed     the body did not decode: applied as ZooKeeper's MarshallingError error txn
- * @param timeout       the negotiated timeout, for CREATE_SESSION
+ * @param timeout       the negotiated timeout, for CREATE_SESSION and MOVE_SESSION
  * @param receivedNanos when the origin received it, for its latency figures; 0 on other members
  */
 public record Proposal(int kind, long origin, long session, int cxid, int opCode, long time, List<Id> auth,
@@ -29,6 +30,7 @@ public record Proposal(int kind, long origin, long session, int cxid, int opCode
     public static final int CREATE_SESSION = 2;
     public static final int CLOSE_SESSION = 3;
     public static final int EXPIRE_SESSION = 4;
+    public static final int MOVE_SESSION = 5;
 
     public Proposal {
         auth = List.copyOf(auth);
@@ -47,6 +49,16 @@ public record Proposal(int kind, long origin, long session, int cxid, int opCode
     static Proposal closeSession(long origin, long session, int cxid, long time, long receivedNanos) {
         return new Proposal(CLOSE_SESSION, origin, session, cxid, dev.keeper.wire.OpCode.CLOSE_SESSION, time,
                 List.of(), null, false, 0, receivedNanos);
+    }
+
+    /**
+     * ZooKeeper's revalidation: a client reconnected to the origin with a session attached to another member. No
+     * transaction; applied, it attaches the session here ({@code SessionOwners}), so the old connection's writes
+     * fail SessionMoved.
+     */
+    static Proposal moveSession(long origin, long session, int timeout, long time) {
+        return new Proposal(MOVE_SESSION, origin, session, 0, dev.keeper.wire.OpCode.CREATE_SESSION, time,
+                List.of(), null, false, timeout, 0);
     }
 
     static Proposal expireSession(long origin, long session, long time) {

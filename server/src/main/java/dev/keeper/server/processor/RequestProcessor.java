@@ -17,6 +17,7 @@ import dev.keeper.server.persist.Snapshotter;
 import dev.keeper.server.persist.TxnLog;
 import dev.keeper.server.session.Session;
 import dev.keeper.server.session.SessionIds;
+import dev.keeper.server.session.SessionOwners;
 import dev.keeper.server.session.SessionTracker;
 import dev.keeper.server.tree.AclCache;
 import dev.keeper.server.tree.Applied;
@@ -33,12 +34,14 @@ import dev.keeper.wire.Reply;
 import dev.keeper.wire.Request;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.jute.Record;
@@ -118,8 +121,13 @@ public final class RequestProcessor implements OpContext {
     private final java.util.Set<Long> localSessions = new java.util.HashSet<>();
     /** Sessions this member's clients kept alive since it last told the leader (in an ensemble). */
     private final java.util.Set<Long> touchedHere = new java.util.HashSet<>();
-    /** New sessions proposed by this member, waiting to be applied before their handshake is answered. */
+    /**
+     * New sessions, and sessions moving here from another member, proposed by this member and waiting to be
+     * applied before their handshake is answered.
+     */
     private final Map<Long, PendingConnect> pendingConnects = new HashMap<>();
+    /** In an ensemble: the member each session is attached to, replicated (SessionMoved). */
+    private SessionOwners owners = new SessionOwners();
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean ended;
@@ -340,13 +348,9 @@ public final class RequestProcessor implements OpContext {
         } else if (e instanceof Event.Rejected r) {
             rejected(r.proposal(), r.cause());
         } else if (e instanceof Event.Snapshot s) {
-            if (snapshots == null) {
-                s.done().completeExceptionally(new IllegalStateException("this server keeps no snapshots"));
-            } else {
-                snapshots.takeNow(s.done());
-            }
+            snapshot(s.done());
         } else if (e instanceof Event.Install i) {
-            install(i.tree(), i.term());
+            install(i.tree(), i.owners(), i.term());
         } else if (e instanceof Event.Connected c) {
             connected(c.connection(), c.connect());
         } else if (e instanceof Event.Disconnected d) {
@@ -457,6 +461,13 @@ public final class RequestProcessor implements OpContext {
             bySession.remove(id);
         }
         boolean valid = Arrays.equals(req.getPasswd(), SessionIds.password(id)) && sessions.touch(id, timeout, now);
+        if (valid && broadcast != null && !readOnly && owners.owner(id) != myId) {
+            // The session was attached to another member: ZooKeeper's follower revalidates it with the leader,
+            // which makes this member its owner, before it answers. Here the move goes through the log.
+            pendingConnects.put(id, new PendingConnect(c, timeout, hs.readOnlySent()));
+            propose(Proposal.moveSession(myId, id, timeout, clock.wallMillis()));
+            return;
+        }
         if (valid) {
             bind(c, id, timeout, hs.readOnlySent());
             outbox.add(c, new Handshake.Response(timeout, id, SessionIds.password(id), hs.readOnlySent(), readOnly));
@@ -513,11 +524,13 @@ public final class RequestProcessor implements OpContext {
      * for the log to catch it up. What the clients of this member saw belongs to the old tree, so they reconnect, as
      * ZooKeeper's learners drop their clients to sync; the sessions are the snapshot's, each given a full timeout.
      */
-    private void install(DataTree t, long termOfLastEntry) {
+    private void install(DataTree t, SessionOwners o, long termOfLastEntry) {
         if (t != tree && !bySession.isEmpty()) {
             stopServing("this member takes the state of a snapshot");
         }
         tree = t;
+        owners = o == null ? new SessionOwners() : o;
+        owners.retainAll(t.sessions().keySet());
         term = termOfLastEntry;
         setConfigNode();
         if (snapshots != null) {
@@ -531,6 +544,27 @@ public final class RequestProcessor implements OpContext {
         }
         t.sessions().forEach((id, timeout) -> sessions.track(id, timeout, now));
         LOG.info("Installed a tree of {} nodes at zxid 0x{}", t.nodeCount(), Long.toHexString(t.lastZxid()));
+    }
+
+    /**
+     * A snapshot for the Raft log: the tree's file, written as standalone snapshots are, and a copy of the
+     * sessions' owners now — no entry is applied until the snapshot is done, so both show the same point.
+     */
+    private void snapshot(CompletableFuture<Event.Snapshot.Taken> done) {
+        if (snapshots == null) {
+            done.completeExceptionally(new IllegalStateException("this server keeps no snapshots"));
+            return;
+        }
+        SessionOwners at = owners.copy();
+        CompletableFuture<Path> file = new CompletableFuture<>();
+        file.whenComplete((path, failure) -> {
+            if (failure != null) {
+                done.completeExceptionally(failure);
+            } else {
+                done.complete(new Event.Snapshot.Taken(path, at));
+            }
+        });
+        snapshots.takeNow(file);
     }
 
     /**
@@ -740,6 +774,7 @@ public final class RequestProcessor implements OpContext {
         switch (p.kind()) {
             case Proposal.CREATE_SESSION -> applyCreateSession(p);
             case Proposal.CLOSE_SESSION, Proposal.EXPIRE_SESSION -> applyCloseSession(p);
+            case Proposal.MOVE_SESSION -> applyMoveSession(p);
             default -> applyRequest(p);
         }
     }
@@ -757,6 +792,10 @@ public final class RequestProcessor implements OpContext {
         Connection c = origin(p);
         Reply reply = transact(p);
         if (c != null) {
+            if (reply != null && reply.err() == ErrorCode.SESSION_MOVED) {
+                moved(c);
+                return;
+            }
             if (reply != null) {
                 reply(c, p.opCode(), reply, p.receivedNanos());
             }
@@ -769,6 +808,9 @@ public final class RequestProcessor implements OpContext {
     /** The request's transaction, logged and applied; returns the reply for its client. */
     private Reply transact(Proposal p) throws IOException {
         if (p.opCode() == OpCode.SYNC) {
+            if (!mayWrite(p)) {
+                return new Reply(p.cxid(), tree.lastZxid(), ErrorCode.SESSION_MOVED, null);
+            }
             // In an ensemble a sync goes through the log: this member has now applied everything before it.
             return new Reply(p.cxid(), tree.lastZxid(), ErrorCode.OK,
                     new org.apache.zookeeper.proto.SyncResponse(((org.apache.zookeeper.proto.SyncRequest) p.body())
@@ -788,6 +830,11 @@ public final class RequestProcessor implements OpContext {
             // A malformed multi still takes a zxid: ZooKeeper logs it as an error txn under the next one.
             hdr.setType(OpCode.ERROR);
             txn = new ErrorTxn(ErrorCode.MARSHALLING_ERROR);
+        } else if (!mayWrite(p)) {
+            // The session moved to another member after this one proposed the write: ZooKeeper's leader logs
+            // SessionMoved as an error txn under the zxid the write took (PrepRequestProcessor.checkSession).
+            hdr.setType(OpCode.ERROR);
+            txn = new ErrorTxn(ErrorCode.SESSION_MOVED);
         } else {
             try {
                 Prepared prepared = op.prepare(new Prep(tree, p.session(), p.auth(), zxid, p.time()), p.body());
@@ -816,8 +863,36 @@ public final class RequestProcessor implements OpContext {
         return new Reply(p.cxid(), zxid, ErrorCode.OK, op.reply(a));
     }
 
+    /**
+     * May the member that proposed {@code p} write for its session? Standalone always; in an ensemble only the
+     * member the session is attached to ({@link SessionOwners}). Server-made proposals (session 0) always may.
+     */
+    private boolean mayWrite(Proposal p) {
+        return broadcast == null || p.session() == 0 || !tree.sessions().containsKey(p.session())
+                || owners.mayWrite(p.session(), p.origin());
+    }
+
+    /**
+     * A write (or sync) of a session that has moved to another member: ZooKeeper's FinalRequestProcessor closes
+     * the connection instead of answering (ZOOKEEPER-710: an answer would make the client and the ensemble
+     * disagree on where it is attached), and the client sees ConnectionLoss.
+     */
+    private void moved(Connection c) {
+        LOG.info("Session 0x{} moved to another member; closing its old connection from {}",
+                Long.toHexString(c.sessionId()), c.remote());
+        if (bySession.get(c.sessionId()) == c) {
+            bySession.remove(c.sessionId());
+        }
+        c.unbind();
+        order.forget(c);
+        outbox.closeAfter(c);
+    }
+
     private void applyCreateSession(Proposal p) throws IOException {
         sessions.track(p.session(), p.timeout(), clock.elapsedMillis());
+        if (broadcast != null) {
+            owners.attach(p.session(), p.origin());
+        }
         commit(header(p), new CreateSessionTxn(p.timeout()));
         PendingConnect pending = p.origin() == myId ? pendingConnects.remove(p.session()) : null;
         if (pending != null && !pending.connection().gone()) {
@@ -827,12 +902,42 @@ public final class RequestProcessor implements OpContext {
         }
     }
 
+    /**
+     * A client reconnected to the proposing member with a session attached elsewhere: the session is attached
+     * there now, on every member, and a touch keeps it alive (ZooKeeper's leader touches a revalidated session).
+     * The proposing member answers the handshake; a session closed in the meantime is answered as expired.
+     */
+    private void applyMoveSession(Proposal p) {
+        Session s = sessions.get(p.session());
+        boolean live = tree.sessions().containsKey(p.session()) && s != null && !s.closing();
+        if (live) {
+            owners.attach(p.session(), p.origin());
+            sessions.touch(p.session(), s.timeout(), clock.elapsedMillis());
+        }
+        PendingConnect pending = p.origin() == myId ? pendingConnects.remove(p.session()) : null;
+        if (pending == null || pending.connection().gone()) {
+            return;
+        }
+        Connection c = pending.connection();
+        if (live) {
+            bind(c, p.session(), pending.timeout(), pending.readOnlyByte());
+            outbox.add(c, new Handshake.Response(pending.timeout(), p.session(), SessionIds.password(p.session()),
+                    pending.readOnlyByte(), false));
+        } else {
+            LOG.info("Invalid session 0x{} for client {}, probably expired", Long.toHexString(p.session()),
+                    c.remote());
+            outbox.add(c, Handshake.Response.invalid(pending.readOnlyByte()));
+            outbox.closeAfter(c);
+        }
+    }
+
     /** The closeSession transaction: the session's ephemerals go with it, and its connection here closes. */
     private void applyCloseSession(Proposal p) throws IOException {
         Connection c = bySession.get(p.session());
         sessions.setClosing(p.session());
         Applied a = commit(header(p), new CloseSessionTxn(new ArrayList<>(tree.ephemerals(p.session()))));
         sessions.remove(p.session());
+        owners.remove(p.session());
         if (c != null) {
             bySession.remove(p.session());
             c.unbind();

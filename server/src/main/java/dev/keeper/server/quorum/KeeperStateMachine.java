@@ -4,6 +4,7 @@ import dev.keeper.server.persist.DataDir;
 import dev.keeper.server.persist.SnapshotFile;
 import dev.keeper.server.processor.Event;
 import dev.keeper.server.processor.Proposal;
+import dev.keeper.server.session.SessionOwners;
 import dev.keeper.server.tree.DataTree;
 import java.io.File;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +32,7 @@ import org.apache.ratis.statemachine.SnapshotInfo;
 import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.FileListSnapshotInfo;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.util.LifeCycle;
@@ -50,13 +53,16 @@ import org.slf4j.LoggerFactory;
  * exactly. It is written to {@code version-2} as {@code snapshot.<zxid>} (where ZooKeeper's tools and servers find
  * it) and linked into the Ratis storage as {@code snapshot.<term>_<index>}, from where Ratis sends it to a member
  * whose log the leader has purged, and from where a member starts: it loads the snapshot, then Ratis replays the
- * log after it.
+ * log after it. Beside it, {@code owners.<term>_<index>} holds which member each session is attached to
+ * ({@link SessionOwners}: replicated state ZooKeeper's format has no room for); the two are one Raft snapshot.
  *
  * <p>Queries carry what followers tell the leader: the sessions their clients kept alive ({@link SessionTouches}).
  */
 final class KeeperStateMachine extends BaseStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(KeeperStateMachine.class);
     private static final Message APPLIED = Message.valueOf("");
+
+    private static final String OWNERS_PREFIX = "owners.";
 
     /** The longest a snapshot may take before Ratis is told it failed. */
     private static final long SNAPSHOT_TIMEOUT_MINUTES = 10;
@@ -67,6 +73,8 @@ final class KeeperStateMachine extends BaseStateMachine {
     private final DataDir dataDir;
     private final boolean extendedTypes;
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    /** The latest snapshot as Ratis sends it: the tree's file and, when there is one, the owners' file. */
+    private volatile SnapshotInfo latest;
 
     KeeperStateMachine(ProposalCodec codec, Consumer<Event> processor, RaftNode node, DataDir dataDir,
             boolean extendedTypes) {
@@ -86,9 +94,16 @@ final class KeeperStateMachine extends BaseStateMachine {
         });
     }
 
-    /** Before Ratis installs a snapshot the leader sent: nothing is applied until {@link #reinitialize}. */
+    /**
+     * Before Ratis installs a snapshot the leader sent: nothing is applied until {@link #reinitialize}. Ratis
+     * calls this for every request of the transfer (ServerState.installSnapshot), and a snapshot of more than
+     * one chunk, or of more than one file, takes several: only the first pauses.
+     */
     @Override
     public void pause() {
+        if (getLifeCycleState() == LifeCycle.State.PAUSED) {
+            return;
+        }
         getLifeCycle().transition(LifeCycle.State.PAUSING);
         getLifeCycle().transition(LifeCycle.State.PAUSED);
     }
@@ -110,10 +125,47 @@ final class KeeperStateMachine extends BaseStateMachine {
 
     @Override
     public SnapshotInfo getLatestSnapshot() {
-        return storage.getLatestSnapshot();
+        SingleFileSnapshotInfo tree = storage.getLatestSnapshot();
+        SnapshotInfo known = latest;
+        if (tree == null) {
+            return null;
+        }
+        if (known != null && known.getTermIndex().equals(tree.getTermIndex())) {
+            return known;
+        }
+        File owners = ownersFile(tree.getTermIndex());
+        SnapshotInfo info = tree;
+        if (owners.exists()) {
+            info = new FileListSnapshotInfo(List.of(tree.getFile(), new FileInfo(owners.toPath(), md5(owners))),
+                    tree.getTermIndex());
+        }
+        latest = info;
+        return info;
     }
 
-    /** Hands the tree the snapshot holds to the processor, as the state after the snapshot's index. */
+    /** The file's stored md5, or its md5 computed and stored if there is none or it cannot be read. */
+    private static MD5Hash md5(File file) {
+        try {
+            MD5Hash stored = MD5FileUtil.readStoredMd5ForFile(file);
+            if (stored != null) {
+                return stored;
+            }
+        } catch (IOException unreadable) {
+            LOG.warn("Recomputing the md5 of {}: {}", file, unreadable.toString());
+        }
+        return MD5FileUtil.computeAndSaveMd5ForFile(file);
+    }
+
+    /** The owners' file that goes with the snapshot at {@code at}. */
+    private File ownersFile(TermIndex at) {
+        File tree = storage.getSnapshotFile(at.getTerm(), at.getIndex());
+        return new File(tree.getParentFile(), OWNERS_PREFIX + at.getTerm() + "_" + at.getIndex());
+    }
+
+    /**
+     * Hands the state the snapshot holds to the processor, as the state after the snapshot's index. A snapshot
+     * without an owners' file (one made from a ZooKeeper server's data directory) leaves every session unowned.
+     */
     private void load(SingleFileSnapshotInfo snapshot) throws IOException {
         if (snapshot == null) {
             return;
@@ -126,9 +178,12 @@ final class KeeperStateMachine extends BaseStateMachine {
         if (!Files.exists(zk)) {
             link(file, zk);
         }
-        LOG.info("Loaded snapshot {} (zxid 0x{}, Raft {})", file.getFileName(), Long.toHexString(zxid),
-                snapshot.getTermIndex());
-        processor.accept(new Event.Install(tree, snapshot.getTerm()));
+        File ownersFile = ownersFile(snapshot.getTermIndex());
+        SessionOwners owners = ownersFile.exists() ? SessionOwners.fromBytes(Files.readAllBytes(ownersFile.toPath()))
+                : new SessionOwners();
+        LOG.info("Loaded snapshot {} (zxid 0x{}, Raft {}, {} session owners)", file.getFileName(),
+                Long.toHexString(zxid), snapshot.getTermIndex(), owners.size());
+        processor.accept(new Event.Install(tree, owners, snapshot.getTerm()));
         setLastAppliedTermIndex(snapshot.getTermIndex());
     }
 
@@ -142,23 +197,66 @@ final class KeeperStateMachine extends BaseStateMachine {
         if (latest != null && latest.getIndex() >= last.getIndex()) {
             return latest.getIndex();
         }
-        CompletableFuture<Path> done = new CompletableFuture<>();
+        CompletableFuture<Event.Snapshot.Taken> done = new CompletableFuture<>();
         processor.accept(new Event.Snapshot(done));
-        Path zk;
+        Event.Snapshot.Taken taken;
         try {
-            zk = done.get(SNAPSHOT_TIMEOUT_MINUTES, TimeUnit.MINUTES);
+            taken = done.get(SNAPSHOT_TIMEOUT_MINUTES, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while taking a snapshot");
         } catch (ExecutionException | TimeoutException e) {
             throw new IOException("snapshot at " + last + " failed: " + e, e);
         }
+        Path zk = taken.file();
+        // The owners' file first: the snapshot exists for Ratis once its tree file has its name and md5.
+        File owners = ownersFile(last);
+        writeDurably(owners.toPath(), taken.owners().toBytes());
+        MD5FileUtil.computeAndSaveMd5ForFile(owners);
         File target = storage.getSnapshotFile(last.getTerm(), last.getIndex());
         link(zk, target.toPath());
         MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(target);
         storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(target.toPath(), md5), last));
+        removeStrayOwners(owners.getParentFile());
         LOG.info("Snapshot {} is the Raft snapshot at {}", zk.getFileName(), last);
         return last.getIndex();
+    }
+
+    private static void writeDurably(Path file, byte[] bytes) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            ch.force(true);
+        }
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * Ratis deletes the tree files of snapshots it no longer keeps; their owners' files (and any left by a
+     * snapshot that failed half-way) go here.
+     */
+    private static void removeStrayOwners(File dir) throws IOException {
+        File[] files = dir.listFiles();
+        if (files == null) {
+            return;
+        }
+        for (File f : files) {
+            String name = f.getName();
+            if (!name.startsWith(OWNERS_PREFIX)) {
+                continue;
+            }
+            String at = name.substring(OWNERS_PREFIX.length()).replace(MD5FileUtil.MD5_SUFFIX, "")
+                    .replace(".tmp", "");
+            if (!new File(dir, "snapshot." + at).exists()) {
+                Files.deleteIfExists(f.toPath());
+            }
+        }
     }
 
     /** A second name for a snapshot file: a hard link where the file system allows one, else a copy. */

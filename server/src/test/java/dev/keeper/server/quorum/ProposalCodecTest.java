@@ -42,7 +42,7 @@ class ProposalCodecTest {
     }
 
     @Test
-    void aMulti_andAMalformedMulti_andASessionChange_comeBackTheSame() throws Exception {
+    void aMulti_andAMalformedMulti_andSessionChanges_comeBackTheSame() throws Exception {
         MultiRecords.Ops ops = new MultiRecords.Ops(List.of(
                 new MultiRecords.Op(OpCode.CREATE, new CreateRequest("/m", new byte[0], OPEN, 0)),
                 new MultiRecords.Op(OpCode.SET_DATA, new SetDataRequest("/m", new byte[] {9}, -1))));
@@ -57,5 +57,12 @@ class ProposalCodecTest {
         Proposal create = new Proposal(Proposal.CREATE_SESSION, 2, 0x200000000000009L, 0, OpCode.CREATE_SESSION,
                 10, List.of(), null, false, 30_000, 0);
         assertEquals(30_000, roundTrip(create).timeout());
+
+        Proposal move = new Proposal(Proposal.MOVE_SESSION, 3, 0x200000000000009L, 0, OpCode.CREATE_SESSION, 11,
+                List.of(), null, false, 20_000, 0);
+        Proposal moved = roundTrip(move);
+        assertEquals(Proposal.MOVE_SESSION, moved.kind());
+        assertEquals(3, moved.origin(), "the member the client moved to");
+        assertEquals(20_000, moved.timeout());
     }
 }
