@@ -207,6 +207,44 @@ class EnsembleBasicsTest {
         }
     }
 
+    @Test
+    void ttlNodesAndEmptiedContainers_areReapedOnceByTheLeader_andGoFromEveryMember() throws Exception {
+        try (Members members = new Members(dir, 3, TICK).startAll()) {
+            int leader = members.awaitLeader();
+            List<ZooKeeper> clients = new ArrayList<>();
+            try {
+                for (int id = 1; id <= 3; id++) {
+                    clients.add(JavaClient.connect(members.connectString(id)));
+                }
+                ZooKeeper zk = clients.get(leader % 3); // a follower's client
+                zk.create("/ttl", new byte[1], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_WITH_TTL,
+                        new Stat(), 300);
+                zk.create("/c", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.CONTAINER);
+                zk.create("/c/x", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                zk.delete("/c/x", -1);
+                long lastWrite = zk.exists("/c", false).getPzxid();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                for (ZooKeeper member : clients) {
+                    while (syncThenExists(member, "/ttl") != null || syncThenExists(member, "/c") != null) {
+                        assertTrue(System.nanoTime() < deadline, "the leader reaps within 30 s");
+                        Thread.sleep(100);
+                    }
+                }
+                long marker = clients.get(leader - 1).create("/marker", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                        CreateMode.PERSISTENT, new Stat()).getCzxid();
+                assertEquals(lastWrite + 3, marker, "two deletes between the last write and the marker: the"
+                        + " leader reaped each node once, and no member made a transaction of its own");
+                for (ZooKeeper member : clients) {
+                    assertEquals(marker, syncThenExists(member, "/marker").getCzxid());
+                }
+            } finally {
+                for (ZooKeeper zk : clients) {
+                    zk.close();
+                }
+            }
+        }
+    }
+
     private static byte[] syncThenGet(ZooKeeper zk, String path, Stat st) throws Exception {
         sync(zk, path);
         return zk.getData(path, false, st);

@@ -77,6 +77,9 @@ final class Members implements AutoCloseable {
                 .raftProperties(java.util.Map.of("raft.server.log.segment.size.max", "64KB",
                         "raft.server.log.appender.snapshot.chunk.size.max", "8KB"))
                 .readOnlyMode(readOnlyMode)
+                // TTL nodes, and the reaper every tick (ZooKeeper's default is a minute)
+                .extendedTypesEnabled(true)
+                .containerCheckIntervalMs(tickTime)
                 .build();
     }
 

@@ -27,18 +27,13 @@ final class ContainerReaper {
         // iteration order; the deletion zxids follow that order, so we do the same.
         Set<String> doomed = new HashSet<>();
         for (String path : tree.containers()) {
-            Znode z = tree.find(path);
-            if (z != null && z.numChildren() == 0 && z.cversion() > 0) {
+            if (due(tree, path, now)) {
                 doomed.add(path);
             }
         }
         for (String path : tree.ttls()) {
-            Znode z = tree.find(path);
-            if (z != null && z.numChildren() == 0 && tree.typeOf(z.ephemeralOwner()) == EphemeralType.TTL) {
-                long ttl = EphemeralType.ttlOf(z.ephemeralOwner());
-                if (ttl != 0 && now - z.mtime() > ttl) {
-                    doomed.add(path);
-                }
+            if (due(tree, path, now)) {
+                doomed.add(path);
             }
         }
         int n = 0;
@@ -48,5 +43,25 @@ final class ContainerReaper {
             }
             p.reap(path);
         }
+    }
+
+    /**
+     * Is the node at {@code path} one to delete at {@code now}: a container without children that has had one, or
+     * a TTL node without children unchanged for longer than its TTL? In an ensemble each member asks again when
+     * it applies the leader's deleteContainer, at the time the leader proposed it (the same on every member).
+     */
+    static boolean due(DataTree tree, String path, long now) {
+        Znode z = tree.find(path);
+        if (z == null || z.numChildren() != 0) {
+            return false;
+        }
+        return switch (tree.typeOf(z.ephemeralOwner())) {
+            case CONTAINER -> z.cversion() > 0;
+            case TTL -> {
+                long ttl = EphemeralType.ttlOf(z.ephemeralOwner());
+                yield ttl != 0 && now - z.mtime() > ttl;
+            }
+            default -> false;
+        };
     }
 }

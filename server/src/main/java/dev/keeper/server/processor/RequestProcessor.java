@@ -26,6 +26,7 @@ import dev.keeper.server.tree.DataTree;
 import dev.keeper.server.tree.Znode;
 import dev.keeper.server.watch.WatchManager;
 import dev.keeper.server.watch.Watcher;
+import dev.keeper.wire.DeleteContainerRecord;
 import dev.keeper.wire.ErrorCode;
 import dev.keeper.wire.Handshake;
 import dev.keeper.wire.Notification;
@@ -816,6 +817,13 @@ public final class RequestProcessor implements OpContext {
                     new org.apache.zookeeper.proto.SyncResponse(((org.apache.zookeeper.proto.SyncRequest) p.body())
                             .getPath()));
         }
+        if (p.session() == 0 && p.opCode() == OpCode.DELETE_CONTAINER
+                && !ContainerReaper.due(tree, ((DeleteContainerRecord) p.body()).getPath(), p.time())) {
+            // The leader's reaper decided on the tree as it was; a write applied since (a child, a changed TTL node,
+            // a node deleted and made again) makes the node live. Every member drops the proposal alike, without a
+            // zxid. (ZooKeeper's leader checks only NotEmpty and the node's type again, so it deletes such a node.)
+            return null;
+        }
         Op.Write op = (Op.Write) ops.get(p.opCode());
         long zxid = Zxids.next(term, tree.lastZxid());
         TxnHeader hdr = new TxnHeader(p.session(), p.cxid(), zxid, p.time(), p.opCode());
@@ -989,7 +997,7 @@ public final class RequestProcessor implements OpContext {
                     new org.apache.zookeeper.txn.DeleteTxn(path));
         } else {
             propose(Proposal.request(myId, 0, 0, OpCode.DELETE_CONTAINER, clock.wallMillis(), List.of(),
-                    new dev.keeper.wire.DeleteContainerRecord(path), false, 0));
+                    new DeleteContainerRecord(path), false, 0));
         }
     }
 
