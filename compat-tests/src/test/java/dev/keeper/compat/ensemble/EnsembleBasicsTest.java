@@ -230,8 +230,10 @@ class EnsembleBasicsTest {
                         Thread.sleep(100);
                     }
                 }
-                long marker = clients.get(leader - 1).create("/marker", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE,
-                        CreateMode.PERSISTENT, new Stat()).getCzxid();
+                Stat made = new Stat();
+                clients.get(leader - 1).create("/marker", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                        CreateMode.PERSISTENT, made);
+                long marker = made.getCzxid();
                 assertEquals(lastWrite + 3, marker, "two deletes between the last write and the marker: the"
                         + " leader reaped each node once, and no member made a transaction of its own");
                 for (ZooKeeper member : clients) {
