@@ -84,14 +84,73 @@ class EnsembleSnapshotTest {
         }
     }
 
+    @Test
+    void aMemberStoppedWhileASnapshotIsSentToIt_catchesUpWhenStartedAgain() throws Exception {
+        try (Members members = new Members(dir, 3, TICK, SNAP_COUNT).startAll()) {
+            members.awaitLeader();
+            ZooKeeper zk = JavaClient.connect(members.connectString(1) + "," + members.connectString(2));
+            try {
+                zk.create("/s", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                members.stop(3);
+                // 2 MB of data: in the tests' 8 KB chunks, a transfer of some 250 requests
+                createMany(zk, "/s/b", 5 * SNAP_COUNT, 2048);
+                zk.setData("/s", "last".getBytes(), -1);
+                long sent = largestSnapshot(members.dir(1));
+                members.start(3);
+                long received = awaitPartialTransfer(members.dir(3), sent);
+                members.stop(3);
+                assertTrue(received > 0 && received < sent, "member 3 was stopped with " + received + " of "
+                        + sent + " bytes of the snapshot");
+                members.start(3);
+                members.awaitLeader();
+                assertSameTree(members, "/s", 3);
+            } finally {
+                zk.close();
+            }
+        }
+    }
+
+    /** The largest ZooKeeper snapshot in {@code dataDir/version-2}: what the leader sends. */
+    private static long largestSnapshot(Path dataDir) throws IOException {
+        try (Stream<Path> files = Files.list(dataDir.resolve("version-2"))) {
+            return files.filter(p -> p.getFileName().toString().startsWith("snapshot.")).mapToLong(p -> p.toFile()
+                    .length()).max().orElse(0);
+        }
+    }
+
+    /**
+     * Waits until a snapshot being received lies in Ratis's temporary directory under {@code dataDir/ratis},
+     * part written, and returns its size then (0 if none was seen within a minute).
+     */
+    private static long awaitPartialTransfer(Path dataDir, long whole) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            try (Stream<Path> files = Files.walk(dataDir.resolve("ratis"))) {
+                long size = files.filter(p -> p.toString().contains("/tmp/snapshot-") && Files.isRegularFile(p))
+                        .mapToLong(p -> p.toFile().length()).max().orElse(0);
+                if (size > whole / 10 && size < whole) {
+                    return size;
+                }
+            } catch (IOException | java.io.UncheckedIOException raced) {
+                // a file went while the walk was under way
+            }
+            Thread.sleep(2);
+        }
+        return 0;
+    }
+
     private static void createMany(ZooKeeper zk, String prefix, int n) throws Exception {
+        createMany(zk, prefix, n, 10);
+    }
+
+    private static void createMany(ZooKeeper zk, String prefix, int n, int size) throws Exception {
         Semaphore window = new Semaphore(100);
         AtomicInteger failed = new AtomicInteger();
         CompletableFuture<Void> all = new CompletableFuture<>();
         AtomicInteger left = new AtomicInteger(n);
         for (int i = 0; i < n; i++) {
             window.acquire();
-            zk.create(prefix + i, new byte[10], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT,
+            zk.create(prefix + i, new byte[size], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT,
                     (rc, p, ctx, name) -> {
                         if (rc != 0) {
                             failed.incrementAndGet();
