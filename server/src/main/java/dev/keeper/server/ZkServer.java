@@ -14,6 +14,7 @@ import dev.keeper.server.persist.Recovery;
 import dev.keeper.server.persist.SnapshotJob;
 import dev.keeper.server.persist.Snapshotter;
 import dev.keeper.server.persist.TxnLog;
+import dev.keeper.server.processor.DataDirImport;
 import dev.keeper.server.processor.Event;
 import dev.keeper.server.processor.RequestProcessor;
 import dev.keeper.server.quorum.RaftNode;
@@ -22,6 +23,7 @@ import dev.keeper.server.tree.DataTree;
 import dev.keeper.server.watch.WatchManager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -104,14 +106,18 @@ public final class ZkServer implements AutoCloseable, ServerView {
      * its latest snapshot and the log after it (the Raft server hands both to the processor as it starts), and its
      * snapshots are ZooKeeper's, in {@code version-2}.
      */
-    private ZkServer(ServerConfig config, ServerClock clock, RaftNode node, DataDir dataDir) {
+    private ZkServer(ServerConfig config, ServerClock clock, RaftNode node, DataDir dataDir)
+            throws IOException {
         this.config = config;
         this.dataDir = dataDir;
         this.node = node;
         this.log = TxnLog.NONE;
         DataTree tree = new DataTree(config.extendedTypesEnabled());
         this.snapshots = new Snapshotter(tree, dataDir, this::fatal);
-        this.processor = new RequestProcessor(config, clock, tree, log, snapshots, metrics, this::fatal, node);
+        Path importSource = DataDirImport.prepare(dataDir, config.dataDir().resolve("ratis"),
+                config.extendedTypesEnabled(), config.snapshotTrustEmpty(), snapshots.writer());
+        this.processor = new RequestProcessor(config, clock, tree, log, snapshots, metrics, this::fatal, node,
+                importSource);
         this.net = new NettyServer(config, processor, metrics);
         this.timer = newTimer();
         this.sizes = new DataDirSizes(config.dataDir(), config.logDir());

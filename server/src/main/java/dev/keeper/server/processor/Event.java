@@ -48,7 +48,10 @@ public sealed interface Event {
 
     /** An ensemble member's Raft server asks for a snapshot of the state as applied now. */
     record Snapshot(java.util.concurrent.CompletableFuture<Taken> done) implements Event {
-        /** The snapshot: the tree's file in version-2, and the sessions' owners at the same point. */
+        /**
+         * The snapshot: the tree's file in version-2, and the sessions' owners at the same point; the future
+         * completes with null instead when no snapshot can be taken now (an import is being assembled).
+         */
         public record Taken(java.nio.file.Path file, SessionOwners owners) {
         }
     }

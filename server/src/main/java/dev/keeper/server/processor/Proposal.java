@@ -11,8 +11,10 @@ import org.apache.zookeeper.data.Id;
  * pending changes to track and nothing to roll back.
  *
  * @param kind          {@link #REQUEST}, {@link #CREATE_SESSION}, {@link #CLOSE_SESSION} (the client's),
- *                      {@link #EXPIRE_SESSION} (the leader's) or {@link #MOVE_SESSION} (a client reconnected to the
- *                      origin with a session that was attached elsewhere)
+ *                      {@link #EXPIRE_SESSION} (the leader's), {@link #MOVE_SESSION} (a client reconnected to the
+ *                      origin with a session that was attached elsewhere) or {@link #IMPORT} (a data directory's
+ *                      snapshot, in pieces: the session is the import's id, cxid the piece's number, timeout the
+ *                      number of pieces, the body the piece's bytes)
  * @param origin        the id of the member whose client sent it (1 standalone); that member answers it
  * @param session       the session it is for (the new one, for CREATE_SESSION)
  * @param cxid          the request's xid; 0 for what the server proposes itself (an expiry)
@@ -31,6 +33,8 @@ public record Proposal(int kind, long origin, long session, int cxid, int opCode
     public static final int CLOSE_SESSION = 3;
     public static final int EXPIRE_SESSION = 4;
     public static final int MOVE_SESSION = 5;
+    /** A piece of a data directory brought into the ensemble ({@link DataDirImport}). */
+    public static final int IMPORT = 6;
 
     public Proposal {
         auth = List.copyOf(auth);
@@ -59,6 +63,11 @@ public record Proposal(int kind, long origin, long session, int cxid, int opCode
     static Proposal moveSession(long origin, long session, int timeout, long time) {
         return new Proposal(MOVE_SESSION, origin, session, 0, dev.keeper.wire.OpCode.CREATE_SESSION, time,
                 List.of(), null, false, timeout, 0);
+    }
+
+    /** Piece {@code seq} of {@code count} of the snapshot that import {@code id} brings in. */
+    static Proposal importPiece(long origin, long id, int seq, int count, byte[] bytes, long time) {
+        return new Proposal(IMPORT, origin, id, seq, 0, time, List.of(), bytes, false, count, 0);
     }
 
     static Proposal expireSession(long origin, long session, long time) {

@@ -127,6 +127,8 @@ public final class RequestProcessor implements OpContext {
      * applied before their handshake is answered.
      */
     private final Map<Long, PendingConnect> pendingConnects = new HashMap<>();
+    /** In an ensemble: a data directory this member brings in, and any import being assembled. */
+    private final DataDirImport imports;
     /** In an ensemble: the member each session is attached to, replicated (SessionMoved). */
     private SessionOwners owners = new SessionOwners();
     private final Thread thread;
@@ -143,6 +145,17 @@ public final class RequestProcessor implements OpContext {
     /** A processor whose writes are ordered by {@code broadcast} (null: standalone). */
     public RequestProcessor(ServerConfig config, ServerClock clock, DataTree tree, TxnLog log,
             Snapshotter snapshots, ServerMetrics metrics, Runnable onFatal, Broadcast broadcast) {
+        this(config, clock, tree, log, snapshots, metrics, onFatal, broadcast, null);
+    }
+
+    /**
+     * An ensemble member's processor; {@code importSource}, when not null, is a snapshot of the data directory it
+     * found at its first start, which it brings into the ensemble ({@link DataDirImport}).
+     */
+    public RequestProcessor(ServerConfig config, ServerClock clock, DataTree tree, TxnLog log,
+            Snapshotter snapshots, ServerMetrics metrics, Runnable onFatal, Broadcast broadcast, Path importSource) {
+        this.imports = new DataDirImport(config.dataDir() == null ? Path.of(".") : config.dataDir(),
+                config.extendedTypesEnabled(), importSource);
         this.broadcast = broadcast;
         this.myId = broadcast == null ? STANDALONE_SERVER_ID : broadcast.myId();
         this.config = config;
@@ -373,6 +386,11 @@ public final class RequestProcessor implements OpContext {
                 leaveReadOnly();
             }
             noLeaderSince = l.known() ? -1 : clock.elapsedMillis();
+            if (l.known() && broadcast != null) {
+                for (Proposal piece : imports.pieces(myId, tree, clock.wallMillis())) {
+                    propose(piece);
+                }
+            }
             if (!l.known()) {
                 stopServing("the ensemble has no leader; they reconnect to a member that has one");
             } else if (l.thisMember()) {
@@ -554,6 +572,10 @@ public final class RequestProcessor implements OpContext {
     private void snapshot(CompletableFuture<Event.Snapshot.Taken> done) {
         if (snapshots == null) {
             done.completeExceptionally(new IllegalStateException("this server keeps no snapshots"));
+            return;
+        }
+        if (imports.underWay()) {
+            done.complete(null); // the pieces so far are in no tree yet: a snapshot now would lose them
             return;
         }
         SessionOwners at = owners.copy();
@@ -776,6 +798,7 @@ public final class RequestProcessor implements OpContext {
             case Proposal.CREATE_SESSION -> applyCreateSession(p);
             case Proposal.CLOSE_SESSION, Proposal.EXPIRE_SESSION -> applyCloseSession(p);
             case Proposal.MOVE_SESSION -> applyMoveSession(p);
+            case Proposal.IMPORT -> applyImport(p);
             default -> applyRequest(p);
         }
     }
@@ -939,6 +962,14 @@ public final class RequestProcessor implements OpContext {
         }
     }
 
+    /** A piece of a data directory's snapshot; the last one of an import into an empty ensemble installs it. */
+    private void applyImport(Proposal p) throws IOException {
+        DataTree imported = imports.apply(p, tree, myId);
+        if (imported != null) {
+            install(imported, new SessionOwners(), term);
+        }
+    }
+
     /** The closeSession transaction: the session's ephemerals go with it, and its connection here closes. */
     private void applyCloseSession(Proposal p) throws IOException {
         Connection c = bySession.get(p.session());
@@ -975,6 +1006,12 @@ public final class RequestProcessor implements OpContext {
      * client's ConnectionLoss says so.
      */
     private void rejected(Proposal p, Throwable cause) {
+        if (p.kind() == Proposal.IMPORT) {
+            LOG.warn("A piece of this member's import was not committed ({}); it is proposed again at the next"
+                    + " leader", cause.toString());
+            imports.rejected();
+            return;
+        }
         LOG.warn("Proposal from session 0x{} (xid {}, {}) was not committed: {}; closing its connection",
                 Long.toHexString(p.session()), p.cxid(), OpCode.name(p.opCode()), cause.toString());
         PendingConnect pending = pendingConnects.remove(p.session());

@@ -208,6 +208,10 @@ final class KeeperStateMachine extends BaseStateMachine {
         } catch (ExecutionException | TimeoutException e) {
             throw new IOException("snapshot at " + last + " failed: " + e, e);
         }
+        if (taken == null) {
+            LOG.info("No snapshot at {}: an import is under way", last);
+            return latest != null ? latest.getIndex() : RaftLog.INVALID_LOG_INDEX;
+        }
         Path zk = taken.file();
         // The owners' file first: the snapshot exists for Ratis once its tree file has its name and md5.
         File owners = ownersFile(last);

@@ -22,7 +22,8 @@ import org.apache.zookeeper.data.Id;
  * (its Jute record, a multi's framing), so every member decodes it with the same {@link RequestDecoder} the
  * client port uses; around it, the fields the proposing member decided. Version 1:
  * {@code byte version, byte kind, long origin, long session, int cxid, int opCode, long time, int timeout,
- * byte malformed, int authCount, (utf scheme, utf id)*, int bodyLength, body}.
+ * byte malformed, int authCount, (utf scheme, utf id)*, int bodyLength, body}; an import's piece has its bytes
+ * as the body, as they are.
  */
 final class ProposalCodec {
     private static final byte VERSION = 1;
@@ -66,6 +67,9 @@ final class ProposalCodec {
         if (body == null) {
             return null;
         }
+        if (body instanceof byte[] raw) {
+            return raw;
+        }
         if (body instanceof MultiRecords.Ops ops) {
             return Jute.toBytes(MultiRecords.request(ops.ops()));
         }
@@ -98,6 +102,9 @@ final class ProposalCodec {
         if (length >= 0) {
             byte[] b = new byte[length];
             in.readFully(b);
+            if (kind == Proposal.IMPORT) {
+                return new Proposal(kind, origin, session, cxid, opCode, time, auth, b, false, timeout, 0);
+            }
             ByteBuf frame = Unpooled.buffer(8 + length).writeInt(cxid).writeInt(opCode).writeBytes(b);
             try {
                 Request r = decoder.decode(frame);
