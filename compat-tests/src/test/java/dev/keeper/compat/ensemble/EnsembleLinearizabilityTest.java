@@ -43,8 +43,10 @@ import org.slf4j.LoggerFactory;
  * <p>Properties, for soak runs: {@code -Dkeeper.lin.seconds=N} (default 60) of workload,
  * {@code -Dkeeper.lin.faults=N} (default: one every ten seconds) spread over it, {@code -Dkeeper.lin.seed=N} to
  * replay the choices (not the timing); {@code -Dkeeper.lin.server=zookeeper} runs the same against ZooKeeper
- * 3.9.5's QuorumPeerMain. The history goes to {@code compat-tests/target/lin/}, the members' logs (one per start)
- * to {@code compat-tests/target/ensembles/EnsembleLinearizabilityTest/}.
+ * 3.9.5's QuorumPeerMain ({@code bin/soak.sh} runs longer chunks). A failed run leaves its history in
+ * {@code compat-tests/target/lin/} (to be read, or checked again) and its members' directories, with their logs
+ * (one per start), in {@code compat-tests/target/ensembles/EnsembleLinearizabilityTest/<seed>/}; a passed run
+ * removes both.
  */
 class EnsembleLinearizabilityTest {
     private static final Logger LOG = LoggerFactory.getLogger(EnsembleLinearizabilityTest.class);
@@ -67,8 +69,10 @@ class EnsembleLinearizabilityTest {
         Random rng = new Random(seed);
         History history = new History();
         AtomicLong sessions = new AtomicLong();
+        int injected = 0;
         long started = System.nanoTime();
-        try (EnsembleUnderTest ensemble = EnsembleUnderTest.launch(server, freshDir())) {
+        Path dir = freshDir(seed);
+        try (EnsembleUnderTest ensemble = EnsembleUnderTest.launch(server, dir)) {
             ensemble.awaitLeader();
             createKeys(ensemble, history);
             AtomicBoolean stop = new AtomicBoolean();
@@ -81,7 +85,7 @@ class EnsembleLinearizabilityTest {
                 clients.add(t);
             }
             try {
-                injectFaults(ensemble, rng, faults, TimeUnit.SECONDS.toMillis(seconds));
+                injected = injectFaults(ensemble, rng, faults, TimeUnit.SECONDS.toMillis(seconds));
             } finally {
                 stop.set(true);
                 for (Thread t : clients) {
@@ -94,29 +98,35 @@ class EnsembleLinearizabilityTest {
         long checking = System.nanoTime();
         Verdict v = new LinearizabilityChecker(BUDGET).check(history);
         LOG.info("EnsembleLinearizabilityTest: {} operations checked ({}), {} faults, {} sessions, {} search steps;"
-                + " {} s running, {} ms checking: {}", v.operations(), counts(history), faults, sessions.get(),
+                + " {} s running, {} ms checking: {}", v.operations(), counts(history), injected, sessions.get(),
                 v.steps(), TimeUnit.NANOSECONDS.toSeconds(ran),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - checking), v.result());
+        String where = server + ", seed " + seed + ", history in " + kept + ", members in " + dir + "\n";
         assertNotEquals(Verdict.Result.UNKNOWN, v.result(), () -> "undecided, which is no pass: the checker's budget"
-                + " ran out; run fewer seconds (-Dkeeper.lin.seconds) or raise the budget. Seed " + seed
-                + ", history in " + kept + "\n" + v);
-        assertEquals(Verdict.Result.LINEARIZABLE, v.result(), () -> server + ", seed " + seed + ", history in "
-                + kept + "\n" + v);
+                + " ran out; run fewer seconds (-Dkeeper.lin.seconds) or raise the budget. " + where + v);
+        assertEquals(Verdict.Result.LINEARIZABLE, v.result(), () -> where + v);
         long reads = history.operations().stream().filter(op -> op.kind() == Operation.Kind.READ).count();
         assertTrue(reads > 100 && history.size() - reads > 200, "enough operations to prove anything: "
                 + counts(history));
+        Files.delete(kept);
+        deleteTree(dir);
     }
 
-    /** compat-tests/target/ensembles/EnsembleLinearizabilityTest, emptied: the members' logs stay there after. */
-    private static Path freshDir() throws IOException {
-        Path dir = Subprocess.REPO.resolve("compat-tests/target/ensembles/EnsembleLinearizabilityTest");
+    /** compat-tests/target/ensembles/EnsembleLinearizabilityTest/&lt;seed&gt;, empty. */
+    private static Path freshDir(long seed) throws IOException {
+        Path dir = Subprocess.REPO.resolve("compat-tests/target/ensembles/EnsembleLinearizabilityTest")
+                .resolve(Long.toString(seed));
+        deleteTree(dir);
+        Files.createDirectories(dir);
+        return dir;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
         if (Files.exists(dir)) {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
-        Files.createDirectories(dir);
-        return dir;
     }
 
     private static void createKeys(EnsembleUnderTest ensemble, History history) throws Exception {
@@ -135,13 +145,14 @@ class EnsembleLinearizabilityTest {
     /**
      * {@code faults} faults spread over {@code millis}: a kill -9 and restart (two in three), or a SIGSTOP and
      * SIGCONT, each of the leader two times in three, and each waiting for the ensemble to be whole again (every
-     * member serving, one leader) before the next.
+     * member serving, one leader) before the next. Returns how many it injected before the time was up.
      */
-    private static void injectFaults(EnsembleUnderTest ensemble, Random rng, int faults, long millis)
+    private static int injectFaults(EnsembleUnderTest ensemble, Random rng, int faults, long millis)
             throws Exception {
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         long gap = millis / (faults + 1);
-        for (int f = 0; f < faults && System.nanoTime() < end; f++) {
+        int f = 0;
+        for (; f < faults && System.nanoTime() < end; f++) {
             Thread.sleep(gap / 2 + rng.nextLong(gap / 2 + 1));
             int victim = rng.nextInt(3) < 2 ? leader(ensemble) : -1;
             if (victim < 1) {
@@ -168,6 +179,7 @@ class EnsembleLinearizabilityTest {
         if (left > 0) {
             Thread.sleep(left);
         }
+        return f;
     }
 
     /** The member whose srvr says leader, or -1. */
