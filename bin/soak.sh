@@ -10,7 +10,7 @@
 #                                (ensemble.EnsembleFaultTest, 25 a chunk: kill -9 or SIGSTOP of the leader or a
 #                                follower, a ledger checked after each chunk), e.g. bin/soak.sh 0 0 500
 #   bin/soak.sh ROUNDS RUNS FAULTS LIN   also LIN seconds of the linearizability workload on a three-member
-#                                ensemble (ensemble.EnsembleLinearizabilityTest, 180 s a chunk: writes, CAS and synced
+#                                ensemble (ensemble.EnsembleLinearizabilityTest, 150 s a chunk: writes, CAS and synced
 #                                reads while members are killed -9 or SIGSTOPped, a fault every 10 s, each chunk's
 #                                history checked), e.g. bin/soak.sh 0 0 0 1800
 #   nice -n 19 bin/soak.sh > soak.txt 2>&1 &      how it is meant to run: in the background, politely
@@ -26,7 +26,7 @@ runs=${2:-20}
 faults=${3:-0}
 lin=${4:-0}
 faults_per_chunk=25
-lin_per_chunk=180
+lin_per_chunk=150
 rounds_per_chunk=25
 runs_per_chunk=2
 out=${KEEPER_SOAK_DIR:-target/soak-$(date +%Y%m%d-%H%M%S)}

@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
@@ -156,7 +158,7 @@ final class RecordingClient implements Runnable {
             if (synced.get(60, TimeUnit.SECONDS) == 0 && r.rc == 0) {
                 history.add(Operation.read(id, key, r.value, r.version, invoked, r.returned));
             }
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             LOG.info("client {}: a read had no answer: {}", id, e.toString());
         }
     }
