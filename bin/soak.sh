@@ -9,17 +9,24 @@
 #   bin/soak.sh ROUNDS RUNS FAULTS   also FAULTS faults on a three-member ensemble under load
 #                                (ensemble.EnsembleFaultTest, 25 a chunk: kill -9 or SIGSTOP of the leader or a
 #                                follower, a ledger checked after each chunk), e.g. bin/soak.sh 0 0 500
+#   bin/soak.sh ROUNDS RUNS FAULTS LIN   also LIN seconds of the linearizability workload on a three-member
+#                                ensemble (ensemble.EnsembleLinearizabilityTest, 150 s a chunk: writes, CAS and synced
+#                                reads while members are killed -9 or SIGSTOPped, a fault every 10 s, each chunk's
+#                                history checked), e.g. bin/soak.sh 0 0 0 1800
 #   nice -n 19 bin/soak.sh > soak.txt 2>&1 &      how it is meant to run: in the background, politely
 #
 # Logs go to target/soak-<time>/ (KEEPER_SOAK_DIR to choose). Exits non-zero if any chunk failed; the failed
-# chunk's log holds the seed that replays its choices (-Dkeeper.crash.seed / -Dkeeper.powercut.seed).
+# chunk's log holds the seed that replays its choices (-Dkeeper.crash.seed / -Dkeeper.powercut.seed); a failed
+# linearizability chunk's history and member logs stay in compat-tests/target/{lin,ensembles}/, named in its log.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 rounds=${1:-500}
 runs=${2:-20}
 faults=${3:-0}
+lin=${4:-0}
 faults_per_chunk=25
+lin_per_chunk=150
 rounds_per_chunk=25
 runs_per_chunk=2
 out=${KEEPER_SOAK_DIR:-target/soak-$(date +%Y%m%d-%H%M%S)}
@@ -68,6 +75,15 @@ while [ "$done_faults" -lt "$faults" ]; do
   i=$((i + 1))
 done
 
+done_lin=0
+i=0
+while [ "$done_lin" -lt "$lin" ]; do
+  n=$((lin - done_lin < lin_per_chunk ? lin - done_lin : lin_per_chunk))
+  chunk "lin-$i" ensemble.EnsembleLinearizabilityTest EnsembleLinearizabilityTest -Dkeeper.lin.seconds="$n"
+  done_lin=$((done_lin + n))
+  i=$((i + 1))
+done
+
 # Sums over the chunks' closing lines (CrashTest's "N writes attempted, ..." and PowerCutTest's totals).
 crash=$(cat "$out"/crash-*.log 2>/dev/null | grep -h 'CrashTest seed .* writes attempted' | sed 's/.*: //' |
   awk -F', ' '{ for (i = 1; i <= NF; i++) { split($i, w, " "); s[i] += w[1] } n++ }
@@ -88,6 +104,14 @@ elapsed=$(($(date +%s) - started))
     echo "soak: $faults ensemble faults: $(cat "$out"/ensemble-*.log 2>/dev/null | grep -h 'creates acknowledged' |
       sed 's/.*EnsembleFaultTest: //' | awk '{ s += $1; p += $4; u += $8 } END { printf "%d sequential and %d plain"\
       " creates acknowledged, %d outcomes unknown, every member alike after each chunk", s, p, u }')"
+  fi
+  if [ "$lin" -gt 0 ]; then
+    echo "soak: $lin s of linearizability workload: $(cat "$out"/lin-*.log 2>/dev/null |
+      grep -h 'EnsembleLinearizabilityTest: .* operations checked' |
+      sed -E 's/.*: ([0-9]+) operations checked .* ([0-9]+) outcomes unknown\), ([0-9]+) faults.*: ([A-Z_]+)$/\1 \2 \3 \4/' |
+      awk '{ o += $1; u += $2; f += $3; if ($4 == "LINEARIZABLE") ok++; n++ }
+        END { printf "%d operations (%d of unknown outcome) under %d faults in %d chunk(s), %d of them"\
+          " linearizable", o, u, f, n, ok }')"
   fi
   echo "soak: $failed failed chunk(s); $((elapsed / 60)) min $((elapsed % 60)) s in all; logs in $out"
 } | tee "$out/summary.txt"
