@@ -24,11 +24,17 @@ import org.apache.zookeeper.ZooKeeper;
  * Client ports are on 127.0.0.1 and never pass through a link: a member cut off from its peers keeps its clients
  * attached, and whether it goes on serving them is up to it.
  *
- * <p>Apart from the names and the hosts files, a member is configured as {@link EnsembleUnderTest} configures one
- * (the same tick, limits and four-letter words), so what the partition tests see compares with the other ensemble
- * tests.
+ * <p>Apart from the names, the hosts files and a longer maximum session timeout, a member is configured as
+ * {@link EnsembleUnderTest} configures one (the same tick, limits and four-letter words), so what the partition
+ * tests see compares with the other ensemble tests.
  */
 final class PartitionedMembers implements AutoCloseable {
+    /**
+     * Longer than {@link EnsembleUnderTest}'s: a client may ask for a session that outlives a member frozen for the
+     * whole of an election and the writes after it (the stock client gives up on a silent server after two thirds
+     * of its session timeout).
+     */
+    static final int MAX_SESSION_TIMEOUT_MS = 60_000;
     private static final Pattern ZXID = Pattern.compile("Zxid: 0x([0-9a-f]+)");
 
     private final EnsembleUnderTest.Server server;
@@ -85,8 +91,8 @@ final class PartitionedMembers implements AutoCloseable {
             Files.writeString(data.resolve("myid"), id + "\n");
             Files.writeString(dir.resolve("member" + id + ".hosts"), links.hostsFile(id));
             Files.writeString(dir.resolve("member" + id + ".cfg"), "tickTime=" + EnsembleUnderTest.TICK_MS
-                    + "\ninitLimit=10\nsyncLimit=5\ndataDir=" + data + "\nmaxSessionTimeout="
-                    + EnsembleUnderTest.MAX_SESSION_TIMEOUT_MS + "\n4lw.commands.whitelist=*\n"
+                    + "\ninitLimit=10\nsyncLimit=5\ndataDir=" + data + "\nmaxSessionTimeout=" + MAX_SESSION_TIMEOUT_MS
+                    + "\n4lw.commands.whitelist=*\n"
                     + "admin.enableServer=false\n" + servers);
         }
     }
@@ -95,6 +101,16 @@ final class PartitionedMembers implements AutoCloseable {
         members[id] = MemberProcess.start(server.mainClass(), dir.resolve("member" + id + ".cfg"),
                 dir.resolve("member" + id + ".log"), clientPorts[id],
                 List.of("-Djdk.net.hosts.file=" + dir.resolve("member" + id + ".hosts")));
+    }
+
+    /** Member {@code id} freezes (SIGSTOP), its sockets and clients' connections open. */
+    void pause(int id) throws IOException, InterruptedException {
+        members[id].pause();
+    }
+
+    /** Member {@code id} goes on (SIGCONT). */
+    void resume(int id) throws IOException, InterruptedException {
+        members[id].resume();
     }
 
     EnsembleUnderTest.Server server() {
