@@ -36,6 +36,7 @@ final class PartitionedMembers implements AutoCloseable {
      */
     static final int MAX_SESSION_TIMEOUT_MS = 60_000;
     private static final Pattern ZXID = Pattern.compile("Zxid: 0x([0-9a-f]+)");
+    private static final Pattern OUTSTANDING = Pattern.compile("Outstanding: (\\d+)");
 
     private final EnsembleUnderTest.Server server;
     private final Path dir;
@@ -158,6 +159,13 @@ final class PartitionedMembers implements AutoCloseable {
         String srvr = members[id].fourLetterWord("srvr");
         Matcher m = srvr == null ? null : ZXID.matcher(srvr);
         return m != null && m.find() ? Long.parseLong(m.group(1), 16) : -1;
+    }
+
+    /** The requests member {@code id} has taken in and not yet answered, as {@code srvr} reports them, or -1. */
+    int outstanding(int id) {
+        String srvr = members[id].fourLetterWord("srvr");
+        Matcher m = srvr == null ? null : OUTSTANDING.matcher(srvr);
+        return m != null && m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
 
     /**
