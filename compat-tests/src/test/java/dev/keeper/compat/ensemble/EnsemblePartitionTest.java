@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * every client stays attached to its member: (a) the leader and one follower cut off from the other three, (b) a
  * follower alone, (c) the leader's outgoing links alone; and (d) the leader frozen with SIGSTOP while the others go
  * on, then resumed. In each, what the majority does, what a client of the member cut off gets, and after healing
- * that every member holds the same tree and last zxid with every acknowledged write in it.
+ * that every member holds the same tree and last zxid with every acknowledged write in it. And (e): a write held in
+ * the log while its client reconnects to the same member is not answered on the new connection.
  *
  * <p>A {@link RegisterCheck} runs through every scenario: a writer on the majority, a reader with {@code sync} +
  * {@code getData} on the member that is cut off, every read held to the writes acknowledged before its sync.
@@ -155,7 +156,7 @@ class EnsemblePartitionTest {
 
     /**
      * (b) A follower cut off alone (reset: it learns at once): it stops serving, its clients move to the others
-     * keeping their sessions, the leader keeps leading and committing; healed, the follower catches up.
+     * keeping their sessions, the other four go on committing; healed, the follower catches up.
      */
     @Test
     void followerCutOff_stopsServing_itsClientsMove_othersGoOn_healedItCatchesUp() throws Exception {
