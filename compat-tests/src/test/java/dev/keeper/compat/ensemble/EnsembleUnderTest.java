@@ -37,6 +37,11 @@ public final class EnsembleUnderTest implements AutoCloseable {
             this.mainClass = mainClass;
         }
 
+        /** The class whose main method takes the member's zoo.cfg. */
+        String mainClass() {
+            return mainClass;
+        }
+
         @Override
         public String toString() {
             return this == OURS ? "ours" : "zookeeper";
@@ -105,7 +110,8 @@ public final class EnsembleUnderTest implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    /** A port free on 127.0.0.1 now (the partition harness takes its members' ports here too). */
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }

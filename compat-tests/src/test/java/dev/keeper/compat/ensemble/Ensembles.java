@@ -67,7 +67,8 @@ public final class Ensembles implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
-    private static void deleteTree(Path root, Predicate<Path> which) {
+    /** Deletes the files under {@code root} that {@code which} picks, deepest first; what stays is harmless. */
+    static void deleteTree(Path root, Predicate<Path> which) {
         if (!Files.exists(root)) {
             return;
         }

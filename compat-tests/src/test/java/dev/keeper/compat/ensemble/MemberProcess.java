@@ -100,6 +100,23 @@ final class MemberProcess {
         }
     }
 
+    /** SIGSTOP: the process freezes with its sockets open, as in a long GC pause or a stopped VM. */
+    void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause}: the process goes on where it stopped, whatever happened meanwhile. */
+    void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new AssertionError("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     /** The member's output so far, for failure messages: its last 4,000 characters. */
     String logTail() {
         try {

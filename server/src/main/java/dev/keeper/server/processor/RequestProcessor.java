@@ -684,7 +684,7 @@ public final class RequestProcessor implements OpContext {
                 if (readOnly) {
                     yield closeLocalSession(c, r);
                 }
-                order.proposed(c, broadcast != null);
+                order.proposed(c, r.xid(), broadcast != null);
                 propose(Proposal.closeSession(myId, session, r.xid(), clock.wallMillis(), receivedNanos));
                 yield null; // answered when applied
             }
@@ -780,7 +780,7 @@ public final class RequestProcessor implements OpContext {
         if (r.malformed()) {
             logMalformed(c, r.opCode()); // a multi: it still takes a zxid when applied
         }
-        order.proposed(c, broadcast != null);
+        order.proposed(c, r.xid(), broadcast != null);
         propose(Proposal.request(myId, c.sessionId(), r.xid(), r.opCode(), clock.wallMillis(), c.auth(), r.body(),
                 r.malformed(), receivedNanos));
         return null;
@@ -803,13 +803,21 @@ public final class RequestProcessor implements OpContext {
         }
     }
 
-    /** The connection that sent {@code p}, when it is this member's and still open, else null. */
+    /**
+     * The connection that sent {@code p}, when it is this member's and still open, else null. In an ensemble the
+     * session's connection now may be a later one — its client reconnected here while {@code p} was in the log —
+     * and then the answer has no connection to go to ({@link SessionOrder#sent}); standalone, a proposal is applied
+     * while its request is handled.
+     */
     private Connection origin(Proposal p) {
         if (p.origin() != myId) {
             return null;
         }
         Connection c = bySession.get(p.session());
-        return c == null || c.gone() ? null : c;
+        if (c == null || c.gone()) {
+            return null;
+        }
+        return broadcast == null || order.sent(c, p.cxid()) ? c : null;
     }
 
     private void applyRequest(Proposal p) throws IOException {
@@ -824,7 +832,7 @@ public final class RequestProcessor implements OpContext {
                 reply(c, p.opCode(), reply, p.receivedNanos());
             }
             if (broadcast != null) {
-                answerDeferred(c);
+                answerDeferred(c, p.cxid());
             }
         }
     }
@@ -992,9 +1000,9 @@ public final class RequestProcessor implements OpContext {
         return new TxnHeader(p.session(), p.cxid(), Zxids.next(term, tree.lastZxid()), p.time(), p.opCode());
     }
 
-    /** After one of {@code c}'s writes is applied here: the reads that waited for it are answered now. */
-    private void answerDeferred(Connection c) {
-        for (SessionOrder.Deferred d : order.applied(c)) {
+    /** After {@code c}'s write {@code xid} is applied here: the reads that waited for it are answered now. */
+    private void answerDeferred(Connection c, int xid) {
+        for (SessionOrder.Deferred d : order.applied(c, xid)) {
             Op op = ops.get(d.request().opCode());
             reply(c, d.request().opCode(), read(c, (Op.Read) op, d.request()), d.receivedNanos());
         }

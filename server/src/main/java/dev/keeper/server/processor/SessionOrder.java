@@ -14,6 +14,11 @@ import java.util.Map;
  * when the last write sent before it has been applied here — the job ZooKeeper's {@code CommitProcessor} does.
  * Standalone, writes are applied as they arrive and nothing ever waits.
  *
+ * <p>It also knows which connection sent a write still in the log ({@link #sent}): a client may lose its connection
+ * and reconnect to this member while its write is in the log, and the write's answer belongs to the connection it
+ * came on, as ZooKeeper answers a request on its own {@code request.cnxn} — never to the new connection, which
+ * would receive an xid its client is not waiting for, nor count towards the new connection's order.
+ *
  * <p>Processor thread.
  */
 final class SessionOrder {
@@ -22,6 +27,8 @@ final class SessionOrder {
     }
 
     private static final class Line {
+        /** The xids of the connection's writes in the log, in the order sent. */
+        final ArrayDeque<Integer> inLog = new ArrayDeque<>();
         long proposed;
         long applied;
         final ArrayDeque<Deferred> waiting = new ArrayDeque<>();
@@ -29,11 +36,22 @@ final class SessionOrder {
 
     private final Map<Connection, Line> lines = new IdentityHashMap<>();
 
-    /** {@code c} sent a write that goes through the log (nothing to track when {@code replicated} is false). */
-    void proposed(Connection c, boolean replicated) {
+    /**
+     * {@code c} sent write {@code xid}, which goes through the log (nothing to track when {@code replicated} is
+     * false).
+     */
+    void proposed(Connection c, int xid, boolean replicated) {
         if (replicated) {
-            lines.computeIfAbsent(c, k -> new Line()).proposed++;
+            Line l = lines.computeIfAbsent(c, k -> new Line());
+            l.proposed++;
+            l.inLog.add(xid);
         }
+    }
+
+    /** True if write {@code xid}, now applied, came on {@code c} (and {@code c} has not been forgotten since). */
+    boolean sent(Connection c, int xid) {
+        Line l = lines.get(c);
+        return l != null && l.inLog.contains(xid);
     }
 
     /** True if a read from {@code c} must wait for writes still on their way. */
@@ -47,10 +65,10 @@ final class SessionOrder {
         l.waiting.add(new Deferred(r, receivedNanos, l.proposed));
     }
 
-    /** One of {@code c}'s writes has been applied; returns the reads now free to be answered, in order. */
-    List<Deferred> applied(Connection c) {
+    /** {@code c}'s write {@code xid} has been applied; returns the reads now free to be answered, in order. */
+    List<Deferred> applied(Connection c, int xid) {
         Line l = lines.get(c);
-        if (l == null) {
+        if (l == null || !l.inLog.remove(xid)) {
             return List.of();
         }
         l.applied++;

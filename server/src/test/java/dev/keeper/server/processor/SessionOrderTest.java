@@ -24,24 +24,42 @@ class SessionOrderTest {
     @Test
     void readsWaitForTheWritesSentBeforeThem_andGoInOrder() {
         assertFalse(order.mustWait(c), "nothing in flight: a read goes at once");
-        order.proposed(c, true);                  // write 1
+        order.proposed(c, 1, true);               // write 1
         assertTrue(order.mustWait(c));
         order.defer(c, read(2), 0);               // read after write 1
-        order.proposed(c, true);                  // write 3
+        order.proposed(c, 3, true);               // write 3
         order.defer(c, read(4), 0);               // read after write 3
-        List<SessionOrder.Deferred> first = order.applied(c);
+        List<SessionOrder.Deferred> first = order.applied(c, 1);
         assertEquals(List.of(2), first.stream().map(d -> d.request().xid()).toList(),
                 "write 1 applied: the read sent after it goes, the one after write 3 still waits");
         assertTrue(order.mustWait(c));
-        List<SessionOrder.Deferred> second = order.applied(c);
+        List<SessionOrder.Deferred> second = order.applied(c, 3);
         assertEquals(List.of(4), second.stream().map(d -> d.request().xid()).toList());
         assertFalse(order.mustWait(c), "all applied: reads go at once again");
     }
 
     @Test
     void standalone_tracksNothing() {
-        order.proposed(c, false);
+        order.proposed(c, 1, false);
         assertFalse(order.mustWait(c));
-        assertTrue(order.applied(c).isEmpty());
+        assertFalse(order.sent(c, 1));
+        assertTrue(order.applied(c, 1).isEmpty());
+    }
+
+    /**
+     * A write applied here that this connection did not send — sent on an earlier connection of the same session,
+     * before its client reconnected here — is not this connection's: not answered on it, and its reads still wait
+     * for their own write.
+     */
+    @Test
+    void aWriteTheConnectionDidNotSend_isNotItsToAnswer_andReleasesNoneOfItsReads() {
+        order.proposed(c, 7, true);
+        order.defer(c, read(8), 0);
+        assertTrue(order.sent(c, 7));
+        assertFalse(order.sent(c, 3), "xid 3 came on an earlier connection");
+        assertTrue(order.applied(c, 3).isEmpty(), "applying it releases nothing");
+        assertTrue(order.mustWait(c));
+        assertEquals(List.of(8), order.applied(c, 7).stream().map(d -> d.request().xid()).toList());
+        assertFalse(order.sent(c, 7), "answered: no longer in the log");
     }
 }
