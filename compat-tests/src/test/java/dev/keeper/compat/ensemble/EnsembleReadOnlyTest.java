@@ -6,11 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keeper.compat.support.FourLetterWord;
+import dev.keeper.compat.support.LoopbackProxy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
@@ -86,6 +90,59 @@ class EnsembleReadOnlyTest {
                 client.close();
             }
         }
+    }
+
+    /**
+     * A client that has seen no read-write server asks for a new session each time it connects (ZooKeeper's
+     * ClientCnxn sends session id 0 until it has), so a read-only member gets a new session at every reconnect: each
+     * must expire once its client has been away for its timeout, or they pile up while the member stays read-only.
+     */
+    @Test
+    void aReadOnlySessionWhoseClientWentAway_expiresOnTheReadOnlyMember() throws Exception {
+        try (Members members = new Members(dir, 3, TICK).withReadOnlyMode().startAll()) {
+            members.awaitLeader();
+            members.stop(2);
+            members.stop(3);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!ask(members, 1, "isro").equals("ro")) {
+                assertTrue(System.nanoTime() < deadline, "member 1 goes read-only");
+                Thread.sleep(100);
+            }
+            try (LoopbackProxy proxy = new LoopbackProxy(members.server(1).port())) {
+                Semaphore readOnly = new Semaphore(0);
+                ZooKeeper client = new ZooKeeper(proxy.connectString(), 2_000, e -> {
+                    if (e.getState() == Watcher.Event.KeeperState.ConnectedReadOnly) {
+                        readOnly.release();
+                    }
+                }, true);
+                try {
+                    assertTrue(readOnly.tryAcquire(30, TimeUnit.SECONDS));
+                    long first = client.getSessionId();
+                    assertEquals(1, sessionsOn(members, 1));
+                    proxy.cut();
+                    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    while (sessionsOn(members, 1) != 0) {
+                        assertTrue(System.nanoTime() < deadline, "the session of a client away for longer than its"
+                                + " timeout expires on the read-only member");
+                        Thread.sleep(100);
+                    }
+                    proxy.restore();
+                    assertTrue(readOnly.tryAcquire(30, TimeUnit.SECONDS), "the client connects read-only again");
+                    assertTrue(client.getSessionId() != first, "with a new session, as ZooKeeper's client asks");
+                    assertEquals(1, sessionsOn(members, 1));
+                } finally {
+                    client.close();
+                }
+            }
+        }
+    }
+
+    /** How many sessions member {@code id} tracks, as dump's "Session Sets (buckets)/(sessions)" says. */
+    private static int sessionsOn(Members members, int id) throws IOException {
+        Matcher m = Pattern.compile("Session Sets \\((\\d+)\\)/\\((\\d+)\\)")
+                .matcher(ask(members, id, "dump"));
+        assertTrue(m.find(), "dump lists the sessions");
+        return Integer.parseInt(m.group(2));
     }
 
     private static String ask(Members members, int id, String word) throws IOException {

@@ -371,6 +371,7 @@ public final class RequestProcessor implements OpContext {
             disconnected(d.connection());
         } else if (e instanceof Event.Tick) {
             expireSessions();
+            expireLocalSessions();
             reportTouches();
             maybeEnterReadOnly();
         } else if (e instanceof Event.Touched t) {
@@ -656,6 +657,25 @@ public final class RequestProcessor implements OpContext {
         for (Session s : sessions.expire(clock.elapsedMillis())) {
             LOG.info("Expiring session 0x{}, timeout of {}ms exceeded", Long.toHexString(s.id()), s.timeout());
             propose(Proposal.expireSession(myId, s.id(), clock.wallMillis()));
+        }
+    }
+
+    /**
+     * A read-only member's own sessions: no leader expires them, so the member does, as ZooKeeper's read-only
+     * server has a session tracker of its own. They own no ephemerals, so nothing is logged.
+     */
+    private void expireLocalSessions() {
+        if (localSessions.isEmpty()) {
+            return;
+        }
+        for (long id : sessions.expireAmong(localSessions, clock.elapsedMillis())) {
+            localSessions.remove(id);
+            LOG.info("Expiring read-only session 0x{}, timeout exceeded", Long.toHexString(id));
+            Connection c = bySession.remove(id);
+            if (c != null) {
+                c.unbind();
+                outbox.closeAfter(c);
+            }
         }
     }
 

@@ -126,6 +126,22 @@ public final class SessionTracker {
         return due;
     }
 
+    /**
+     * Of the sessions {@code ids}, those due at {@code now}, removed: a read-only member's own sessions, which no
+     * leader expires.
+     */
+    public List<Long> expireAmong(Collection<Long> ids, long now) {
+        List<Long> due = new ArrayList<>();
+        for (long id : ids) {
+            Session s = byId.get(id);
+            if (s != null && s.expiresAt != 0 && s.expiresAt <= now) {
+                due.add(id);
+                remove(id);
+            }
+        }
+        return due;
+    }
+
     public int size() {
         return byId.size();
     }
