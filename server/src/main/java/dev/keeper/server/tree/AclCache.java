@@ -104,6 +104,11 @@ public final class AclCache {
         free[freeCount++] = id;
     }
 
+    /** True for the number of a node read from a snapshot whose table lacks its list (see above). */
+    public static boolean missing(int id) {
+        return id == UNKNOWN_ID;
+    }
+
     public List<ACL> get(int id) {
         if (id == OPEN_UNSAFE_ID) {
             return OPEN_ACL_UNSAFE;

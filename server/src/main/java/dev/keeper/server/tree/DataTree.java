@@ -119,6 +119,14 @@ public final class DataTree implements TreeView {
         return acls.get(z.acl);
     }
 
+    /**
+     * True when {@code z} came from a snapshot whose ACL table lacks its list: a fuzzy snapshot's node that the
+     * log after it sets again. Left so, reading its ACL fails, as ZooKeeper's {@code convertLong} does.
+     */
+    public boolean aclMissing(Znode z) {
+        return AclCache.missing(z.acl);
+    }
+
     public long lastZxid() {
         return lastZxid;
     }

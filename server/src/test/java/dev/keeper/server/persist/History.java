@@ -144,8 +144,9 @@ final class History {
     }
 
     private static void dump(DataTree t, String path, Znode z, Map<String, String> out) {
+        // A node whose ACL number its snapshot's table lacks has no list to show until a replay sets it.
         out.put(path, HexFormat.of().formatHex(z.data() == null ? new byte[0] : z.data()) + " "
-                + z.statPersisted() + " " + t.aclOf(z));
+                + z.statPersisted() + " " + (t.aclMissing(z) ? "(ACL number missing)" : t.aclOf(z)));
         for (String name : t.childNames(z)) {
             String child = "/".equals(path) ? "/" + name : path + "/" + name;
             dump(t, child, t.find(child), out);
