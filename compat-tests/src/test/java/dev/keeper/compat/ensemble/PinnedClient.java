@@ -99,6 +99,31 @@ final class PinnedClient extends ZooKeeper {
         throw new AssertionError("no " + state + " within " + seconds + " s (saw " + seen + ") on " + ensemble);
     }
 
+    /**
+     * Waits until the client is connected to a member other than {@code gone}, skipping Disconnected and
+     * SyncConnected on the way, and returns the states it saw; fails at once when the session expires, and after
+     * the bound. For a client whose member survived a leader's crash, which may or may not drop it: ZooKeeper's
+     * followers always drop their clients when they lose their leader; ours, when another member is elected before
+     * the follower counts the old leader gone (two ticks without a heartbeat), may keep them.
+     */
+    List<Watcher.Event.KeeperState> awaitConnectedAwayFrom(int gone, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        List<Watcher.Event.KeeperState> seen = new ArrayList<>();
+        while (System.nanoTime() < deadline) {
+            states.drainTo(seen);
+            if (seen.contains(Watcher.Event.KeeperState.Expired)) {
+                throw new AssertionError("the session expired (saw " + seen + ") on " + ensemble);
+            }
+            int now = member();
+            if (getState().isConnected() && now != -1 && now != gone) {
+                return seen;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("not connected to a member other than " + gone + " within " + seconds + " s (saw "
+                + seen + ") on " + ensemble);
+    }
+
     /** The connection-state events seen since the last call (or since connecting). */
     List<Watcher.Event.KeeperState> drainStates() {
         List<Watcher.Event.KeeperState> out = new ArrayList<>();
