@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.Watcher.Event.EventType;
@@ -312,9 +313,9 @@ class EnsembleSessionTest {
     // --- the watches a moving session holds
 
     private static void prepareWatchedNodes(ZooKeeper zk, String root) throws Exception {
-        zk.create(root, NO_DATA, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-        zk.create(root + "/data", NO_DATA, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-        zk.create(root + "/kids", NO_DATA, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        createPersistent(zk, root);
+        createPersistent(zk, root + "/data");
+        createPersistent(zk, root + "/kids");
     }
 
     /**
@@ -338,15 +339,15 @@ class EnsembleSessionTest {
     }
 
     private static void changeWatchedNodes(ZooKeeper zk, String root) throws Exception {
-        zk.setData(root + "/data", new byte[] {1}, -1);
-        zk.create(root + "/later", NO_DATA, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-        zk.create(root + "/kids/one", NO_DATA, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        setData(zk, root + "/data", new byte[] {1});
+        createPersistent(zk, root + "/later");
+        createPersistent(zk, root + "/kids/one");
     }
 
     private static void changeWatchedNodesAgain(ZooKeeper zk, String root) throws Exception {
-        zk.setData(root + "/data", new byte[] {2}, -1);
-        zk.setData(root + "/later", new byte[] {2}, -1);
-        zk.create(root + "/kids/two", NO_DATA, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        setData(zk, root + "/data", new byte[] {2});
+        setData(zk, root + "/later", new byte[] {2});
+        createPersistent(zk, root + "/kids/two");
     }
 
     private static void assertEachWatchFiredOnce(ZooKeeper zk, String root, BlockingQueue<WatchedEvent> events)
@@ -399,8 +400,48 @@ class EnsembleSessionTest {
         }
     }
 
+    // --- setting the scene
+
+    /**
+     * Writes that set the scene, or make the changes a watching client waits for, are retried on ConnectionLoss
+     * (for at most 20 s): on a loaded machine a member may lose its leader for a moment, and it then drops its
+     * clients and fails the write they had in flight (ours counts a leader gone after two ticks without a
+     * heartbeat). What the scenarios assert of their clients' own sessions, ephemerals and watches is not retried.
+     * A create that finds its node on a retry had landed on an earlier attempt.
+     */
     private static void createPersistent(ZooKeeper zk, String path) throws Exception {
-        zk.create(path, NO_DATA, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        retried(retry -> {
+            try {
+                zk.create(path, NO_DATA, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            } catch (KeeperException.NodeExistsException e) {
+                if (!retry) {
+                    throw e;
+                }
+            }
+        });
+    }
+
+    private static void setData(ZooKeeper zk, String path, byte[] data) throws Exception {
+        retried(retry -> zk.setData(path, data, -1));
+    }
+
+    private interface Write {
+        void run(boolean retry) throws Exception;
+    }
+
+    private static void retried(Write write) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        for (boolean retry = false; ; retry = true) {
+            try {
+                write.run(retry);
+                return;
+            } catch (KeeperException.ConnectionLossException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     /** Polls member {@code zk} until {@code path} is gone (at most {@code ms}); fails otherwise. */
