@@ -19,8 +19,10 @@ import os
 import queue
 import signal
 import sys
+import time
 
 from kazoo.client import KazooClient, KazooState
+from kazoo.exceptions import ConnectionLoss, NodeExistsError
 from kazoo.recipe.watchers import DataWatch
 
 WAIT_SECONDS = 20
@@ -46,6 +48,28 @@ def connect(hosts, states=None):
         client.add_listener(states.put)
     client.start(timeout=WAIT_SECONDS)
     return client
+
+
+def retried(op, *args, **kwargs):
+    """Runs a client call again while it fails ConnectionLoss, for at most WAIT_SECONDS.
+
+    On a loaded machine a member may lose its leader for a moment, drop its clients and fail what they had in
+    flight; the application retries. A create that finds its node on a retry had landed on an earlier attempt.
+    """
+    deadline = time.monotonic() + WAIT_SECONDS
+    retry = False
+    while True:
+        try:
+            return op(*args, **kwargs)
+        except NodeExistsError:
+            if not retry:
+                raise
+            return None
+        except ConnectionLoss:
+            if time.monotonic() > deadline:
+                raise
+            retry = True
+            time.sleep(0.1)
 
 
 def connected_port(client):
@@ -89,19 +113,20 @@ def main():
     step("connected: %s" % zk.state)
     states.get(timeout=WAIT_SECONDS)  # the CONNECTED of start()
 
-    zk.create(ROOT, b"")
-    zk.create(ROOT + "/data", b"v1")
+    retried(zk.create, ROOT, b"")
+    retried(zk.create, ROOT + "/data", b"v1")
     step("create %s/data \"v1\": ok" % ROOT)
-    eph = zk.create(ROOT + "/eph", b"", ephemeral=True)
-    step("create %s/eph (ephemeral): ok" % ROOT)
-    zk.create(ROOT + "/watched", b"v1")
-    zk.create(ROOT + "/raw", b"v1")
+    eph = ROOT + "/eph"
+    retried(zk.create, eph, b"", ephemeral=True)
+    step("create %s (ephemeral): ok" % eph)
+    retried(zk.create, ROOT + "/watched", b"v1")
+    retried(zk.create, ROOT + "/raw", b"v1")
 
     seen_by_watch = queue.Queue()
     DataWatch(zk, ROOT + "/watched", lambda data, stat: seen_by_watch.put((data, stat and stat.version)))
     step("DataWatch %s/watched: %s" % (ROOT, seen_by_watch.get(timeout=WAIT_SECONDS)))
     raw_events = queue.Queue()
-    zk.get(ROOT + "/raw", watch=raw_events.put)
+    retried(zk.get, ROOT + "/raw", watch=raw_events.put)
     step("get %s/raw with a one-shot watch: ok" % ROOT)
 
     before = connected_port(zk)
@@ -120,15 +145,15 @@ def main():
          after != before)
     step("same session: %s" % ("yes" if zk.client_id[0] == session else "no"), zk.client_id[0] == session)
 
-    data, _ = zk.get(ROOT + "/data")
+    data, _ = retried(zk.get, ROOT + "/data")
     step("get %s/data: %r" % (ROOT, data), data == b"v1")
-    stat = zk.exists(eph)
+    stat = retried(zk.exists, eph)
     step("exists %s: %s" % (eph, "owned by this session" if stat and stat.ephemeralOwner == session else stat),
          stat is not None and stat.ephemeralOwner == session)
 
     other = connect(hosts)
-    other.set(ROOT + "/raw", b"v2")
-    other.set(ROOT + "/watched", b"v2")
+    retried(other.set, ROOT + "/raw", b"v2")
+    retried(other.set, ROOT + "/watched", b"v2")
     step("another client sets %s/raw and %s/watched to \"v2\"" % (ROOT, ROOT))
     try:
         got = seen_by_watch.get(timeout=WAIT_SECONDS)
@@ -144,10 +169,17 @@ def main():
 
     zk.stop()
     zk.close()
-    other.sync(ROOT)  # the close went through the log; the other client's member may be a moment behind
-    gone = other.exists(eph)
+    # The close went through the log; the other client's member may be a moment behind. Kazoo sends closeSession
+    # only while connected: if the member it was connected to had just lost its leader, the ephemeral goes when the
+    # session expires instead.
+    retried(other.sync, ROOT)
+    deadline = time.monotonic() + 10.0 + WAIT_SECONDS
+    gone = retried(other.exists, eph)
+    while gone is not None and time.monotonic() < deadline:
+        time.sleep(0.1)
+        gone = retried(other.exists, eph)
     step("the closed session's ephemeral: %s" % ("gone" if gone is None else "still there"), gone is None)
-    other.delete(ROOT, recursive=True)
+    retried(other.delete, ROOT, recursive=True)
     other.stop()
     other.close()
     step("done")
