@@ -79,7 +79,7 @@ class EnsembleSessionTest {
             Stat st = syncThenExists(onLeader, readerEph);
             assertNotNull(st, "the leader still has the reader's ephemeral");
             assertEquals(reader.getSessionId(), st.getEphemeralOwner());
-            st = onLeader.exists(idleEph, false);
+            st = read(() -> onLeader.exists(idleEph, false));
             assertNotNull(st, "the leader still has the idle client's ephemeral");
             assertEquals(idle.getSessionId(), st.getEphemeralOwner());
             reader.setData(readerEph, new byte[] {1}, -1); // and the sessions are usable for writes
@@ -148,8 +148,8 @@ class EnsembleSessionTest {
         for (int id = 1; id <= ensemble.size(); id++) {
             try (ZooKeeper zk = direct(ensemble, id)) {
                 sync(zk, "/failover");
-                assertEquals(List.of(), zk.getChildren("/failover", false), "closed sessions' ephemerals are gone"
-                        + " on member " + id);
+                assertEquals(List.of(), read(() -> zk.getChildren("/failover", false)),
+                        "closed sessions' ephemerals are gone on member " + id);
             }
         }
     }
@@ -269,8 +269,8 @@ class EnsembleSessionTest {
             for (ZooKeeper r : readers) {
                 BlockingQueue<WatchedEvent> q = new LinkedBlockingQueue<>();
                 sync(r, "/expiring");
-                assertNotNull(r.exists("/expiring/live", q::add), "every member has the ephemerals before");
-                assertEquals(3, r.getChildren("/expiring", false).size());
+                assertNotNull(read(() -> r.exists("/expiring/live", q::add)), "every member has the ephemerals before");
+                assertEquals(3, read(() -> r.getChildren("/expiring", false)).size());
                 deletions.add(q);
             }
 
@@ -295,7 +295,7 @@ class EnsembleSessionTest {
             try (ZooKeeper back = direct(ensemble, other)) {
                 sync(back, "/expiring");
                 for (String path : ephemerals) {
-                    assertNull(back.exists(path, false), path + " on member " + other + ", restarted");
+                    assertNull(read(() -> back.exists(path, false)), path + " on member " + other + ", restarted");
                 }
                 assertNoChildren(back, "/expiring", "member " + other + ", restarted");
             }
@@ -382,7 +382,8 @@ class EnsembleSessionTest {
         try (ZooKeeper zk = direct(ensemble, id)) {
             sync(zk, parent);
             for (int i = 0; i < paths.size(); i++) {
-                Stat st = zk.exists(paths.get(i), false);
+                String path = paths.get(i);
+                Stat st = read(() -> zk.exists(path, false));
                 assertNotNull(st, paths.get(i) + " on member " + id);
                 assertEquals(owners.get(i).getSessionId(), st.getEphemeralOwner(), paths.get(i) + " on member " + id);
             }
@@ -425,6 +426,28 @@ class EnsembleSessionTest {
         retried(retry -> zk.setData(path, data, -1));
     }
 
+    private interface Read<T> {
+        T run() throws Exception;
+    }
+
+    /**
+     * A read that checks what the tree holds (not what a tested client's own session sees), retried on
+     * ConnectionLoss as the writes that set the scene are.
+     */
+    private static <T> T read(Read<T> read) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            try {
+                return read.run();
+            } catch (KeeperException.ConnectionLossException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
     private interface Write {
         void run(boolean retry) throws Exception;
     }
@@ -447,7 +470,7 @@ class EnsembleSessionTest {
     /** Polls member {@code zk} until {@code path} is gone (at most {@code ms}); fails otherwise. */
     private static void awaitGone(ZooKeeper zk, String path, long ms) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
-        while (zk.exists(path, false) != null) {
+        while (read(() -> zk.exists(path, false)) != null) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError(path + " still there after " + ms + " ms");
             }
@@ -456,18 +479,27 @@ class EnsembleSessionTest {
     }
 
     private static void assertNoChildren(ZooKeeper zk, String path, String where) throws Exception {
-        assertEquals(List.of(), zk.getChildren(path, false), path + "'s children on " + where);
+        assertEquals(List.of(), read(() -> zk.getChildren(path, false)), path + "'s children on " + where);
     }
 
     private static Stat syncThenExists(ZooKeeper zk, String path) throws Exception {
         sync(zk, path);
-        return zk.exists(path, false);
+        return read(() -> zk.exists(path, false));
     }
 
+    /** A sync through {@code zk}, retried on ConnectionLoss (at most 20 s; see {@link #retried}). */
     private static void sync(ZooKeeper zk, String path) throws Exception {
-        CompletableFuture<Integer> done = new CompletableFuture<>();
-        zk.sync(path, (rc, p, ctx) -> done.complete(rc), null);
-        assertEquals(0, done.get(30, TimeUnit.SECONDS), "sync");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            CompletableFuture<Integer> done = new CompletableFuture<>();
+            zk.sync(path, (rc, p, ctx) -> done.complete(rc), null);
+            int rc = done.get(30, TimeUnit.SECONDS);
+            if (rc != KeeperException.Code.CONNECTIONLOSS.intValue() || System.nanoTime() > deadline) {
+                assertEquals(0, rc, "sync");
+                return;
+            }
+            Thread.sleep(100);
+        }
     }
 
     private static void closeAll(List<? extends ZooKeeper> clients) throws InterruptedException {
