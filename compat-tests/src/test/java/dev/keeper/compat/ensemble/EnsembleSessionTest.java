@@ -1,6 +1,7 @@
 package dev.keeper.compat.ensemble;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -240,6 +241,79 @@ class EnsembleSessionTest {
                     p.close();
                 }
             }
+        }
+    }
+
+    /**
+     * A member whose report of its clients' sessions to the leader failed — sent as the leader died, its retries
+     * used up while there was no quorum — must go on reporting them to the next leader. Ours once did not: the
+     * member's Raft client closed its request window for good at that failure, every later report failed at once,
+     * and the next leader expired the sessions of that member's clients a timeout after taking over, their clients
+     * connected and pinging. The client here only ever talks to that member, so only those reports keep its session
+     * alive; rounds are repeated (at most three) while that member itself becomes the leader, where its clients'
+     * pings need no report.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(EnsembleUnderTest.Server.class)
+    void aFollowersSessions_outliveTheNextLeader_afterTheQuorumWasLostAsTheyWereReported(
+            EnsembleUnderTest.Server server) throws Exception {
+        EnsembleUnderTest ensemble = ENSEMBLES.ready(server);
+        int leader = ensemble.awaitLeader();
+        int follower = leader % ensemble.size() + 1;
+        BlockingQueue<KeeperState> states = new LinkedBlockingQueue<>();
+        try (ZooKeeper client = new ZooKeeper(ensemble.connectString(follower), SESSION_MS, e -> {
+            if (e.getType() == EventType.None) {
+                states.add(e.getState());
+            }
+        })) {
+            assertEquals(KeeperState.SyncConnected, states.poll(30, TimeUnit.SECONDS), "connected to " + follower);
+            createPersistent(client, "/quorum-lost");
+            String eph = client.create("/quorum-lost/eph", NO_DATA, Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+            int next = follower;
+            for (int round = 1; round <= 3 && next == follower; round++) {
+                // reads keep the follower's report of this session in flight when the others die
+                for (int i = 0; i < 10; i++) {
+                    client.exists(eph, false);
+                    Thread.sleep(20);
+                }
+                for (int id = 1; id <= ensemble.size(); id++) {
+                    if (id != follower) {
+                        ensemble.kill(id);
+                    }
+                }
+                Thread.sleep(10L * EnsembleUnderTest.TICK_MS); // no quorum: the report's retries run out
+                for (int id = 1; id <= ensemble.size(); id++) {
+                    if (id != follower) {
+                        ensemble.start(id);
+                    }
+                }
+                next = ensemble.awaitLeader();
+                awaitConnected(client, states, ensemble);
+            }
+            // the next leader gave the session a full timeout when it took over: it must outlive that, kept alive
+            // by the pings the follower reports
+            Thread.sleep(SESSION_MS + SESSION_MS / 2);
+            List<KeeperState> seen = new ArrayList<>();
+            states.drainTo(seen);
+            assertFalse(seen.contains(KeeperState.Expired), "the session of a client of member " + follower
+                    + " expired (states " + seen + "; leader " + next + ") on " + ensemble);
+            try (ZooKeeper onLeader = direct(ensemble, next)) {
+                Stat st = syncThenExists(onLeader, eph);
+                assertNotNull(st, "the session's ephemeral is still there, on " + ensemble);
+                assertEquals(client.getSessionId(), st.getEphemeralOwner());
+            }
+        }
+    }
+
+    /** Waits (bounded by the session timeout and an election) until {@code zk} is connected; fails on Expired. */
+    private static void awaitConnected(ZooKeeper zk, BlockingQueue<KeeperState> states, EnsembleUnderTest ensemble)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SESSION_MS + 30_000L);
+        while (!zk.getState().isConnected()) {
+            if (states.contains(KeeperState.Expired) || System.nanoTime() > deadline) {
+                throw new AssertionError("not connected again (states " + states + ") on " + ensemble);
+            }
+            Thread.sleep(20);
         }
     }
 
