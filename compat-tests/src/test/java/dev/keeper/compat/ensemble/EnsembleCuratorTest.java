@@ -98,6 +98,9 @@ class EnsembleCuratorTest {
             }
             assertEquals(Set.of("two", "three"), new HashSet<>(acquiredBy), "each waiter took the lock");
             assertEquals(1, mostAtOnce.get(), "two clients held the lock at once, on " + ensemble);
+            // the waiters deleted their nodes through their own members: a sync first, as reads across clients
+            // need on either server
+            clients.get(0).awaitUsable(ensemble);
             assertEquals(List.of(), clients.get(0).curator.getChildren().forPath("/mutex"),
                     "every lock node went with its release");
             assertNoSessionLost(clients);
@@ -272,7 +275,10 @@ class EnsembleCuratorTest {
             return curator.getZookeeperClient().getZooKeeper().getSessionId();
         }
 
-        /** Waits until the client is connected again and a sync through it completes. */
+        /**
+         * Waits until the client is connected and a sync through it completes: its member has then applied
+         * everything committed before.
+         */
         void awaitUsable(EnsembleUnderTest ensemble) throws Exception {
             CountDownLatch synced = new CountDownLatch(1);
             curator.sync().inBackground((c, e) -> synced.countDown()).forPath("/");
