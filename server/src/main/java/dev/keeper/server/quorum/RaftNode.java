@@ -138,9 +138,9 @@ public final class RaftNode implements Broadcast, AutoCloseable {
     }
 
     /**
-     * After a proposal failed: Ratis closes an ordered client's window for good once a request in it has run out
-     * of retries (every later one fails at once), so the member starts a new client. What was in flight on the old
-     * one fails with it; those clients reconnect, as they would to ZooKeeper.
+     * After a proposal or a session report failed: Ratis closes an ordered client's window for good once a request
+     * in it has run out of retries (every later one fails at once), so the member starts a new client. What was in
+     * flight on the old one fails with it; those clients reconnect, as they would to ZooKeeper.
      */
     private synchronized void renew(RaftClient failed) {
         if (client != failed) {
@@ -238,12 +238,17 @@ public final class RaftNode implements Broadcast, AutoCloseable {
         if (leader == null || sessions.length == 0) {
             return;
         }
-        client.async().sendReadOnlyNonLinearizable(Message.valueOf(
+        RaftClient c = client;
+        c.async().sendReadOnlyNonLinearizable(Message.valueOf(
                 org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(
                         SessionTouches.encode(quorum.myId(), sessions))))
                 .whenComplete((reply, failure) -> {
                     if (failure != null) {
+                        // A report that ran out of retries (sent as the leader went, and no quorum since) closes
+                        // the client's window as a failed proposal does: without a new client every later report
+                        // would fail at once, and the next leader would expire this member's clients' sessions.
                         LOG.debug("Session report to the leader failed: {}", failure.toString());
+                        renew(c);
                     }
                 });
     }
