@@ -41,6 +41,7 @@ enum Op {
                 return op;
             }
         }
-        throw new IllegalArgumentException("unknown op " + s + "; expected create, setData, getData or exists");
+        throw new IllegalArgumentException("unknown op " + s + "; expected create, setData, getData, exists, mix, multi"
+                + " or sync+getData");
     }
 }
