@@ -93,10 +93,12 @@ final class EnsembleBench {
             rows.add(new Report.CellRow(CELLS.get(c), runs.get(ServerKind.OURS).get(c),
                     runs.get(ServerKind.ZOOKEEPER).get(c)));
         }
-        return new Figures(setup.heap(), rows,
-                new Report.Pair<>(List.copyOf(kills.get(ServerKind.OURS)), List.copyOf(kills.get(ServerKind.ZOOKEEPER))),
-                new Report.Pair<>(List.copyOf(catchUps.get(ServerKind.OURS)),
-                        List.copyOf(catchUps.get(ServerKind.ZOOKEEPER))));
+        return new Figures(setup.heap(), rows, pair(kills), pair(catchUps));
+    }
+
+    private static <T> Report.Pair<List<T>> pair(Map<ServerKind, List<T>> perServer) {
+        return new Report.Pair<>(List.copyOf(perServer.get(ServerKind.OURS)),
+                List.copyOf(perServer.get(ServerKind.ZOOKEEPER)));
     }
 
     /** One repeat on a fresh ensemble of {@code kind}: every cell once, then the kills, then the catch-up. */
