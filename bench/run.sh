@@ -6,19 +6,21 @@
 #   bench/run.sh --fsync=on both servers fsync their log (forceSync=yes) in the load, memory and fan-out parts
 #   bench/run.sh --only=durable,snapshot,startup   only the durability parts (always fsync on)
 #   bench/run.sh --only=flood   a canary's latency while 100,000 malformed frames flood each server
+#   bench/run.sh --only=ensemble   three members of ours against three of ZooKeeper (about 20 minutes)
 #   bench/run.sh --help     every option
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 for a in "$@"; do
   if [[ "$a" == "--help" || "$a" == "-h" ]]; then
-    sed -n '2,8p' "$0"
+    sed -n '2,9p' "$0"
     echo "options: --quick --fsync=on|off --repeats=N --warmup-ms=N --measure-ms=N --server-warmup-ms=N"
     echo "         --ops=create,setData,getData,exists --sessions=1,8,32 --window=N --znodes=N --watches=N"
     echo "         --fanout-sessions=N --fanout-repeats=N --heap=2g --tick-time=N"
     echo "         --big-znodes=N --snapshot-rate=N --snap-count=N --snapshots=N --snapshot-warmup-ms=N"
-    echo "         --startup-repeats=N --flood-frames=N --flood-lanes=N"
-    echo "         --only=load,memory,fanout,durable,snapshot,startup,flood"
+    echo "         --startup-repeats=N --flood-frames=N --flood-lanes=N --flood-rate=N"
+    echo "         --ensemble-heap=512m --ensemble-kills=N --catchup-znodes=N"
+    echo "         --only=load,memory,fanout,durable,snapshot,startup,flood,ensemble"
     exit 0
   fi
 done

@@ -73,6 +73,7 @@ public final class BenchMain {
         Report.Pair<SnapshotBench.Figures> snapshot = null;
         StartupBench.Figures startup = null;
         Report.Pair<FloodBench.Figures> flood = null;
+        EnsembleBench.Figures ensemble = null;
         try (ProcessGuard guard = new ProcessGuard(); LoadSampler sampler = new LoadSampler()) {
             if (o.phases().contains(Options.Phase.LOAD)) {
                 cells = runLoad("load", setup, o.ops(), runDir, guard, data);
@@ -94,13 +95,22 @@ public final class BenchMain {
             if (o.phases().contains(Options.Phase.FLOOD)) {
                 flood = runFlood(setup, runDir, guard);
             }
+            if (o.phases().contains(Options.Phase.ENSEMBLE)) {
+                // Three members of each server, fsync on (a quorum's durability is what the part measures), a
+                // smaller heap each; the ensembles take turns, never running at once.
+                log("ensemble: members with -Xmx" + o.ensembleHeap() + ", fsync on, " + o.repeats() + " repeats, "
+                        + o.ensembleKills() + " leader kill(s) per repeat, catch-up of " + o.catchupZnodes()
+                        + " znodes; load average " + loadAverage());
+                ensemble = new EnsembleBench(o, durableSetup.withHeap(o.ensembleHeap()), runDir, guard, data,
+                        BenchMain::log, this::note).measure();
+            }
             loadDuring = sampler.summary();
         }
         Report.Meta meta = new Report.Meta(startedAt, o.quick(), o.fsync(), o.repeats(), o.warmupMillis(),
                 o.measureMillis(), o.window(), o.heap(), o.tickTime(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors(), loadBefore, loadAverage(), loadDuring, disk);
-        Report report = new Report(meta, cells, memory, fanOut, durable, snapshot, startup, flood,
+        Report report = new Report(meta, cells, memory, fanOut, durable, snapshot, startup, flood, ensemble,
                 List.copyOf(notes));
         String md = MarkdownReport.render(report);
         Files.createDirectories(o.outDir());
@@ -188,7 +198,7 @@ public final class BenchMain {
     }
 
     /** Alternates which server goes first, so drift in the machine's load does not favour one side. */
-    private static List<ServerKind> order(int rep) {
+    static List<ServerKind> order(int rep) {
         return rep % 2 == 0 ? List.of(ServerKind.OURS, ServerKind.ZOOKEEPER)
                 : List.of(ServerKind.ZOOKEEPER, ServerKind.OURS);
     }
@@ -203,7 +213,7 @@ public final class BenchMain {
             return run;
         } catch (IllegalStateException e) {
             note(phase + ", " + kind.label() + ", " + cell + ": " + e.getMessage() + "; server alive: "
-                    + target.server().alive());
+                    + target.alive());
             return new CellRun(0, options.measureMillis() / 1000.0, Double.NaN, Double.NaN, 1, "FAILED");
         }
     }
@@ -438,7 +448,7 @@ public final class BenchMain {
         return b;
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             return String.join(" ", Arrays.copyOf(f, 3));

@@ -5,14 +5,16 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 
 /**
- * One server under the load generator: its process, a pool of stock-client sessions (a cell with n sessions
- * uses the first n), and the znodes the cells read, update and create under.
+ * One server (or one ensemble) under the load generator: whether it still runs, a pool of stock-client sessions
+ * (a cell with n sessions uses the first n), and the znodes the cells read, update and create under.
  */
 final class LoadTarget implements AutoCloseable {
     private static final Set<KeeperException.Code> OK = EnumSet.of(KeeperException.Code.OK);
@@ -20,13 +22,13 @@ final class LoadTarget implements AutoCloseable {
             EnumSet.of(KeeperException.Code.OK, KeeperException.Code.NONODE);
     private static final long BULK_TIMEOUT_MS = 300_000;
 
-    private final ServerProcess server;
+    private final BooleanSupplier alive;
     private final StockSessions sessions;
     private final byte[] data;
     private final int window;
 
-    private LoadTarget(ServerProcess server, StockSessions sessions, byte[] data, int window) {
-        this.server = server;
+    private LoadTarget(BooleanSupplier alive, StockSessions sessions, byte[] data, int window) {
+        this.alive = alive;
         this.sessions = sessions;
         this.data = data;
         this.window = window;
@@ -35,7 +37,29 @@ final class LoadTarget implements AutoCloseable {
     static LoadTarget open(ServerProcess server, int maxSessions, byte[] data, int window)
             throws IOException, InterruptedException {
         StockSessions sessions = StockSessions.open(server.connectString(), maxSessions);
-        LoadTarget t = new LoadTarget(server, sessions, data, window);
+        return prepared(new LoadTarget(server::alive, sessions, data, window));
+    }
+
+    /**
+     * Sessions spread over an ensemble's members, session {@code i} connected with {@code connectStrings.apply(i)};
+     * once the znodes are created through the first session, every session syncs, so that a member that was behind
+     * has them before the first read it serves.
+     */
+    static LoadTarget openSpread(IntFunction<String> connectStrings, BooleanSupplier alive, int maxSessions,
+                                 byte[] data, int window) throws IOException, InterruptedException {
+        LoadTarget t = prepared(new LoadTarget(alive, StockSessions.open(connectStrings, maxSessions), data,
+                window));
+        try {
+            Pipeline.run("sync every session", t.sessions.first(maxSessions), 1, 1, OK, BULK_TIMEOUT_MS,
+                    (z, s, i, done) -> z.sync(BenchPaths.ROOT, (rc, path, ctx) -> done.accept(rc), null));
+        } catch (InterruptedException | RuntimeException e) {
+            t.close();
+            throw e;
+        }
+        return t;
+    }
+
+    private static LoadTarget prepared(LoadTarget t) throws InterruptedException {
         try {
             t.prepare();
         } catch (InterruptedException | RuntimeException e) {
@@ -45,8 +69,9 @@ final class LoadTarget implements AutoCloseable {
         return t;
     }
 
-    ServerProcess server() {
-        return server;
+    /** Whether the server (every member of the ensemble) still runs. */
+    boolean alive() {
+        return alive.getAsBoolean();
     }
 
     private void prepare() throws InterruptedException {

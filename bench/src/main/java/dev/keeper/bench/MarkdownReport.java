@@ -2,6 +2,7 @@ package dev.keeper.bench;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToDoubleFunction;
 
 /** The human-readable result: a markdown page with one table for the load cells and one for the rest. */
 final class MarkdownReport {
@@ -18,8 +19,8 @@ final class MarkdownReport {
         sb.append("- Both servers as separate processes on 127.0.0.1, same JVM (").append(m.java())
                 .append("), -Xms/-Xmx ").append(m.heap()).append(", tickTime ").append(m.tickTime())
                 .append(", fsync ").append(m.fsync() ? "ON (forceSync=yes)" : "OFF (forceSync=no)")
-                .append(" in the load, memory and fan-out parts; always ON in the durable, snapshot and start-up")
-                .append(" parts.\n");
+                .append(" in the load, memory and fan-out parts; always ON in the durable, snapshot, start-up and")
+                .append(" ensemble parts (whose members have their own heap, below).\n");
         sb.append("- Load: stock ZooKeeper Java client, async API, 100-byte data. Each cell ran ")
                 .append(m.repeats()).append(" times per server, alternating which server went first; ")
                 .append(m.measureMillis()).append(" ms measured after ").append(m.warmupMillis())
@@ -36,7 +37,7 @@ final class MarkdownReport {
 
         if (!r.cells().isEmpty()) {
             sb.append("## Load\n\n");
-            cellTable(sb, r.cells(), false);
+            cellTable(sb, r.cells(), null);
         }
 
         if (r.memory() != null || r.fanOut() != null) {
@@ -95,6 +96,9 @@ final class MarkdownReport {
         if (r.flood() != null) {
             flood(sb, r.flood());
         }
+        if (r.ensemble() != null) {
+            ensemble(sb, r.ensemble(), m);
+        }
 
         if (!r.notes().isEmpty()) {
             sb.append("## Problems seen during the run\n\n");
@@ -111,7 +115,9 @@ final class MarkdownReport {
         return cell.sessions() >= 32 && cell.mode() == Mode.THROUGHPUT ? 1.5 : 1.0;
     }
 
-    private static void cellTable(StringBuilder sb, List<Report.CellRow> rows, boolean targets) {
+    /** The load table; with {@code target} non-null, a last column marks each cell's ops/s ratio against it. */
+    private static void cellTable(StringBuilder sb, List<Report.CellRow> rows, ToDoubleFunction<Cell> target) {
+        boolean targets = target != null;
         sb.append("| op | sessions | mode | ours ops/s | ZK ops/s | ops/s ours/ZK | p50 µs ours / ZK | p50 ours/ZK"
                 + " | p99 µs ours / ZK | p99 ours/ZK | errors ours / ZK |").append(targets ? " target ops/s ratio |" : "")
                 .append('\n');
@@ -131,7 +137,7 @@ final class MarkdownReport {
                     .append(" | ").append(c.oursErrors()).append(" / ").append(c.zookeeperErrors())
                     .append(" |");
             if (targets) {
-                double t = durableTarget(c.cell());
+                double t = target.applyAsDouble(c.cell());
                 sb.append(" ≥ ").append(ratio(t)).append(Double.isNaN(opsRatio) ? " n/a"
                         : opsRatio >= t ? " met" : " **missed**").append(" |");
             }
@@ -146,7 +152,7 @@ final class MarkdownReport {
                 .append(" the same disk as each other; otherwise as the load cells: the same repeats, spans and")
                 .append(" window. Target: ops/s ours/ZooKeeper ≥ 1.0 in every cell, ≥ 1.5 at 32 pipelined")
                 .append(" (throughput) sessions.\n\n");
-        cellTable(sb, r.durable(), true);
+        cellTable(sb, r.durable(), MarkdownReport::durableTarget);
     }
 
     private static void snapshot(StringBuilder sb, Report.Pair<SnapshotBench.Figures> p) {
@@ -250,6 +256,84 @@ final class MarkdownReport {
                 .append(perRepeat(z)).append(". Frames not answered as ZooKeeper 3.9.5 answers them: ours ")
                 .append(o.problems()).append(", ZK ").append(z.problems()).append("; canary errors: ours ")
                 .append(o.canaryErrors()).append(", ZK ").append(z.canaryErrors()).append(".\n\n");
+    }
+
+    private static void ensemble(StringBuilder sb, EnsembleBench.Figures f, Report.Meta m) {
+        sb.append("## Ensemble of three members (fsync on for both)\n\n");
+        sb.append("- Three members of each server, each its own process on 127.0.0.1: -Xms/-Xmx ").append(f.heap())
+                .append(" each, the same JVM flags, the same zoo.cfg (tickTime ").append(m.tickTime())
+                .append(", initLimit ").append(Ensemble.INIT_LIMIT).append(", syncLimit ").append(Ensemble.SYNC_LIMIT)
+                .append(", forceSync=yes, server.N lines with the client port, myid in dataDir). The ensembles")
+                .append(" never run at once: each repeat starts a fresh ensemble of one server, runs every cell once,")
+                .append(" kills its leader, and stops it; which server goes first alternates. Sessions are spread")
+                .append(" round-robin over the members, each with one member's address: the two followers first,")
+                .append(" then the leader (one session goes through a follower; 32 give the leader 10).\n");
+        sb.append("- mix: 9 getData and 1 setData in every 10 requests; multi: one multi of ")
+                .append(Op.MULTI_SIZE).append(" setData on distinct znodes (one op); sync+getData: a sync and a")
+                .append(" getData of the same znode sent back to back (one op, timed to the getData's reply).")
+                .append(" Target: ops/s ours/ZooKeeper ≥ 1.0 in every cell.\n\n");
+        cellTable(sb, f.cells(), c -> 1.0);
+        List<LeaderKill.Gap> ok = f.kills().ours();
+        List<LeaderKill.Gap> zk = f.kills().zookeeper();
+        List<CatchUp.Time> oc = f.catchUps().ours();
+        List<CatchUp.Time> zc = f.catchUps().zookeeper();
+        if (ok.isEmpty() && zk.isEmpty() && oc.isEmpty() && zc.isEmpty()) {
+            return;
+        }
+        sb.append("- Write gap: one writer session per member (that member's address alone, so it reconnects to it),")
+                .append(" each setting its own znode's data one request at a time; after ")
+                .append(LeaderKill.STEADY_MS).append(" ms the leader (srvr Mode: leader) gets SIGKILL. Timed from")
+                .append(" the signal to the first acknowledged write sent after it by a writer whose member was not")
+                .append(" the leader, and to every such writer's first; the member is then restarted and the full")
+                .append(" ensemble awaited. Target for ours: ≤ ZooKeeper's.\n");
+        if (!oc.isEmpty() || !zc.isEmpty()) {
+            sb.append("- Catch-up: a follower stopped (SIGTERM) while znodes of 100 B are created through the")
+                    .append(" other two (4 sessions, 200 pipelined), then started again on its data; timed from its")
+                    .append(" launch to its srvr Zxid reaching the leader's.\n");
+        }
+        sb.append('\n');
+        sb.append("| measure | ours | ZK | ours/ZK |\n");
+        sb.append("|---|---:|---:|---:|\n");
+        if (!ok.isEmpty() || !zk.isEmpty()) {
+            double o1 = EnsembleBench.Figures.medianFirstAck(ok);
+            double z1 = EnsembleBench.Figures.medianFirstAck(zk);
+            double ratio = Stats.ratio(o1, z1);
+            sb.append(row("leader SIGKILLed: kill to the first acknowledged write, ms (median of " + ok.size() + " / "
+                    + zk.size() + " kills)" + (Double.isNaN(ratio) ? "" : ratio <= 1.0 ? "; target met"
+                    : "; target **missed**"), millis(o1), millis(z1), ratio));
+            double oa = EnsembleBench.Figures.medianAllAck(ok);
+            double za = EnsembleBench.Figures.medianAllAck(zk);
+            sb.append(row("leader SIGKILLed: kill to every surviving writer's first write, ms (median)", millis(oa),
+                    millis(za), Stats.ratio(oa, za)));
+        }
+        if (!oc.isEmpty() || !zc.isEmpty()) {
+            int n = (oc.isEmpty() ? zc : oc).get(0).znodes();
+            double om = EnsembleBench.Figures.medianCatchUp(oc);
+            double zm = EnsembleBench.Figures.medianCatchUp(zc);
+            sb.append(row("catch-up after " + count(n) + " znodes were created without the member: launch to its"
+                    + " zxid = the leader's, ms (median of " + oc.size() + " / " + zc.size() + ")", millis(om),
+                    millis(zm), Stats.ratio(om, zm)));
+            double of = Stats.median(oc.stream().map(CatchUp.Time::fillSeconds).toList());
+            double zf = Stats.median(zc.stream().map(CatchUp.Time::fillSeconds).toList());
+            sb.append(row("creating those znodes with one member away, s (median)", millis(of), millis(zf),
+                    Stats.ratio(of, zf)));
+        }
+        sb.append('\n');
+        if (!ok.isEmpty() || !zk.isEmpty()) {
+            sb.append("Each kill (killed leader → new leader, kill to first / to every writer's first write, writes")
+                    .append(" that failed meanwhile):\n\n- ours: ").append(perKill(ok)).append("\n- ZK: ")
+                    .append(perKill(zk)).append("\n\n");
+        }
+    }
+
+    private static String perKill(List<LeaderKill.Gap> gaps) {
+        List<String> parts = new java.util.ArrayList<>();
+        for (LeaderKill.Gap g : gaps) {
+            parts.add(g.killedLeader() + " → " + g.newLeader() + ", " + millis(g.firstAckMillis()) + " / "
+                    + millis(g.allAckMillis()) + " ms, " + g.failedWrites() + " failed"
+                    + (g.firstFailure() == null ? "" : " (" + g.firstFailure() + ")"));
+        }
+        return parts.isEmpty() ? "none" : String.join("; ", parts);
     }
 
     private static String perRepeat(FloodBench.Figures f) {

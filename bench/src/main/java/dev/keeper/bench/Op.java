@@ -1,11 +1,24 @@
 package dev.keeper.bench;
 
-/** The operations the load generator measures, each with 100-byte znode data. */
+/**
+ * The operations the load generator measures, each with 100-byte znode data. The first four are single requests
+ * (the standalone load cells); the last three are the ensemble part's compound operations, one measured op each.
+ */
 enum Op {
     CREATE("create"),
     SET_DATA("setData"),
     GET_DATA("getData"),
-    EXISTS("exists");
+    EXISTS("exists"),
+    /** Nine getData and one setData in every ten requests of a session (request i % 10 == 9 writes). */
+    MIX("mix"),
+    /** A multi of {@link #MULTI_SIZE} setData on distinct znodes. */
+    MULTI_SET_DATA("multi"),
+    /** A sync of a znode, then a getData of it, sent back to back (the session's order keeps them in turn). */
+    SYNC_GET_DATA("sync+getData");
+
+    static final int MULTI_SIZE = 10;
+    /** The single-request operations, what the load and durable parts measure by default. */
+    static final java.util.List<Op> SINGLE = java.util.List.of(CREATE, SET_DATA, GET_DATA, EXISTS);
 
     private final String label;
 
@@ -28,6 +41,7 @@ enum Op {
                 return op;
             }
         }
-        throw new IllegalArgumentException("unknown op " + s + "; expected create, setData, getData or exists");
+        throw new IllegalArgumentException("unknown op " + s + "; expected create, setData, getData, exists, mix, multi"
+                + " or sync+getData");
     }
 }

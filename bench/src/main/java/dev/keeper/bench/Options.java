@@ -33,6 +33,9 @@ import java.util.Set;
  * @param floodFrames      malformed frames per flood in the flood part
  * @param floodLanes       connections flooding at once
  * @param floodRate        malformed frames a second the flood is held to; 0: as fast as the lanes go
+ * @param ensembleHeap     -Xms and -Xmx of every member in the ensemble part (smaller: three run at once)
+ * @param ensembleKills    leader kills per repeat and server in the ensemble part; the median over all is reported
+ * @param catchupZnodes    znodes written while a member is away in the ensemble part; 0 skips the catch-up
  * @param phases           which parts run
  * @param serverJar        our shaded server jar
  * @param zookeeperClasspathFile file holding the real ZooKeeper's class path
@@ -63,6 +66,9 @@ record Options(
         long floodFrames,
         int floodLanes,
         long floodRate,
+        String ensembleHeap,
+        int ensembleKills,
+        int catchupZnodes,
         Set<Phase> phases,
         Path serverJar,
         Path zookeeperClasspathFile,
@@ -71,9 +77,10 @@ record Options(
     /**
      * The parts of a run; {@code --only=load,memory} picks some. DURABLE: create and setData cells with fsync on;
      * SNAPSHOT: write latency while a snapshot of the big tree is written; STARTUP: start-up on the big tree;
-     * FLOOD: a canary session's latency while malformed frames flood the server.
+     * FLOOD: a canary session's latency while malformed frames flood the server; ENSEMBLE: three members of each
+     * server, load spread over them, a leader killed.
      */
-    enum Phase { LOAD, MEMORY, FANOUT, DURABLE, SNAPSHOT, STARTUP, FLOOD }
+    enum Phase { LOAD, MEMORY, FANOUT, DURABLE, SNAPSHOT, STARTUP, FLOOD, ENSEMBLE }
 
     static Options parse(String... args) {
         boolean quick = false;
@@ -90,7 +97,7 @@ record Options(
         long warmup = quick ? 300 : 1000;
         long measure = quick ? 700 : 3000;
         long serverWarmup = quick ? 500 : 2000;
-        List<Op> ops = List.of(Op.values());
+        List<Op> ops = Op.SINGLE;
         List<Integer> sessions = quick ? List.of(1, 8) : List.of(1, 8, 32);
         int window = 16;
         int znodes = quick ? 50_000 : 1_000_000;
@@ -111,6 +118,9 @@ record Options(
         long floodFrames = quick ? 20_000 : 100_000;
         int floodLanes = 100;
         long floodRate = 0;
+        String ensembleHeap = "512m";
+        int ensembleKills = 1;
+        int catchupZnodes = quick ? 10_000 : 100_000;
         Set<Phase> phases = EnumSet.allOf(Phase.class);
         Path serverJar = Path.of("server/target/keeper-server-0.1.0-SNAPSHOT-all.jar");
         Path zkClasspath = Path.of("bench/target/zookeeper.classpath");
@@ -149,6 +159,9 @@ record Options(
                 case "flood-frames" -> floodFrames = positive(key, v);
                 case "flood-lanes" -> floodLanes = positive(key, v);
                 case "flood-rate" -> floodRate = nonNegative(key, v);
+                case "ensemble-heap" -> ensembleHeap = v;
+                case "ensemble-kills" -> ensembleKills = (int) Math.min(Integer.MAX_VALUE, nonNegative(key, v));
+                case "catchup-znodes" -> catchupZnodes = (int) Math.min(Integer.MAX_VALUE, nonNegative(key, v));
                 case "only" -> phases = EnumSet.copyOf(Options.<Phase>listOf(v, p -> Phase.valueOf(p.toUpperCase())));
                 case "server-jar" -> serverJar = Path.of(v);
                 case "zk-classpath-file" -> zkClasspath = Path.of(v);
@@ -167,7 +180,8 @@ record Options(
         }
         return new Options(quick, fsync, repeats, warmup, measure, serverWarmup, ops, sessions, window, znodes,
                 watches, fanOut, fanOutRepeats, heap, tickTime, bigZnodes, snapshotRate, snapCount, snapshots,
-                snapshotWarmup, startupRepeats, floodFrames, floodLanes, floodRate, phases, serverJar, zkClasspath, out);
+                snapshotWarmup, startupRepeats, floodFrames, floodLanes, floodRate, ensembleHeap, ensembleKills,
+                catchupZnodes, phases, serverJar, zkClasspath, out);
     }
 
     static String usage() {
@@ -178,7 +192,9 @@ record Options(
                                     [--fanout-sessions=N] [--fanout-repeats=N] [--heap=2g] [--tick-time=N]
                                     [--big-znodes=N] [--snapshot-rate=N] [--snap-count=N] [--snapshots=N]
                                     [--snapshot-warmup-ms=N] [--startup-repeats=N] [--flood-frames=N]
-                                    [--flood-lanes=N] [--flood-rate=N] [--only=load,memory,fanout,durable,snapshot,startup,flood]
+                                    [--flood-lanes=N] [--flood-rate=N] [--ensemble-heap=512m] [--ensemble-kills=N]
+                                    [--catchup-znodes=N]
+                                    [--only=load,memory,fanout,durable,snapshot,startup,flood,ensemble]
                                     [--out=DIR]""";
     }
 

@@ -11,7 +11,10 @@ final class RawResults {
     private RawResults() {
     }
 
-    /** {@code set} is "load" for the load cells, "durable" for the durable write cells (fsync on). */
+    /**
+     * {@code set} is "load" for the load cells, "durable" for the durable write cells (fsync on), "ensemble" for
+     * the cells of the ensemble part.
+     */
     static final String CSV_HEADER =
             "set,op,sessions,mode,server,repeat,ops,seconds,ops_per_s,p50_us,p99_us,errors,first_error";
 
@@ -24,6 +27,12 @@ final class RawResults {
         for (Report.CellRow c : r.durable()) {
             appendRuns(sb, "durable", c.cell(), "ours", c.ours());
             appendRuns(sb, "durable", c.cell(), "zookeeper", c.zookeeper());
+        }
+        if (r.ensemble() != null) {
+            for (Report.CellRow c : r.ensemble().cells()) {
+                appendRuns(sb, "ensemble", c.cell(), "ours", c.ours());
+                appendRuns(sb, "ensemble", c.cell(), "zookeeper", c.zookeeper());
+            }
         }
         return sb.toString();
     }
@@ -89,6 +98,7 @@ final class RawResults {
         sb.append("  \"flood\": ").append(r.flood() == null ? "null" : "{"
                 + field("ours", flood(r.flood().ours())) + ", "
                 + field("zookeeper", flood(r.flood().zookeeper())) + "}").append(",\n");
+        sb.append("  \"ensemble\": ").append(r.ensemble() == null ? "null" : ensemble(r.ensemble())).append(",\n");
         sb.append("  \"notes\": [");
         for (int i = 0; i < r.notes().size(); i++) {
             sb.append(i == 0 ? "" : ", ").append(str(r.notes().get(i)));
@@ -203,6 +213,45 @@ final class RawResults {
                 + field("heapBeforeBytes", Long.toString(f.heapBeforeBytes())) + ", "
                 + field("heapAfterBytes", Long.toString(f.heapAfterBytes())) + ", "
                 + field("repeats", reps.toString()) + "}";
+    }
+
+    private static String ensemble(EnsembleBench.Figures f) {
+        return "{" + field("heap", str(f.heap())) + ", "
+                + field("cells", cells(f.cells())) + ", "
+                + field("leaderKills", "{" + field("ours", gaps(f.kills().ours())) + ", "
+                        + field("zookeeper", gaps(f.kills().zookeeper())) + "}") + ", "
+                + field("catchUps", "{" + field("ours", catchUps(f.catchUps().ours())) + ", "
+                        + field("zookeeper", catchUps(f.catchUps().zookeeper())) + "}") + "}";
+    }
+
+    private static String gaps(List<LeaderKill.Gap> gaps) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < gaps.size(); i++) {
+            LeaderKill.Gap g = gaps.get(i);
+            sb.append(i == 0 ? "" : ", ").append('{')
+                    .append(field("killedLeader", Integer.toString(g.killedLeader()))).append(", ")
+                    .append(field("newLeader", Integer.toString(g.newLeader()))).append(", ")
+                    .append(field("firstAckMillis", num(g.firstAckMillis()))).append(", ")
+                    .append(field("allAckMillis", num(g.allAckMillis()))).append(", ")
+                    .append(field("failedWrites", Long.toString(g.failedWrites()))).append(", ")
+                    .append(field("firstFailure", g.firstFailure() == null ? "null" : str(g.firstFailure())))
+                    .append('}');
+        }
+        return sb.append(']').toString();
+    }
+
+    private static String catchUps(List<CatchUp.Time> times) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < times.size(); i++) {
+            CatchUp.Time t = times.get(i);
+            sb.append(i == 0 ? "" : ", ").append('{')
+                    .append(field("member", Integer.toString(t.member()))).append(", ")
+                    .append(field("znodes", Integer.toString(t.znodes()))).append(", ")
+                    .append(field("fillSeconds", num(t.fillSeconds()))).append(", ")
+                    .append(field("leaderZxid", str(t.zxid()))).append(", ")
+                    .append(field("millis", num(t.millis()))).append('}');
+        }
+        return sb.append(']').toString();
     }
 
     private static String strs(List<String> values) {

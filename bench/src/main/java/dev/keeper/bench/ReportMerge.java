@@ -81,6 +81,9 @@ final class ReportMerge {
         if (section.startsWith("## Canary latency under a flood")) {
             return EnumSet.of(Options.Phase.FLOOD);
         }
+        if (section.startsWith("## Ensemble of three members")) {
+            return EnumSet.of(Options.Phase.ENSEMBLE);
+        }
         return EnumSet.noneOf(Options.Phase.class);
     }
 }

@@ -87,9 +87,33 @@ final class ServerProcess implements AutoCloseable {
         int port = freePort();
         Path cfg = dir.resolve("zoo.cfg");
         Files.writeString(cfg, setup.zooCfg(port, data));
-        Path log = dir.resolve("server.log");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> cmd = setup.command(kind, java, cfg);
+        ServerProcess server = spawn(kind, setup.command(kind, java, cfg), dir, port, data, keepData,
+                dir.resolve("server.log"), guard);
+        try {
+            server.awaitReady(timeoutMs);
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    /**
+     * Starts one member of an ensemble on {@code data} (kept by {@link #close()}, so the member can start again on
+     * it) with the zoo.cfg text given, its config in {@code dir} and its output in {@code log}; returns at once,
+     * since a member serves only once a quorum of its peers runs ({@link Ensemble} waits for that).
+     */
+    static ServerProcess startMember(ServerKind kind, ServerSetup setup, Path dir, Path data, int clientPort,
+                                     String zooCfg, Path log, ProcessGuard guard) throws IOException {
+        Path cfg = dir.resolve("zoo.cfg");
+        Files.writeString(cfg, zooCfg);
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        return spawn(kind, setup.memberCommand(kind, java, cfg), dir, clientPort, data, true, log, guard);
+    }
+
+    private static ServerProcess spawn(ServerKind kind, List<String> cmd, Path dir, int port, Path data,
+                                       boolean keepData, Path log, ProcessGuard guard) throws IOException {
         Files.writeString(dir.resolve("command.txt"), String.join(" ", cmd) + "\n");
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .directory(dir.toFile())
@@ -99,12 +123,6 @@ final class ServerProcess implements AutoCloseable {
         Process p = pb.start();
         ServerProcess server = new ServerProcess(kind, p, port, dir, data, keepData, log, launched);
         guard.add(server);
-        try {
-            server.awaitReady(timeoutMs);
-        } catch (IOException | RuntimeException | InterruptedException e) {
-            server.close();
-            throw e;
-        }
         return server;
     }
 
@@ -185,6 +203,32 @@ final class ServerProcess implements AutoCloseable {
         }
         throw new IOException(kind.label() + " did not report Mode: standalone within " + timeoutMs + " ms:\n"
                 + logTail(40));
+    }
+
+    /**
+     * The value of one line of {@code srvr} ("Mode", "Zxid", ...), or null when the server does not answer or
+     * the line is missing: both servers answer "not currently serving requests", without a Mode line, while
+     * they have no leader.
+     */
+    String srvrField(String name) {
+        String srvr = fourLetterWord("srvr");
+        if (srvr == null) {
+            return null;
+        }
+        for (String line : srvr.split("\n")) {
+            if (line.startsWith(name + ": ")) {
+                return line.substring(name.length() + 2).trim();
+            }
+        }
+        return null;
+    }
+
+    /** A crash: SIGKILL by its PID, nothing of the server runs after it; waits until the process is gone. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(this + " survived SIGKILL for 30 s");
+        }
     }
 
     /** Sends a four-letter word and returns the answer, or null if the server cannot be reached yet. */

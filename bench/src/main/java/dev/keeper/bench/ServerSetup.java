@@ -35,8 +35,15 @@ record ServerSetup(Path serverJar, String zookeeperClasspath, String heap, int t
         return new ServerSetup(serverJar, zookeeperClasspath, heap, tickTime, fsync, snapCount, config);
     }
 
+    /** The same setup with another heap (the ensemble's members get a smaller one each). */
+    ServerSetup withHeap(String size) {
+        return new ServerSetup(serverJar, zookeeperClasspath, size, tickTime, fsync, snapCount, logbackConfig);
+    }
+
     /** ZooKeeper's standalone entry point, what {@code zkServer.sh start} runs for a one-server zoo.cfg. */
     static final String ZOOKEEPER_MAIN = "org.apache.zookeeper.server.ZooKeeperServerMain";
+    /** ZooKeeper's entry point for a zoo.cfg with {@code server.N} lines, what {@code zkServer.sh start} runs. */
+    static final String ZOOKEEPER_QUORUM_MAIN = "org.apache.zookeeper.server.quorum.QuorumPeerMain";
 
     /** The zoo.cfg both servers read; only the port and the data directory differ. */
     String zooCfg(int port, Path dataDir) {
@@ -58,6 +65,28 @@ record ServerSetup(Path serverJar, String zookeeperClasspath, String heap, int t
         return snapCount > 0 ? cfg + "snapCount=" + snapCount + "\n" : cfg;
     }
 
+    /**
+     * The zoo.cfg of one member of an ensemble, the same for both servers but for dataDir: the {@code server.N}
+     * lines carry every member's quorum, election and client ports (ZooKeeper 3.5's form, which ours reads
+     * alike), so there is no clientPort line; the member's id is the {@code myid} file in its dataDir.
+     *
+     * @param serverLines  {@code server.N=...} lines of every member, one per line
+     */
+    String memberZooCfg(Path dataDir, int initLimit, int syncLimit, String serverLines) {
+        return String.join("\n",
+                "# written by the Keeper benchmark; the same for both ensembles' members but for dataDir",
+                "tickTime=" + tickTime,
+                "initLimit=" + initLimit,
+                "syncLimit=" + syncLimit,
+                "dataDir=" + dataDir.toAbsolutePath(),
+                "maxClientCnxns=0",
+                "forceSync=" + (fsync ? "yes" : "no"),
+                "admin.enableServer=false",
+                "4lw.commands.whitelist=*",
+                serverLines.strip(),
+                "");
+    }
+
     /** JVM flags of both processes. */
     List<String> jvmFlags() {
         List<String> flags = new ArrayList<>(List.of(
@@ -73,8 +102,17 @@ record ServerSetup(Path serverJar, String zookeeperClasspath, String heap, int t
         return flags;
     }
 
-    /** The command line of one server process. */
+    /** The command line of one standalone server process. */
     List<String> command(ServerKind kind, Path javaBin, Path zooCfg) {
+        return command(kind, javaBin, zooCfg, ZOOKEEPER_MAIN);
+    }
+
+    /** The command line of one member of an ensemble: ours reads the server lines itself; ZooKeeper's main differs. */
+    List<String> memberCommand(ServerKind kind, Path javaBin, Path zooCfg) {
+        return command(kind, javaBin, zooCfg, ZOOKEEPER_QUORUM_MAIN);
+    }
+
+    private List<String> command(ServerKind kind, Path javaBin, Path zooCfg, String zookeeperMain) {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBin.toString());
         cmd.addAll(jvmFlags());
@@ -87,7 +125,7 @@ record ServerSetup(Path serverJar, String zookeeperClasspath, String heap, int t
         } else {
             cmd.add("-cp");
             cmd.add(zookeeperClasspath);
-            cmd.add(ZOOKEEPER_MAIN);
+            cmd.add(zookeeperMain);
         }
         cmd.add(zooCfg.toAbsolutePath().toString());
         return cmd;

@@ -20,12 +20,18 @@ final class StockSessions implements AutoCloseable {
     }
 
     static StockSessions open(String connectString, int count) throws IOException, InterruptedException {
+        return open(i -> connectString, count);
+    }
+
+    /** Sessions where session {@code i} connects with {@code connectStrings.apply(i)} (spread over members). */
+    static StockSessions open(java.util.function.IntFunction<String> connectStrings, int count)
+            throws IOException, InterruptedException {
         List<ZooKeeper> list = new ArrayList<>();
         StockSessions opened = new StockSessions(list);
         try {
             CountDownLatch connected = new CountDownLatch(count);
             for (int i = 0; i < count; i++) {
-                list.add(new ZooKeeper(connectString, SESSION_TIMEOUT_MS, event -> {
+                list.add(new ZooKeeper(connectStrings.apply(i), SESSION_TIMEOUT_MS, event -> {
                     if (event.getType() == Watcher.Event.EventType.None
                             && event.getState() == Watcher.Event.KeeperState.SyncConnected) {
                         connected.countDown();
@@ -33,8 +39,8 @@ final class StockSessions implements AutoCloseable {
                 }));
             }
             if (!connected.await(CONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
-                throw new IOException(connected.getCount() + " of " + count + " sessions to " + connectString
-                        + " did not connect within " + CONNECT_TIMEOUT_MS + " ms");
+                throw new IOException(connected.getCount() + " of " + count + " sessions (the first to "
+                        + connectStrings.apply(0) + ") did not connect within " + CONNECT_TIMEOUT_MS + " ms");
             }
             return opened;
         } catch (IOException | InterruptedException | RuntimeException e) {

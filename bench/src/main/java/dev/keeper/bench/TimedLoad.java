@@ -76,7 +76,7 @@ final class TimedLoad {
 
     /** One session's request loop: each reply sends the next request until the measured span is over. */
     private static final class Driver implements AsyncCallback.StringCallback, AsyncCallback.StatCallback,
-            AsyncCallback.DataCallback {
+            AsyncCallback.DataCallback, AsyncCallback.MultiCallback, AsyncCallback.VoidCallback {
         private final ZooKeeper zk;
         private final int session;
         private final Op op;
@@ -112,8 +112,50 @@ final class TimedLoad {
                 case GET_DATA -> zk.getData(BenchPaths.dataNodeFor(session, i), false, this, sentAt);
                 case EXISTS -> zk.exists(BenchPaths.dataNodeFor(session, i), false,
                         (AsyncCallback.StatCallback) this, sentAt);
+                case MIX -> {
+                    if (i % 10 == 9) {
+                        zk.setData(BenchPaths.dataNodeFor(session, i), data, -1, this, sentAt);
+                    } else {
+                        zk.getData(BenchPaths.dataNodeFor(session, i), false, this, sentAt);
+                    }
+                }
+                case MULTI_SET_DATA -> zk.multi(multiSetData(session, i), this, sentAt);
+                case SYNC_GET_DATA -> {
+                    // The getData's reply completes the op; the sync's reply only counts if it failed. The client
+                    // sends both at once; the server answers a session's requests in order, so the read follows
+                    // the sync as when it is sent from the sync's callback, one round trip less.
+                    String path = BenchPaths.dataNodeFor(session, i);
+                    zk.sync(path, this, null);
+                    zk.getData(path, false, this, sentAt);
+                }
                 default -> throw new IllegalStateException("unhandled op " + op);
             }
+        }
+
+        /** {@link Op#MULTI_SIZE} setData on consecutive data znodes, distinct within the multi. */
+        private List<org.apache.zookeeper.Op> multiSetData(int session, long i) {
+            List<org.apache.zookeeper.Op> ops = new ArrayList<>(Op.MULTI_SIZE);
+            for (int k = 0; k < Op.MULTI_SIZE; k++) {
+                ops.add(org.apache.zookeeper.Op.setData(BenchPaths.dataNodeFor(session, i * Op.MULTI_SIZE + k),
+                        data, -1));
+            }
+            return ops;
+        }
+
+        /** The sync before a getData: an error counts (once, with the getData's reply ending the op). */
+        @Override
+        public void processResult(int rc, String path, Object ctx) {
+            if (rc != 0) {
+                errors++;
+                if (firstError == null) {
+                    firstError = "sync: " + KeeperException.Code.get(rc);
+                }
+            }
+        }
+
+        @Override
+        public void processResult(int rc, String path, Object ctx, List<org.apache.zookeeper.OpResult> results) {
+            replied(rc, ctx);
         }
 
         private void replied(int rc, Object ctx) {
