@@ -89,7 +89,10 @@ class GlobalOutstandingLimitTest {
             }
             long taken = settledZxid(server) - before;
             assertTrue(taken >= LIMIT, "the server takes in requests up to the limit: " + taken);
-            assertTrue(taken <= LIMIT + 2L * CONNECTIONS, "no more than the limit, plus what a read of each"
+            // The pause per round makes a read bring one request or two, but not on a loaded machine, where the
+            // frames of several rounds can wait in a socket for one read: up to four each is allowed, a tenth of
+            // what the connections sent. (241 was once seen against a bound of 240, at a load average of 20.)
+            assertTrue(taken <= LIMIT + 4L * CONNECTIONS, "no more than the limit, plus what a read of each"
                     + " connection had brought in, is taken in while nothing is answered: " + taken + " of "
                     + CONNECTIONS * PER_CONNECTION);
 
