@@ -5,7 +5,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -54,7 +53,7 @@ final class AttachedClient extends ZooKeeper {
     static AttachedClient connectInOrder(List<Integer> ports, int sessionTimeoutMs) throws Exception {
         States states = new States();
         String connectString = String.join(",", ports.stream().map(p -> "127.0.0.1:" + p).toList());
-        return connected(new AttachedClient(connectString, sessionTimeoutMs, states, new InOrder(ports)),
+        return connected(new AttachedClient(connectString, sessionTimeoutMs, states, new RotatingHosts(ports)),
                 connectString, Duration.ofSeconds(30));
     }
 
@@ -98,52 +97,6 @@ final class AttachedClient extends ZooKeeper {
         return data;
     }
 
-    /**
-     * The servers in a fixed rotation; a full round without a connection waits {@code spinDelay} before the next,
-     * as the client's {@code StaticHostProvider} does.
-     */
-    private static final class InOrder implements HostProvider {
-        private final List<InetSocketAddress> servers;
-        private int next;
-        private int triedSinceConnected;
-
-        InOrder(List<Integer> ports) {
-            this.servers = ports.stream().map(p -> new InetSocketAddress("127.0.0.1", p)).toList();
-        }
-
-        @Override
-        public int size() {
-            return servers.size();
-        }
-
-        @Override
-        public synchronized InetSocketAddress next(long spinDelay) {
-            if (triedSinceConnected >= servers.size() && spinDelay > 0) {
-                try {
-                    Thread.sleep(spinDelay);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                triedSinceConnected = 0;
-            }
-            triedSinceConnected++;
-            InetSocketAddress a = servers.get(next);
-            next = (next + 1) % servers.size();
-            return a;
-        }
-
-        @Override
-        public synchronized void onConnected() {
-            triedSinceConnected = 0;
-        }
-
-        @Override
-        public boolean updateServerList(Collection<InetSocketAddress> serverAddresses, InetSocketAddress current) {
-            return false;
-        }
-    }
-
-    /** Every connection state the client reported, in order, with bounded waits. */
     static final class States implements Watcher {
         private final List<KeeperState> states = new ArrayList<>();
 

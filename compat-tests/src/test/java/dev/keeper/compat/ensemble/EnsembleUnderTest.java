@@ -238,26 +238,12 @@ public final class EnsembleUnderTest implements AutoCloseable {
 
     /** The members' recent output, for failure messages. */
     public String logs() {
-        StringBuilder b = new StringBuilder();
-        for (int id = 1; id <= size; id++) {
-            if (members[id] != null) {
-                b.append("--- member ").append(id).append(": ").append(members[id].logTail()).append('\n');
-            }
-        }
-        return b.toString();
+        return MemberProcess.logs(members);
     }
 
     /** Kills every member still running. The data directories are the caller's. */
     @Override
     public void close() {
-        for (int id = 1; id <= size; id++) {
-            if (members[id] != null && members[id].isAlive()) {
-                try {
-                    members[id].kill();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
+        MemberProcess.killAll(members);
     }
 }

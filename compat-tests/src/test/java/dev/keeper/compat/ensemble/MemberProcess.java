@@ -126,4 +126,28 @@ final class MemberProcess {
             return "(no log at " + log + ": " + e + ")";
         }
     }
+
+    /** The recent output of each member in {@code members} (by myid; null where none was started). */
+    static String logs(MemberProcess[] members) {
+        StringBuilder b = new StringBuilder();
+        for (int id = 1; id < members.length; id++) {
+            if (members[id] != null) {
+                b.append("--- member ").append(id).append(": ").append(members[id].logTail()).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    /** SIGKILL to each of {@code members} still running. */
+    static void killAll(MemberProcess[] members) {
+        for (int id = 1; id < members.length; id++) {
+            if (members[id] != null && members[id].isAlive()) {
+                try {
+                    members[id].kill();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
 }

@@ -231,27 +231,13 @@ final class PartitionedMembers implements AutoCloseable {
 
     /** The members' recent output, for failure messages. */
     String logs() {
-        StringBuilder b = new StringBuilder();
-        for (int id = 1; id <= size; id++) {
-            if (members[id] != null) {
-                b.append("--- member ").append(id).append(": ").append(members[id].logTail()).append('\n');
-            }
-        }
-        return b.toString();
+        return MemberProcess.logs(members);
     }
 
     /** Kills every member (SIGKILL), then closes the links. */
     @Override
     public void close() {
-        for (int id = 1; id <= size; id++) {
-            if (members[id] != null && members[id].isAlive()) {
-                try {
-                    members[id].kill();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
+        MemberProcess.killAll(members);
         links.close();
     }
 }

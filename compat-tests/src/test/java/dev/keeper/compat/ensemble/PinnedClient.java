@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -33,7 +32,7 @@ final class PinnedClient extends ZooKeeper {
             if (e.getType() == Watcher.Event.EventType.None) {
                 states.add(e.getState());
             }
-        }, false, new Order(ports, first));
+        }, false, new RotatingHosts(fromFirst(ports, first)));
         this.ensemble = ensemble;
         this.ports = ports;
         this.states = states;
@@ -143,48 +142,12 @@ final class PinnedClient extends ZooKeeper {
         return -1;
     }
 
-    /** Member {@code first}, then the others in myid order, round and round; a pause after each full round. */
-    private static final class Order implements HostProvider {
-        private final List<InetSocketAddress> hosts = new ArrayList<>();
-        private int next;
-        private int triedSinceConnected;
-
-        Order(int[] ports, int first) {
-            for (int i = 0; i < ports.length; i++) {
-                hosts.add(new InetSocketAddress("127.0.0.1", ports[(first - 1 + i) % ports.length]));
-            }
+    /** Member {@code first}, then the others in myid order. */
+    private static List<Integer> fromFirst(int[] ports, int first) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < ports.length; i++) {
+            order.add(ports[(first - 1 + i) % ports.length]);
         }
-
-        @Override
-        public int size() {
-            return hosts.size();
-        }
-
-        @Override
-        public synchronized InetSocketAddress next(long spinDelay) {
-            if (triedSinceConnected >= hosts.size() && spinDelay > 0) {
-                // as StaticHostProvider: every member tried once without success, so wait before the next round
-                try {
-                    wait(spinDelay);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                triedSinceConnected = 0;
-            }
-            triedSinceConnected++;
-            InetSocketAddress a = hosts.get(next);
-            next = (next + 1) % hosts.size();
-            return a;
-        }
-
-        @Override
-        public synchronized void onConnected() {
-            triedSinceConnected = 0;
-        }
-
-        @Override
-        public boolean updateServerList(Collection<InetSocketAddress> serverAddresses, InetSocketAddress current) {
-            return false;
-        }
+        return order;
     }
 }
