@@ -61,14 +61,15 @@ public final class DataDirImport {
     }
 
     /**
-     * At a member's start, before Raft's: the snapshot to import, when this member has never been part of the
-     * ensemble's state (no Raft snapshot under {@code raftDir}) and its data directory holds a tree with more than
+     * At a member's start, before Raft's: the snapshot to import, when this member starts as one for the first
+     * time (no Raft log or snapshot under {@code raftDir}) and its data directory holds a tree with more than
      * /zookeeper in it (recovered as a standalone server recovers it, and written as a snapshot of its own there,
-     * as ZooKeeper writes one at start); otherwise null.
+     * as ZooKeeper writes one at start); otherwise null. Only at the first start: after it, the pieces are in the
+     * Raft log, and a member restarted before its first Raft snapshot replays them rather than sending them again.
      */
     public static Path prepare(DataDir dir, Path raftDir, boolean extendedTypes, boolean trustEmptySnapshot,
             ExecutorService writer) throws IOException {
-        if (hasRaftSnapshot(raftDir) || (dir.snapshots().isEmpty() && dir.logs().isEmpty())) {
+        if (hasRaftState(raftDir) || (dir.snapshots().isEmpty() && dir.logs().isEmpty())) {
             return null;
         }
         DataTree tree = Recovery.recover(dir, extendedTypes, trustEmptySnapshot);
@@ -82,12 +83,14 @@ public final class DataDirImport {
         return file;
     }
 
-    private static boolean hasRaftSnapshot(Path raftDir) throws IOException {
+    /** True when {@code raftDir} holds a Raft log segment or snapshot: the member has been one before. */
+    private static boolean hasRaftState(Path raftDir) throws IOException {
         if (!Files.isDirectory(raftDir)) {
             return false;
         }
         try (Stream<Path> files = Files.walk(raftDir)) {
-            return files.anyMatch(p -> p.getFileName().toString().startsWith("snapshot."));
+            return files.map(p -> p.getFileName().toString())
+                    .anyMatch(name -> name.startsWith("snapshot.") || name.startsWith("log_"));
         }
     }
 
@@ -103,6 +106,17 @@ public final class DataDirImport {
     /** True while an import's pieces are being assembled: no snapshot now. */
     boolean underWay() {
         return out != null;
+    }
+
+    /**
+     * After an entry other than a piece was applied to {@code current}: an import under way gives up once the
+     * tree has changed (it could not go in any more), so that snapshots are taken again; every member alike.
+     */
+    void applied(DataTree current) throws IOException {
+        if (out != null && current.lastZxid() != zxidAtStart) {
+            LOG.warn("Import {} passed over: the ensemble changed while it was under way", Long.toHexString(id));
+            abandonQuietly();
+        }
     }
 
     /**
@@ -191,10 +205,14 @@ public final class DataDirImport {
 
     private void abandon() throws IOException {
         if (out != null) {
-            out.close();
-            out = null;
-            Files.deleteIfExists(assembling);
+            abandonQuietly();
             LOG.info("Import {} gives way to a later one", Long.toHexString(id));
         }
+    }
+
+    private void abandonQuietly() throws IOException {
+        out.close();
+        out = null;
+        Files.deleteIfExists(assembling);
     }
 }

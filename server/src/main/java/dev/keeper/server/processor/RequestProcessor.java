@@ -821,6 +821,9 @@ public final class RequestProcessor implements OpContext {
             case Proposal.IMPORT -> applyImport(p);
             default -> applyRequest(p);
         }
+        if (p.kind() != Proposal.IMPORT) {
+            imports.applied(tree);
+        }
     }
 
     /**

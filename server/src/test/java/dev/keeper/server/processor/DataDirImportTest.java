@@ -115,6 +115,16 @@ class DataDirImportTest {
         assertNull(r.apply(pieces.get(1), changing, 2));
         assertNull(r.apply(pieces.get(2), changing, 2), "a write came between the pieces");
         assertFalse(r.underWay());
+
+        DataTree written = new DataTree(false);
+        assertNull(r.apply(pieces.get(0), written, 2));
+        r.applied(written);
+        assertTrue(r.underWay(), "an entry that changed nothing leaves the import under way");
+        create(written, "/meanwhile", new byte[0]);
+        r.applied(written);
+        assertFalse(r.underWay(), "given up as soon as the tree changed, so snapshots are taken again");
+        assertNull(r.apply(pieces.get(1), written, 2));
+        assertNull(r.apply(pieces.get(2), written, 2));
     }
 
     @Test
