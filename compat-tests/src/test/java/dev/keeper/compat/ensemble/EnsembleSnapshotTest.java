@@ -15,8 +15,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
@@ -48,6 +50,7 @@ class EnsembleSnapshotTest {
 
                 // member 3 is away while the ensemble snapshots and purges the log it would need
                 members.stop(3);
+                members.awaitLeader(); // member 3 may have led: its clients' writes wait for the next leader
                 createMany(zk, "/s/b", 6 * SNAP_COUNT);
                 zk.setData("/s", "last".getBytes(), -1);
                 members.start(3);
@@ -92,6 +95,7 @@ class EnsembleSnapshotTest {
             try {
                 zk.create("/s", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
                 members.stop(3);
+                members.awaitLeader();
                 // 2 MB of data: in the tests' 8 KB chunks, a transfer of some 250 requests
                 createMany(zk, "/s/b", 5 * SNAP_COUNT, 2048);
                 zk.setData("/s", "last".getBytes(), -1);
@@ -146,6 +150,7 @@ class EnsembleSnapshotTest {
     private static void createMany(ZooKeeper zk, String prefix, int n, int size) throws Exception {
         Semaphore window = new Semaphore(100);
         AtomicInteger failed = new AtomicInteger();
+        AtomicReference<KeeperException.Code> firstFailure = new AtomicReference<>();
         CompletableFuture<Void> all = new CompletableFuture<>();
         AtomicInteger left = new AtomicInteger(n);
         for (int i = 0; i < n; i++) {
@@ -153,7 +158,9 @@ class EnsembleSnapshotTest {
             zk.create(prefix + i, new byte[size], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT,
                     (rc, p, ctx, name) -> {
                         if (rc != 0) {
-                            failed.incrementAndGet();
+                            if (failed.incrementAndGet() == 1) {
+                                firstFailure.set(KeeperException.Code.get(rc));
+                            }
                         }
                         window.release();
                         if (left.decrementAndGet() == 0) {
@@ -162,7 +169,7 @@ class EnsembleSnapshotTest {
                     }, null);
         }
         all.get(2, TimeUnit.MINUTES);
-        assertEquals(0, failed.get());
+        assertEquals(0, failed.get(), "creates failed, the first with " + firstFailure.get());
     }
 
     /** Every member, after a sync, has the same children under {@code path} and the same Stat of it. */
