@@ -162,7 +162,12 @@ public final class LoopbackProxy implements AutoCloseable {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[16 * 1024];
             boolean readSideEnded = true;
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            // Not try-with-resources: closing a socket's stream closes the socket, and the other pump would then
+            // fail on it and could decide who hung up before this one does. link.close closes both sockets, after
+            // it has recorded which end went away.
+            try {
+                InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream();
                 int n;
                 while ((n = in.read(buf)) >= 0) {
                     if (fromServer) {
