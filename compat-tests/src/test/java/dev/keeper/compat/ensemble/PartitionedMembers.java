@@ -61,10 +61,21 @@ final class PartitionedMembers implements AutoCloseable {
      */
     static PartitionedMembers launch(EnsembleUnderTest.Server server, Path dir, int size) throws IOException {
         int[][] peerPorts = new int[size + 1][];
-        for (int id = 1; id <= size; id++) {
-            peerPorts[id] = new int[] {EnsembleUnderTest.freePort(), EnsembleUnderTest.freePort()};
+        PartitionedMembers m = null;
+        // A port found free on 127.0.0.1 may be taken by another test's process before the links bind it on
+        // their own loopback addresses (seen once in CI): new ports, at most three times.
+        for (int attempt = 1; m == null; attempt++) {
+            for (int id = 1; id <= size; id++) {
+                peerPorts[id] = new int[] {EnsembleUnderTest.freePort(), EnsembleUnderTest.freePort()};
+            }
+            try {
+                m = new PartitionedMembers(server, dir, size, peerPorts);
+            } catch (java.net.BindException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
         }
-        PartitionedMembers m = new PartitionedMembers(server, dir, size, peerPorts);
         try {
             m.configure(peerPorts);
             for (int id = 1; id <= size; id++) {
