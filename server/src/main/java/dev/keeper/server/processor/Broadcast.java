@@ -9,8 +9,19 @@ public interface Broadcast {
     /** This member's id, its myid. */
     long myId();
 
-    /** Processor thread: hands a proposal to the log; a failure comes back as {@link Event.Rejected}. */
+    /**
+     * Processor thread: hands a proposal to the log, perhaps only at the next {@link #flush}; a failure comes back
+     * as {@link Event.Rejected}.
+     */
     void propose(Proposal p);
+
+    /** Processor thread, after each batch of events: nothing proposed stays behind. */
+    default void flush() {
+    }
+
+    /** Processor thread: snapCount transactions were applied since the last snapshot; time to take one. */
+    default void snapshotDue() {
+    }
 
     /** True while this member is the leader: it alone expires sessions and reaps containers. */
     boolean leads();

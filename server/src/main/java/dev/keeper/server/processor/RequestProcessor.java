@@ -135,6 +135,8 @@ public final class RequestProcessor implements OpContext {
     private volatile boolean running = true;
     private volatile boolean ended;
     private int txnsInBatch;
+    /** In an ensemble: transactions applied since this member last asked for, or was asked for, a snapshot. */
+    private long txnsSinceRaftSnapshot;
 
     /** A standalone processor; {@code snapshots} is null when the server keeps no data directory. */
     public RequestProcessor(ServerConfig config, ServerClock clock, DataTree tree, TxnLog log,
@@ -267,6 +269,10 @@ public final class RequestProcessor implements OpContext {
                 }
             }
             batch.clear();
+            if (broadcast != null) {
+                // what the batch proposed goes to the Raft log as one entry
+                broadcast.flush();
+            }
             if (!outbox.isEmpty() || txnsInBatch > 0) {
                 Outbox.Batch out = outbox.take();
                 try {
@@ -278,6 +284,14 @@ public final class RequestProcessor implements OpContext {
             }
             if (snapshots != null) {
                 snapshots.afterBatch(txnsInBatch, queue.isEmpty());
+            }
+            if (broadcast != null) {
+                // ZooKeeper's snapCount counts transactions; a Raft entry holds a batch of them
+                txnsSinceRaftSnapshot += txnsInBatch;
+                if (txnsSinceRaftSnapshot >= config.snapCount()) {
+                    txnsSinceRaftSnapshot = 0;
+                    broadcast.snapshotDue();
+                }
             }
             txnsInBatch = 0;
         }
@@ -571,6 +585,7 @@ public final class RequestProcessor implements OpContext {
      * sessions' owners now — no entry is applied until the snapshot is done, so both show the same point.
      */
     private void snapshot(CompletableFuture<Event.Snapshot.Taken> done) {
+        txnsSinceRaftSnapshot = 0;
         if (snapshots == null) {
             done.completeExceptionally(new IllegalStateException("this server keeps no snapshots"));
             return;

@@ -61,6 +61,7 @@ import org.slf4j.LoggerFactory;
 final class KeeperStateMachine extends BaseStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(KeeperStateMachine.class);
     private static final Message APPLIED = Message.valueOf("");
+    private static final Runnable NOTHING = () -> { };
 
     private static final String OWNERS_PREFIX = "owners.";
 
@@ -276,9 +277,9 @@ final class KeeperStateMachine extends BaseStateMachine {
     @Override
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto entry = trx.getLogEntry();
-        Proposal p;
+        List<Proposal> proposals;
         try {
-            p = codec.decode(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
+            proposals = codec.decodeAll(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
         } catch (IOException e) {
             // Every member reads the same bytes: none can apply it, and none may skip it.
             throw new IllegalStateException("undecodable proposal at index " + entry.getIndex(), e);
@@ -288,7 +289,11 @@ final class KeeperStateMachine extends BaseStateMachine {
         // entry), in log order on this thread; ours moves with it, as the entry is handed to the processor,
         // whose queue keeps the order.
         updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
-        processor.accept(new Event.Apply(p, entry.getTerm(), () -> done.complete(APPLIED)));
+        int last = proposals.size() - 1;
+        for (int i = 0; i < last; i++) {
+            processor.accept(new Event.Apply(proposals.get(i), entry.getTerm(), NOTHING));
+        }
+        processor.accept(new Event.Apply(proposals.get(last), entry.getTerm(), () -> done.complete(APPLIED)));
         return done;
     }
 

@@ -18,15 +18,17 @@ import org.apache.jute.Record;
 import org.apache.zookeeper.data.Id;
 
 /**
- * A {@link Proposal} as a Raft log entry carries it. The request itself travels as the bytes a client sends
+ * {@link Proposal}s as a Raft log entry carries them. The request itself travels as the bytes a client sends
  * (its Jute record, a multi's framing), so every member decodes it with the same {@link RequestDecoder} the
- * client port uses; around it, the fields the proposing member decided. Version 1:
+ * client port uses; around it, the fields the proposing member decided. Version 1, one proposal:
  * {@code byte version, byte kind, long origin, long session, int cxid, int opCode, long time, int timeout,
  * byte malformed, int authCount, (utf scheme, utf id)*, int bodyLength, body}; an import's piece has its bytes
- * as the body, as they are.
+ * as the body, as they are. Version 2, several proposals of one member in the order it made them:
+ * {@code byte version, int count, (int length, version 1 entry)*}.
  */
 final class ProposalCodec {
     private static final byte VERSION = 1;
+    private static final byte BATCH = 2;
 
     private final RequestDecoder decoder;
 
@@ -61,6 +63,53 @@ final class ProposalCodec {
             throw new IllegalStateException("writing to memory cannot fail", e);
         }
         return bytes.toByteArray();
+    }
+
+    /** One entry for proposals encoded by {@link #encode(Proposal)}: the one itself, or a batch of them. */
+    static byte[] entry(List<byte[]> encoded) {
+        if (encoded.size() == 1) {
+            return encoded.get(0);
+        }
+        int size = 5;
+        for (byte[] e : encoded) {
+            size += 4 + e.length;
+        }
+        ByteBuffer b = ByteBuffer.allocate(size).put(BATCH).putInt(encoded.size());
+        for (byte[] e : encoded) {
+            b.putInt(e.length).put(e);
+        }
+        return b.array();
+    }
+
+    /** The proposals of an entry, in the order they were made. */
+    List<Proposal> decodeAll(ByteBuffer entry) throws IOException {
+        if (!entry.hasRemaining() || entry.get(entry.position()) != BATCH) {
+            return List.of(decode(entry));
+        }
+        try {
+            entry.get();
+            int count = entry.getInt();
+            if (count < 2 || count > entry.remaining() / 4) {
+                throw new IOException("a batch of " + count + " proposals in " + entry.remaining() + " bytes");
+            }
+            List<Proposal> all = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                int length = entry.getInt();
+                if (length < 0 || length > entry.remaining()) {
+                    throw new IOException("proposal " + i + " of " + count + ": " + length + " bytes, "
+                            + entry.remaining() + " left");
+                }
+                ByteBuffer one = entry.slice().limit(length);
+                entry.position(entry.position() + length);
+                all.add(decode(one));
+            }
+            if (entry.hasRemaining()) {
+                throw new IOException(entry.remaining() + " bytes after a batch of " + count + " proposals");
+            }
+            return all;
+        } catch (java.nio.BufferUnderflowException e) {
+            throw new IOException("a truncated batch of proposals", e);
+        }
     }
 
     private static byte[] body(Object body) {

@@ -1,6 +1,7 @@
 package dev.keeper.server.quorum;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keeper.server.processor.Proposal;
@@ -64,5 +65,45 @@ class ProposalCodecTest {
         assertEquals(Proposal.MOVE_SESSION, moved.kind());
         assertEquals(3, moved.origin(), "the member the client moved to");
         assertEquals(20_000, moved.timeout());
+    }
+
+    @Test
+    void aBatch_comesBackAsItsProposals_inOrder() throws Exception {
+        Proposal a = new Proposal(Proposal.REQUEST, 2, 7, 1, OpCode.SET_DATA, 10, List.of(),
+                new SetDataRequest("/a", new byte[] {1}, -1), false, 0, 0);
+        Proposal b = new Proposal(Proposal.CLOSE_SESSION, 2, 7, 2, OpCode.CLOSE_SESSION, 11, List.of(), null, false,
+                0, 0);
+        Proposal c = new Proposal(Proposal.REQUEST, 2, 8, 9, OpCode.CREATE, 12, List.of(new Id("ip", "10.0.0.1")),
+                new CreateRequest("/c", new byte[0], OPEN, 0), false, 0, 0);
+        byte[] entry = ProposalCodec.entry(List.of(codec.encode(a), codec.encode(b), codec.encode(c)));
+        List<Proposal> back = codec.decodeAll(ByteBuffer.wrap(entry));
+        assertEquals(3, back.size());
+        assertEquals(a.body(), back.get(0).body());
+        assertEquals(Proposal.CLOSE_SESSION, back.get(1).kind());
+        assertEquals(2, back.get(1).cxid());
+        assertEquals(c.body(), back.get(2).body());
+        assertEquals(c.auth(), back.get(2).auth());
+
+        // one proposal alone is written as before batches existed: logs from then still read
+        byte[] single = ProposalCodec.entry(List.of(codec.encode(a)));
+        assertEquals(List.of(a.body()), codec.decodeAll(ByteBuffer.wrap(single)).stream().map(Proposal::body).toList());
+    }
+
+    @Test
+    void aDamagedBatch_isRefused_neverHalfRead() {
+        byte[] entry = ProposalCodec.entry(List.of(
+                codec.encode(new Proposal(Proposal.CLOSE_SESSION, 1, 7, 1, OpCode.CLOSE_SESSION, 1, List.of(), null,
+                        false, 0, 0)),
+                codec.encode(new Proposal(Proposal.CLOSE_SESSION, 1, 8, 2, OpCode.CLOSE_SESSION, 1, List.of(), null,
+                        false, 0, 0))));
+        for (int cut = 1; cut < entry.length; cut++) {
+            ByteBuffer truncated = ByteBuffer.wrap(java.util.Arrays.copyOf(entry, cut));
+            assertThrows(java.io.IOException.class, () -> codec.decodeAll(truncated), "cut at " + cut);
+        }
+        byte[] longer = java.util.Arrays.copyOf(entry, entry.length + 1);
+        assertThrows(java.io.IOException.class, () -> codec.decodeAll(ByteBuffer.wrap(longer)));
+        byte[] huge = entry.clone();
+        huge[1] = 0x7f; // count
+        assertThrows(java.io.IOException.class, () -> codec.decodeAll(ByteBuffer.wrap(huge)));
     }
 }
