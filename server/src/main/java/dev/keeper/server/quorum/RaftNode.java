@@ -209,16 +209,10 @@ public final class RaftNode implements Broadcast, AutoCloseable {
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
         RaftServerConfigKeys.Log.setPurgeGap(p, Math.max(1, Math.min(1024, config.snapCount() / 4)));
-        // One AppendEntries in flight per follower. With Ratis 3.1.3's default of eight, a follower whose previous
-        // batch is still being forced to disk answers the next one INCONSISTENCY (3.1.3 adds a batch to the log only
-        // once the one before it is on disk; 3.2 does not wait), the leader rewinds and sends again, and under a
-        // pipelined load that repeats thousands of times a minute: throughput fell by a third or more. One request at
-        // a time carries every entry that queued behind it.
         // Ratis's commit-index entries (raft.server.log.log-metadata.enabled) stay on although each write costs two
         // log entries with them: they are how a follower hears of a commit promptly. Without them a leader with no
         // new entry sends the commit index only with its next heartbeat, half a tick later, and a client of a
         // follower writing one request at a time waited a second per write.
-        GrpcConfigKeys.Server.setLeaderOutstandingAppendsMax(p, 1);
         // zoo.cfg's raft.* keys last: an operator's tuning wins
         config.raftProperties().forEach(p::set);
         return p;
