@@ -214,10 +214,10 @@ public final class RaftNode implements Broadcast, AutoCloseable {
         // new entry sends the commit index only with its next heartbeat, half a tick later, and a client of a
         // follower writing one request at a time waited a second per write.
         // One AppendEntries in flight per follower, not Ratis's eight: what queues behind it goes in the next one,
-        // so under load the followers get fewer, larger batches and force their logs to disk less often. On this
-        // two-core machine's ensemble benchmark (Ratis 3.3.0), eight in flight gave fewer writes a second in every
-        // pipelined cell: setData 7,146 against 8,150, mix 11,259 against 15,887, multi 2,791 against 3,544,
-        // sync+getData 3,233 against 5,569 (bench/results/only-ensemble-outstanding8.md); one at a time the same.
+        // so under load the followers get fewer, larger batches and force their logs to disk less often. In the
+        // ensemble benchmark on Ratis 3.3.0 (three repeats each, ratios to ZooKeeper in the same run), eight in
+        // flight gave setData 0.33, mix 0.45, multi 0.26 where one gives 0.45, 0.52, 0.31; sync+getData 0.25 both
+        // (bench/results/only-ensemble-outstanding8.md and only-ensemble.md).
         GrpcConfigKeys.Server.setLeaderOutstandingAppendsMax(p, 1);
         // zoo.cfg's raft.* keys last: an operator's tuning wins
         config.raftProperties().forEach(p::set);
