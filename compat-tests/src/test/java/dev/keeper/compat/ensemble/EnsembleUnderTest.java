@@ -1,8 +1,6 @@
 package dev.keeper.compat.ensemble;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -112,9 +110,7 @@ public final class EnsembleUnderTest implements AutoCloseable {
 
     /** A port free on 127.0.0.1 now (the partition harness takes its members' ports here too). */
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return dev.keeper.compat.support.LoopbackPorts.unused();
     }
 
     public Server server() {

@@ -7,8 +7,6 @@ import dev.keeper.server.config.Peer;
 import dev.keeper.server.config.Quorum;
 import dev.keeper.server.config.ServerConfig;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,11 +26,17 @@ final class Members implements AutoCloseable {
     private final int snapCount;
     private boolean readOnlyMode;
 
+    static {
+        // Ratis ends the JVM when a member cannot start (its gRPC port taken, say): in a test run that would take
+        // every later test with it. With this it throws instead, and only the test whose member failed fails.
+        org.apache.ratis.util.ExitUtils.disableSystemExit();
+    }
+
     Members(Path root, int size, int tickTime) throws IOException {
         this(root, size, tickTime, 100_000);
     }
 
-    /** Members that snapshot every {@code snapCount} entries of the Raft log. */
+    /** Members that snapshot every {@code snapCount} transactions. */
     Members(Path root, int size, int tickTime, int snapCount) throws IOException {
         this(root, size, 0, tickTime, snapCount);
     }
@@ -55,9 +59,7 @@ final class Members implements AutoCloseable {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return dev.keeper.compat.support.LoopbackPorts.unused();
     }
 
     Path dir(int id) {
