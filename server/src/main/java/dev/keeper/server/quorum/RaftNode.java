@@ -167,9 +167,12 @@ public final class RaftNode implements Broadcast, AutoCloseable {
     }
 
     /**
-     * The leader this member follows, or null: none known, or one it has not heard from for the longest election
-     * timeout (two ticks). An observer (a Ratis listener) never stands for election, so it would go on naming a
-     * leader that has gone; a follower cut off from the leader does the same until its own election timeout.
+     * The leader this member follows, or null: none known, or one it has not heard from for {@code syncLimit}
+     * ticks, as a ZooKeeper follower gives up on its leader (two ticks, Ratis's longest election timeout, made a
+     * member that was catching up from far behind stop serving and start again every second: a large AppendEntries
+     * keeps it from hearing anything else for longer than that). An observer (a Ratis listener) never stands for
+     * election, so it would go on naming a leader that has gone; a follower cut off from the leader does the same
+     * until its own election timeout.
      */
     private RaftPeerId currentLeader(RaftServer.Division division) {
         RaftPeerId id = division.getInfo().getLeaderId();
@@ -178,7 +181,8 @@ public final class RaftNode implements Broadcast, AutoCloseable {
         }
         var role = division.getInfo().getRoleInfoProto();
         if (role.hasFollowerInfo()
-                && role.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs() > 2L * config.tickTime()) {
+                && role.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs()
+                        > (long) config.syncLimit() * config.tickTime()) {
             return null;
         }
         return id;
