@@ -9,7 +9,6 @@ import dev.keeper.server.processor.Proposal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -52,9 +51,6 @@ public final class RaftNode implements Broadcast, AutoCloseable {
     /** One group per ensemble; every member names it the same. */
     static final RaftGroupId GROUP = RaftGroupId.valueOf(UUID.nameUUIDFromBytes(
             "keeper-ensemble".getBytes(StandardCharsets.UTF_8)));
-    /** The most one log entry carries ({@link #propose}): a proposal larger than this goes alone. */
-    private static final int BATCH_BYTES = 1 << 20;
-    private static final int BATCH_COUNT = 1000;
 
     private final ServerConfig config;
     private final Quorum quorum;
@@ -66,9 +62,12 @@ public final class RaftNode implements Broadcast, AutoCloseable {
     private volatile RaftServer.Division division;
     private RaftProperties props;
     private RaftServer server;
+    /** The most one log entry carries: a proposal larger than this goes alone. */
+    private static final int BATCH_BYTES = 1 << 20;
+    private static final int BATCH_COUNT = 1000;
     /** Proposals made during the processor's current batch, not yet sent ({@link #flush}); processor thread. */
-    private final List<Proposal> pending = new ArrayList<>();
-    private final List<byte[]> pendingEncoded = new ArrayList<>();
+    private final List<Proposal> pending = new java.util.ArrayList<>();
+    private final List<byte[]> pendingEncoded = new java.util.ArrayList<>();
     private int pendingBytes;
     /** Who asks this member's own Raft server for a snapshot ({@link #snapshotDue}). */
     private final ClientId snapshotClient = ClientId.randomId();
@@ -167,12 +166,9 @@ public final class RaftNode implements Broadcast, AutoCloseable {
     }
 
     /**
-     * The leader this member follows, or null: none known, or one it has not heard from for {@code syncLimit}
-     * ticks, as a ZooKeeper follower gives up on its leader (two ticks, Ratis's longest election timeout, made a
-     * member that was catching up from far behind stop serving and start again every second: a large AppendEntries
-     * keeps it from hearing anything else for longer than that). An observer (a Ratis listener) never stands for
-     * election, so it would go on naming a leader that has gone; a follower cut off from the leader does the same
-     * until its own election timeout.
+     * The leader this member follows, or null: none known, or one it has not heard from for the longest election
+     * timeout (two ticks). An observer (a Ratis listener) never stands for election, so it would go on naming a
+     * leader that has gone; a follower cut off from the leader does the same until its own election timeout.
      */
     private RaftPeerId currentLeader(RaftServer.Division division) {
         RaftPeerId id = division.getInfo().getLeaderId();
@@ -181,8 +177,7 @@ public final class RaftNode implements Broadcast, AutoCloseable {
         }
         var role = division.getInfo().getRoleInfoProto();
         if (role.hasFollowerInfo()
-                && role.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs()
-                        > (long) config.syncLimit() * config.tickTime()) {
+                && role.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs() > 2L * config.tickTime()) {
             return null;
         }
         return id;
@@ -214,15 +209,15 @@ public final class RaftNode implements Broadcast, AutoCloseable {
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
         RaftServerConfigKeys.Log.setPurgeGap(p, Math.max(1, Math.min(1024, config.snapCount() / 4)));
+        // One AppendEntries in flight per follower. With Ratis 3.1.3's default of eight, a follower whose previous
+        // batch is still being forced to disk answers the next one INCONSISTENCY (3.1.3 adds a batch to the log only
+        // once the one before it is on disk; 3.2 does not wait), the leader rewinds and sends again, and under a
+        // pipelined load that repeats thousands of times a minute: throughput fell by a third or more. One request at
+        // a time carries every entry that queued behind it.
         // Ratis's commit-index entries (raft.server.log.log-metadata.enabled) stay on although each write costs two
         // log entries with them: they are how a follower hears of a commit promptly. Without them a leader with no
         // new entry sends the commit index only with its next heartbeat, half a tick later, and a client of a
         // follower writing one request at a time waited a second per write.
-        // One AppendEntries in flight per follower, not Ratis's eight: what queues behind it goes in the next one,
-        // so under load the followers get fewer, larger batches and force their logs to disk less often. In the
-        // ensemble benchmark on Ratis 3.3.0 (three repeats each, ratios to ZooKeeper in the same run), eight in
-        // flight gave setData 0.33, mix 0.45, multi 0.26 where one gives 0.45, 0.52, 0.31; sync+getData 0.25 both
-        // (bench/results/only-ensemble-outstanding8.md and only-ensemble.md).
         GrpcConfigKeys.Server.setLeaderOutstandingAppendsMax(p, 1);
         // zoo.cfg's raft.* keys last: an operator's tuning wins
         config.raftProperties().forEach(p::set);
