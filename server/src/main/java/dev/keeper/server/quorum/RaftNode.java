@@ -9,6 +9,7 @@ import dev.keeper.server.processor.Proposal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +52,9 @@ public final class RaftNode implements Broadcast, AutoCloseable {
     /** One group per ensemble; every member names it the same. */
     static final RaftGroupId GROUP = RaftGroupId.valueOf(UUID.nameUUIDFromBytes(
             "keeper-ensemble".getBytes(StandardCharsets.UTF_8)));
+    /** The most one log entry carries ({@link #propose}): a proposal larger than this goes alone. */
+    private static final int BATCH_BYTES = 1 << 20;
+    private static final int BATCH_COUNT = 1000;
 
     private final ServerConfig config;
     private final Quorum quorum;
@@ -62,12 +66,9 @@ public final class RaftNode implements Broadcast, AutoCloseable {
     private volatile RaftServer.Division division;
     private RaftProperties props;
     private RaftServer server;
-    /** The most one log entry carries: a proposal larger than this goes alone. */
-    private static final int BATCH_BYTES = 1 << 20;
-    private static final int BATCH_COUNT = 1000;
     /** Proposals made during the processor's current batch, not yet sent ({@link #flush}); processor thread. */
-    private final List<Proposal> pending = new java.util.ArrayList<>();
-    private final List<byte[]> pendingEncoded = new java.util.ArrayList<>();
+    private final List<Proposal> pending = new ArrayList<>();
+    private final List<byte[]> pendingEncoded = new ArrayList<>();
     private int pendingBytes;
     /** Who asks this member's own Raft server for a snapshot ({@link #snapshotDue}). */
     private final ClientId snapshotClient = ClientId.randomId();
