@@ -170,6 +170,11 @@ public final class RaftNode implements Broadcast, AutoCloseable {
      * The leader this member follows, or null: none known, or one it has not heard from for the longest election
      * timeout (two ticks). An observer (a Ratis listener) never stands for election, so it would go on naming a
      * leader that has gone; a follower cut off from the leader does the same until its own election timeout.
+     *
+     * <p>A member still working through an AppendEntries or a snapshot chunk from the leader has heard from it: a
+     * member catching up from far behind can spend longer than two ticks on one, and would stop serving and start
+     * again while it works through them. Ratis's own election timer waits for the same count
+     * ({@code FollowerState.roleChangeChecking}: no election while an operation from the leader is outstanding).
      */
     private RaftPeerId currentLeader(RaftServer.Division division) {
         RaftPeerId id = division.getInfo().getLeaderId();
@@ -178,6 +183,7 @@ public final class RaftNode implements Broadcast, AutoCloseable {
         }
         var role = division.getInfo().getRoleInfoProto();
         if (role.hasFollowerInfo()
+                && role.getFollowerInfo().getOutstandingOp() == 0
                 && role.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs() > 2L * config.tickTime()) {
             return null;
         }
