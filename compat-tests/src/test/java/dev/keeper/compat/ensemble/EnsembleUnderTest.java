@@ -60,11 +60,16 @@ public final class EnsembleUnderTest implements AutoCloseable {
     private final int[] clientPorts;
     private final MemberProcess[] members;
     private final int[] starts;
+    private final List<String> extraCfgLines;
+    private final List<String> jvmOptions;
 
-    private EnsembleUnderTest(Server server, Path dir, int size) {
+    private EnsembleUnderTest(Server server, Path dir, int size, List<String> extraCfgLines,
+            List<String> jvmOptions) {
         this.server = server;
         this.dir = dir;
         this.size = size;
+        this.extraCfgLines = List.copyOf(extraCfgLines);
+        this.jvmOptions = List.copyOf(jvmOptions);
         this.clientPorts = new int[size + 1];
         this.members = new MemberProcess[size + 1];
         this.starts = new int[size + 1];
@@ -77,7 +82,17 @@ public final class EnsembleUnderTest implements AutoCloseable {
 
     /** As {@link #launch(Server, Path)}, with {@code size} members (five, to lose two and keep a quorum). */
     public static EnsembleUnderTest launch(Server server, Path dir, int size) throws IOException {
-        EnsembleUnderTest e = new EnsembleUnderTest(server, dir, size);
+        return launch(server, dir, size, List.of(), List.of());
+    }
+
+    /**
+     * As {@link #launch(Server, Path, int)}, with {@code extraCfgLines} appended to every member's zoo.cfg (such as
+     * {@code reconfigEnabled=true}) and {@code jvmOptions} given to every member's process, on each of its starts
+     * (such as {@code -Dzookeeper.DigestAuthenticationProvider.superDigest=super:...}).
+     */
+    public static EnsembleUnderTest launch(Server server, Path dir, int size, List<String> extraCfgLines,
+            List<String> jvmOptions) throws IOException {
+        EnsembleUnderTest e = new EnsembleUnderTest(server, dir, size, extraCfgLines, jvmOptions);
         try {
             e.configure();
             for (int id = 1; id <= size; id++) {
@@ -97,6 +112,10 @@ public final class EnsembleUnderTest implements AutoCloseable {
             servers.append("server.").append(id).append("=127.0.0.1:").append(freePort()).append(':')
                     .append(freePort()).append(":participant;127.0.0.1:").append(clientPorts[id]).append('\n');
         }
+        StringBuilder extra = new StringBuilder();
+        for (String line : extraCfgLines) {
+            extra.append(line).append('\n');
+        }
         for (int id = 1; id <= size; id++) {
             Path data = dir.resolve("member" + id);
             Files.createDirectories(data);
@@ -104,7 +123,7 @@ public final class EnsembleUnderTest implements AutoCloseable {
             // admin.enableServer: ZooKeeper's admin HTTP server would take port 8080 in every member
             Files.writeString(dir.resolve("member" + id + ".cfg"), "tickTime=" + TICK_MS + "\ninitLimit=10\n"
                     + "syncLimit=5\ndataDir=" + data + "\nmaxSessionTimeout=" + MAX_SESSION_TIMEOUT_MS + "\n"
-                    + "4lw.commands.whitelist=*\nadmin.enableServer=false\n" + servers);
+                    + "4lw.commands.whitelist=*\nadmin.enableServer=false\n" + extra + servers);
         }
     }
 
@@ -181,7 +200,7 @@ public final class EnsembleUnderTest implements AutoCloseable {
         starts[id]++;
         Path log = dir.resolve("member" + id + "-" + starts[id] + ".log");
         members[id] = MemberProcess.start(server.mainClass, dir.resolve("member" + id + ".cfg"), log,
-                clientPorts[id]);
+                clientPorts[id], jvmOptions);
     }
 
     /**

@@ -25,6 +25,9 @@ final class Members implements AutoCloseable {
     private final int tickTime;
     private final int snapCount;
     private boolean readOnlyMode;
+    private boolean reconfig;
+    /** Members that are not in the others' zoo.cfg: they join by reconfig. */
+    private final java.util.Set<Long> joiners = new java.util.HashSet<>();
 
     static {
         // Ratis ends the JVM when a member cannot start (its gRPC port taken, say): in a test run that would take
@@ -70,7 +73,8 @@ final class Members implements AutoCloseable {
         return Servers.oursConfig(new Servers.Settings(tickTime, 2 * tickTime, 20 * tickTime, 60))
                 .clientPort(clientPorts[id])
                 .dataDir(dir(id))
-                .quorum(new Quorum(id, peers))
+                .quorum(new Quorum(id, joiners.contains((long) id) ? peers
+                        : peers.stream().filter(p -> !joiners.contains(p.id())).toList()))
                 .initLimit(10)
                 .syncLimit(5)
                 .snapCount(snapCount)
@@ -79,10 +83,55 @@ final class Members implements AutoCloseable {
                 .raftProperties(java.util.Map.of("raft.server.log.segment.size.max", "64KB",
                         "raft.server.log.appender.snapshot.chunk.size.max", "8KB"))
                 .readOnlyMode(readOnlyMode)
+                .reconfigEnabled(reconfig)
+                .superDigest(reconfig ? SUPER_DIGEST : null)
                 // TTL nodes, and the reaper every tick (ZooKeeper's default is a minute)
                 .extendedTypesEnabled(true)
                 .containerCheckIntervalMs(tickTime)
                 .build();
+    }
+
+    /** The super user's digest ("super:test") members started by {@link #withReconfig} accept. */
+    static final String SUPER_DIGEST = superDigest();
+
+    private static String superDigest() {
+        try {
+            return org.apache.zookeeper.server.auth.DigestAuthenticationProvider.generateDigest("super:test");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Members started from now on take reconfig ({@code reconfigEnabled=true}) from the super user. */
+    Members withReconfig() {
+        reconfig = true;
+        return this;
+    }
+
+    /**
+     * Members {@code ids} are new: the others' zoo.cfg does not name them, their own names everyone. Start them with
+     * {@link #start}, then add them by reconfig.
+     */
+    Members withJoiners(long... ids) {
+        for (long id : ids) {
+            joiners.add(id);
+        }
+        return this;
+    }
+
+    /** Starts every member but the joiners. */
+    Members startFounders() throws IOException {
+        for (int id = 1; id < servers.length; id++) {
+            if (!joiners.contains((long) id)) {
+                start(id);
+            }
+        }
+        return this;
+    }
+
+    /** Member {@code id}'s line, as its zoo.cfg has it. */
+    Peer peer(int id) {
+        return peers.get(id - 1);
     }
 
     /** Members started from now on serve read-only clients while they have no quorum. */

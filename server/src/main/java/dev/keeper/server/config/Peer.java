@@ -18,7 +18,7 @@ public record Peer(long id, String host, int quorumPort, int electionPort, boole
             + " where server_config is host:port:port or host:port:port:type and client_config is port or host:port";
 
     /** Parses the value of {@code server.<id>}; the messages are ZooKeeper's {@code ConfigException} texts. */
-    static Peer parse(long id, String value) {
+    public static Peer parse(long id, String value) {
         String[] serverAndClient = value.trim().split(";");
         if (serverAndClient.length > 2) {
             throw new IllegalArgumentException(value + WRONG_FORMAT);
@@ -106,7 +106,12 @@ public record Peer(long id, String host, int quorumPort, int electionPort, boole
      * {@code server.N=host:quorumPort:electionPort:participant;clientHost:clientPort}.
      */
     public String configLine() {
-        StringBuilder b = new StringBuilder("server.").append(id).append('=')
+        return "server." + id + "=" + spec();
+    }
+
+    /** The value of the {@code server.N} line: what {@link #parse} reads back. */
+    public String spec() {
+        StringBuilder b = new StringBuilder()
                 .append(host).append(':').append(quorumPort).append(':').append(electionPort).append(':')
                 .append(observer ? "observer" : "participant");
         if (clientPort >= 0) {

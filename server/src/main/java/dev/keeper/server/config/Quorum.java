@@ -38,6 +38,11 @@ public record Quorum(long myId, List<Peer> peers) {
      * {@code setupClientPort} fills it in, then {@code version=} in hex.
      */
     public String configData(String clientAddress, long version) {
+        return configData(peers, myId, clientAddress, version);
+    }
+
+    /** {@link #configData(String, long)} for {@code peers}, the members after a reconfig. */
+    public static String configData(List<Peer> peers, long myId, String clientAddress, long version) {
         StringBuilder b = new StringBuilder();
         for (Peer p : peers) {
             if (p.id() == myId && p.clientPort() < 0 && clientAddress != null) {
@@ -48,6 +53,25 @@ public record Quorum(long myId, List<Peer> peers) {
             b.append(p.configLine()).append('\n');
         }
         return b.append("version=").append(Long.toHexString(version)).toString();
+    }
+
+    /**
+     * The members {@code /zookeeper/config}'s data names: its {@code server.N=} lines (the data as
+     * {@link #configData} writes it, ZooKeeper's too); empty when it has none.
+     */
+    public static List<Peer> parseConfigData(String data) {
+        List<Peer> peers = new java.util.ArrayList<>();
+        for (String line : data.split("\n")) {
+            line = line.trim();
+            int eq = line.indexOf('=');
+            if (!line.startsWith("server.") || eq < 0) {
+                continue;
+            }
+            long id = Long.parseLong(line.substring("server.".length(), eq).trim());
+            peers.add(Peer.parse(id, line.substring(eq + 1)));
+        }
+        peers.sort(java.util.Comparator.comparingLong(Peer::id));
+        return List.copyOf(peers);
     }
 
     public List<Peer> participants() {

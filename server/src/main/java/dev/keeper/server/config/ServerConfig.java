@@ -36,6 +36,9 @@ import java.util.Set;
  * @param raftProperties       zoo.cfg keys starting "raft.", handed to Apache Ratis as they are (tuning)
  * @param readOnlyMode         an ensemble member without a quorum serves reads to clients that allow it
  *                             ({@code readonlymode.enabled})
+ * @param reconfigEnabled      {@code reconfig} changes the ensemble's members ({@code reconfigEnabled})
+ * @param configFile           the zoo.cfg this configuration was read from, or null: after a {@code reconfig} the
+ *                             member writes the next dynamic configuration file beside it, as ZooKeeper does
  */
 public record ServerConfig(
         int tickTime,
@@ -65,7 +68,9 @@ public record ServerConfig(
         int initLimit,
         int syncLimit,
         java.util.Map<String, String> raftProperties,
-        boolean readOnlyMode) {
+        boolean readOnlyMode,
+        boolean reconfigEnabled,
+        Path configFile) {
 
     public ServerConfig {
         if (tickTime <= 0) {
@@ -123,6 +128,8 @@ public record ServerConfig(
         b.syncLimit = syncLimit;
         b.raftProperties = raftProperties;
         b.readOnlyMode = readOnlyMode;
+        b.reconfigEnabled = reconfigEnabled;
+        b.configFile = configFile;
         return b;
     }
 
@@ -169,6 +176,8 @@ public record ServerConfig(
         private int syncLimit = 5;
         private java.util.Map<String, String> raftProperties = java.util.Map.of();
         private boolean readOnlyMode;
+        private boolean reconfigEnabled;
+        private Path configFile;
 
         public Builder tickTime(int v) {
             tickTime = v;
@@ -310,13 +319,23 @@ public record ServerConfig(
             return this;
         }
 
+        public Builder reconfigEnabled(boolean v) {
+            reconfigEnabled = v;
+            return this;
+        }
+
+        public Builder configFile(Path v) {
+            configFile = v;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(tickTime, clientPortAddress, clientPort, dataDir, dataLogDir, maxClientCnxns,
                     minSessionTimeout, maxSessionTimeout, fourLetterWords, containerCheckIntervalMs,
                     containerMaxPerMinute, juteMaxBuffer, extendedTypesEnabled, superDigest,
                     maxClientOutboundBytes, forceSync, snapCount, preAllocSize, snapRetainCount,
                     purgeIntervalHours, fsyncWarningThresholdMs, snapshotTrustEmpty, globalOutstandingLimit, quorum, initLimit, syncLimit,
-                    raftProperties, readOnlyMode);
+                    raftProperties, readOnlyMode, reconfigEnabled, configFile);
         }
     }
 }

@@ -27,12 +27,12 @@ public final class ZooCfg {
     private static final Logger LOG = LoggerFactory.getLogger(ZooCfg.class);
 
     /** Keys ZooKeeper knows that this server accepts without acting on them. */
-    private static final Set<String> IGNORED = Set.of("electionAlg", "peerType", "reconfigEnabled", "admin.enableServer", "admin.serverPort",
+    private static final Set<String> IGNORED = Set.of("electionAlg", "peerType", "admin.enableServer", "admin.serverPort",
             "admin.serverAddress", "metricsProvider.className", "metricsProvider.httpPort",
             "metricsProvider.httpHost", "metricsProvider.exportJvmInfo", "audit.enable", "secureClientPort",
             "secureClientPortAddress", "clientPortListenBacklog", "localSessionsEnabled",
             "localSessionsUpgradingEnabled", "quorumListenOnAllIPs", "maxCnxns", "connectToLearnerMasterLimit",
-            "jvm.pause.monitor", "dynamicConfigFile", "multiAddress.enabled", "sslQuorum", "portUnification",
+            "jvm.pause.monitor", "multiAddress.enabled", "sslQuorum", "portUnification",
             "serverCnxnFactory", "syncEnabled", "zookeeper.serverCnxnFactory");
 
     private ZooCfg() {
@@ -48,7 +48,8 @@ public final class ZooCfg {
             kv.put(k.trim(), p.getProperty(k).trim());
         }
         // Like ZooKeeper, a relative dataDir is taken from the working directory, not from zoo.cfg's.
-        return parse(kv, System.getProperties(), Path.of("").toAbsolutePath());
+        return parse(kv, System.getProperties(), Path.of("").toAbsolutePath()).toBuilder()
+                .configFile(file.toAbsolutePath()).build();
     }
 
     /** Builds the config from zoo.cfg entries and system properties; relative paths resolve against {@code base}. */
@@ -84,6 +85,7 @@ public final class ZooCfg {
         Map<String, String> raft = new TreeMap<>();
         Path dataDir = null;
         boolean standaloneEnabled = true;
+        Path dynamic = null;
         for (Map.Entry<String, String> e : cfg.entrySet()) {
             String key = e.getKey();
             String v = e.getValue();
@@ -117,6 +119,8 @@ public final class ZooCfg {
                 case "syncLimit" -> b.syncLimit(intOf(v, 5, key));
                 case "standaloneEnabled" -> standaloneEnabled = Boolean.parseBoolean(v);
                 case "readonlymode.enabled" -> b.readOnlyMode(Boolean.parseBoolean(v));
+                case "reconfigEnabled" -> b.reconfigEnabled(Boolean.parseBoolean(v));
+                case "dynamicConfigFile" -> dynamic = base.resolve(v);
                 default -> {
                     if (key.startsWith("server.")) {
                         servers.put(serverId(key), v);
@@ -135,6 +139,14 @@ public final class ZooCfg {
         if (!unknown.isEmpty()) {
             LOG.warn("Unknown zoo.cfg keys, ignored: {}", unknown);
         }
+        if (dynamic != null) {
+            // ZooKeeper 3.5+: the members live in the dynamic file, which a reconfig rewrites; its server lines
+            // are the ensemble's (QuorumPeerConfig.parseDynamicConfig), and "version" is the configuration's.
+            if (!servers.isEmpty()) {
+                LOG.warn("zoo.cfg has server lines and dynamicConfigFile {}; the dynamic file's are used", dynamic);
+            }
+            servers = dynamicServers(dynamic);
+        }
         Quorum quorum = Quorum.from(servers, dataDir, standaloneEnabled);
         b.quorum(quorum);
         b.raftProperties(raft);
@@ -150,6 +162,27 @@ public final class ZooCfg {
                     .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet()));
         }
         return b.build();
+    }
+
+    /** The {@code server.N} lines of a dynamic configuration file ({@code dynamicConfigFile}). */
+    private static Map<Long, String> dynamicServers(Path file) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read dynamicConfigFile " + file + ": " + e.getMessage(), e);
+        }
+        Map<Long, String> servers = new TreeMap<>();
+        for (String k : p.stringPropertyNames()) {
+            String key = k.trim();
+            if (key.startsWith("server.")) {
+                servers.put(serverId(key), p.getProperty(k).trim());
+            } else if (!key.equals("version")) {
+                LOG.warn("Ignoring {} in dynamicConfigFile {}: only server lines and version belong there", key,
+                        file);
+            }
+        }
+        return servers;
     }
 
     /** N of a {@code server.N} key. */

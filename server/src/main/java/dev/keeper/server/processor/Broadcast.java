@@ -31,4 +31,30 @@ public interface Broadcast {
 
     /** Processor thread, on a member that does not lead: tells the leader which sessions were kept alive here. */
     void reportTouches(long[] sessions);
+
+    /**
+     * Processor thread: asks the ensemble to change its members to {@code members} (a reconfig this member's
+     * client asked for, already checked). Completes once the change is committed, or with a
+     * {@link ReconfigFailure} naming ZooKeeper's error code, or with another failure whose outcome is unknown.
+     * The change itself reaches every member as {@link Event.Configured}.
+     */
+    default java.util.concurrent.CompletableFuture<Void> reconfigure(
+            java.util.List<dev.keeper.server.config.Peer> members) {
+        return java.util.concurrent.CompletableFuture.failedFuture(
+                new ReconfigFailure(dev.keeper.wire.ErrorCode.UNIMPLEMENTED, "no ensemble"));
+    }
+
+    /** A reconfig the ensemble refused, with the error code its client gets. */
+    final class ReconfigFailure extends RuntimeException {
+        private final int code;
+
+        public ReconfigFailure(int code, String message) {
+            super(message, null, false, false);
+            this.code = code;
+        }
+
+        public int code() {
+            return code;
+        }
+    }
 }

@@ -68,6 +68,14 @@ public sealed interface Event {
     }
 
     /** A clean stop: the processor finishes the batch this is in, hands it to the log, and ends. */
+    /**
+     * The ensemble's Raft configuration changed to {@code members} (a stable one, not a joint one), in log order: a
+     * reconfig took effect, or a new leader began its term (its first entry repeats the configuration). Every member
+     * gets it at the same place among the {@link Apply}s, so every member makes the same transaction of it.
+     */
+    record Configured(java.util.List<dev.keeper.server.config.Peer> members, long term) implements Event {
+    }
+
     record Stop() implements Event {
     }
 }

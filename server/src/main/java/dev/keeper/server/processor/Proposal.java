@@ -35,6 +35,12 @@ public record Proposal(int kind, long origin, long session, int cxid, int opCode
     public static final int MOVE_SESSION = 5;
     /** A piece of a data directory brought into the ensemble ({@link DataDirImport}). */
     public static final int IMPORT = 6;
+    /**
+     * The ensemble refused the reconfig {@code session}/{@code cxid} asked for (Ratis did not take the new
+     * configuration): applied, it ends that reconfig on every member as an error transaction; timeout holds the
+     * error code.
+     */
+    public static final int RECONFIG_FAILED = 7;
 
     public Proposal {
         auth = List.copyOf(auth);
@@ -68,6 +74,11 @@ public record Proposal(int kind, long origin, long session, int cxid, int opCode
     /** Piece {@code seq} of {@code count} of the snapshot that import {@code id} brings in. */
     static Proposal importPiece(long origin, long id, int seq, int count, byte[] bytes, long time) {
         return new Proposal(IMPORT, origin, id, seq, 0, time, List.of(), bytes, false, count, 0);
+    }
+
+    static Proposal reconfigFailed(long origin, long session, int cxid, int errorCode, long time) {
+        return new Proposal(RECONFIG_FAILED, origin, session, cxid, dev.keeper.wire.OpCode.RECONFIG, time,
+                List.of(), null, false, errorCode, 0);
     }
 
     static Proposal expireSession(long origin, long session, long time) {

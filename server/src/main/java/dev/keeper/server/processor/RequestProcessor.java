@@ -3,6 +3,9 @@ package dev.keeper.server.processor;
 import dev.keeper.server.ServerClock;
 import dev.keeper.server.auth.Acls;
 import dev.keeper.server.auth.DigestAuth;
+import dev.keeper.server.config.DynamicConfigFile;
+import dev.keeper.server.config.Peer;
+import dev.keeper.server.config.Quorum;
 import dev.keeper.server.config.ServerConfig;
 import dev.keeper.server.metrics.ServerMetrics;
 import dev.keeper.server.net.Connection;
@@ -13,6 +16,7 @@ import dev.keeper.server.op.OpError;
 import dev.keeper.server.op.Ops;
 import dev.keeper.server.op.Prep;
 import dev.keeper.server.op.Prepared;
+import dev.keeper.server.op.ReconfigOp;
 import dev.keeper.server.persist.Snapshotter;
 import dev.keeper.server.persist.TxnLog;
 import dev.keeper.server.session.Session;
@@ -50,9 +54,12 @@ import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
 import org.apache.zookeeper.proto.AuthPacket;
 import org.apache.zookeeper.proto.ConnectRequest;
+import org.apache.zookeeper.proto.GetDataResponse;
+import org.apache.zookeeper.proto.ReconfigRequest;
 import org.apache.zookeeper.txn.CloseSessionTxn;
 import org.apache.zookeeper.txn.CreateSessionTxn;
 import org.apache.zookeeper.txn.ErrorTxn;
+import org.apache.zookeeper.txn.SetDataTxn;
 import org.apache.zookeeper.txn.TxnHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,6 +126,12 @@ public final class RequestProcessor implements OpContext {
     private long noLeaderSince = -1;
     /** The version of the ensemble's configuration in /zookeeper/config: 0 until the first leader's epoch. */
     private long configVersion;
+    /** The members as the log has made them, and a reconfig on its way. */
+    private final Membership membership;
+    /** The time of the last proposal applied: a reconfig nobody here asked for takes it, as every member does. */
+    private long lastProposalTime;
+    /** What {@link #transact} returns for a reconfig that passed its checks: it is answered once Ratis takes it. */
+    private static final Reply LATER = new Reply(0, 0, ErrorCode.OK, null);
     private final java.util.Set<Long> localSessions = new java.util.HashSet<>();
     /** Sessions this member's clients kept alive since it last told the leader (in an ensemble). */
     private final java.util.Set<Long> touchedHere = new java.util.HashSet<>();
@@ -173,6 +186,7 @@ public final class RequestProcessor implements OpContext {
         long now = clock.elapsedMillis();
         // Sessions restored from disk get a full timeout for their clients to come back.
         tree.sessions().forEach((id, timeout) -> sessions.track(id, timeout, now));
+        this.membership = new Membership(config.quorum() == null ? List.of() : config.quorum().peers());
         setConfigNode();
         this.thread = new Thread(this::loop, "keeper-processor");
     }
@@ -363,18 +377,23 @@ public final class RequestProcessor implements OpContext {
         } else if (e instanceof Event.Apply a) {
             try {
                 term = a.term();
-                if (configVersion == 0 && config.quorum() != null) {
+                if (configVersion == 0 && config.quorum() != null && config.reconfigEnabled()) {
                     // ZooKeeper's first leader gives the static configuration the zxid of its NEWLEADER as its
-                    // version (ZOOKEEPER-1783); the first term's epoch is ours.
+                    // version (ZOOKEEPER-1783); the first term's epoch is ours. Only with reconfigEnabled: without
+                    // it ZooKeeper keeps no "last seen" configuration (QuorumPeer.setLastSeenQuorumVerifier), and
+                    // /zookeeper/config stays at version=0, mzxid 0.
                     configVersion = term << 32;
                     setConfigNode();
                 }
+                lastProposalTime = a.proposal().time();
                 apply(a.proposal());
             } finally {
                 a.applied().run();
             }
         } else if (e instanceof Event.Rejected r) {
             rejected(r.proposal(), r.cause());
+        } else if (e instanceof Event.Configured c) {
+            configured(c.members(), c.term());
         } else if (e instanceof Event.Snapshot s) {
             snapshot(s.done());
         } else if (e instanceof Event.Install i) {
@@ -566,6 +585,10 @@ public final class RequestProcessor implements OpContext {
         owners = o == null ? new SessionOwners() : o;
         owners.retainAll(t.sessions().keySet());
         term = termOfLastEntry;
+        dev.keeper.server.tree.NodeState config = t.get("/zookeeper/config");
+        if (config != null) {
+            membership.adopt(config.data());
+        }
         setConfigNode();
         if (snapshots != null) {
             snapshots.tree(t);
@@ -649,8 +672,8 @@ public final class RequestProcessor implements OpContext {
         configVersion = Math.max(configVersion, node == null ? 0 : node.mzxid());
         String client = (config.clientPortAddress() == null ? "0.0.0.0" : config.clientPortAddress()) + ":"
                 + config.clientPort();
-        tree.setConfigNode(config.quorum().configData(client, configVersion).getBytes(StandardCharsets.UTF_8),
-                configVersion, clock.wallMillis());
+        tree.setConfigNode(Quorum.configData(membership.members(), myId, client, configVersion)
+                .getBytes(StandardCharsets.UTF_8), configVersion, clock.wallMillis());
     }
 
     /** A member that does not lead tells the leader which sessions its clients kept alive since it last did. */
@@ -744,6 +767,9 @@ public final class RequestProcessor implements OpContext {
     }
 
     private void reply(Connection c, int opCode, Reply reply, long receivedNanos) {
+        if (membership.hold(c, opCode, reply, receivedNanos)) {
+            return;
+        }
         long latency = (System.nanoTime() - receivedNanos) / 1_000_000;
         metrics.recordLatency(latency);
         c.replied(lastOpName(opCode), reply.xid(), reply.zxid(), latency);
@@ -834,6 +860,7 @@ public final class RequestProcessor implements OpContext {
             case Proposal.CLOSE_SESSION, Proposal.EXPIRE_SESSION -> applyCloseSession(p);
             case Proposal.MOVE_SESSION -> applyMoveSession(p);
             case Proposal.IMPORT -> applyImport(p);
+            case Proposal.RECONFIG_FAILED -> applyReconfigFailed(p);
             default -> applyRequest(p);
         }
         if (p.kind() != Proposal.IMPORT) {
@@ -866,7 +893,7 @@ public final class RequestProcessor implements OpContext {
                 moved(c);
                 return;
             }
-            if (reply != null) {
+            if (reply != null && reply != LATER) {
                 reply(c, p.opCode(), reply, p.receivedNanos());
             }
             if (broadcast != null) {
@@ -912,6 +939,17 @@ public final class RequestProcessor implements OpContext {
             // SessionMoved as an error txn under the zxid the write took (PrepRequestProcessor.checkSession).
             hdr.setType(OpCode.ERROR);
             txn = new ErrorTxn(ErrorCode.SESSION_MOVED);
+        } else if (p.opCode() == OpCode.RECONFIG) {
+            try {
+                List<Peer> target = ReconfigOp.plan((ReconfigRequest) p.body(), new ReconfigOp.Ensemble(
+                        config.reconfigEnabled(), broadcast != null, membership.pending() != null,
+                        membership.members(), configVersion), tree, p.auth());
+                beginReconfig(p, target);
+                return LATER;
+            } catch (OpError e) {
+                hdr.setType(OpCode.ERROR);
+                txn = new ErrorTxn(e.code());
+            }
         } else {
             try {
                 Prepared prepared = op.prepare(new Prep(tree, p.session(), p.auth(), zxid, p.time()), p.body());
@@ -938,6 +976,134 @@ public final class RequestProcessor implements OpContext {
             return new Reply(p.cxid(), zxid, a.err(), null);
         }
         return new Reply(p.cxid(), zxid, ErrorCode.OK, op.reply(a));
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Reconfig: checked when applied (ReconfigOp), taken by Ratis, made a transaction when the log says so
+
+    /**
+     * A reconfig passed its checks on every member: it is pending everywhere (a second one gets
+     * ReconfigInProgress), and the member its client is connected to hands the new members to Ratis. Replies to
+     * that connection's later requests wait behind it ({@link Membership#hold}).
+     */
+    private void beginReconfig(Proposal p, List<Peer> target) {
+        membership.begin(new Membership.Pending(p, term, target), origin(p));
+        LOG.info("Reconfig from session 0x{} to members {}: checked, handed to the ensemble",
+                Long.toHexString(p.session()), target.stream().map(Peer::id).toList());
+        if (p.origin() != myId) {
+            return;
+        }
+        broadcast.reconfigure(target).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                submit(new Event.Task(() -> reconfigRefused(p, failure)));
+            }
+        });
+    }
+
+    /**
+     * Ratis did not take this member's reconfig. Every member must end it alike, so the outcome goes through the
+     * log: ZooKeeper's error code, or ConnectionLoss when the outcome is unknown (the request may yet be taken).
+     */
+    private void reconfigRefused(Proposal p, Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        int code = cause instanceof Broadcast.ReconfigFailure f ? f.code() : ErrorCode.CONNECTION_LOSS;
+        LOG.warn("Reconfig from session 0x{} was not taken by the ensemble: {}", Long.toHexString(p.session()),
+                cause.toString());
+        try {
+            propose(Proposal.reconfigFailed(myId, p.session(), p.cxid(), code, clock.wallMillis()));
+        } catch (IOException e) {
+            fail(e);
+        }
+    }
+
+    /** A pending reconfig ends as an error transaction (or, its outcome unknown, with its connection closed). */
+    private void applyReconfigFailed(Proposal p) throws IOException {
+        Membership.Pending r = membership.pending();
+        if (r == null || r.proposal().origin() != p.origin() || r.proposal().session() != p.session()
+                || r.proposal().cxid() != p.cxid()) {
+            return; // already ended: Ratis took it after all, or a new leader's term ended it
+        }
+        Connection c = membership.connection();
+        List<Membership.Held> held = membership.end();
+        if (p.timeout() == ErrorCode.CONNECTION_LOSS) {
+            closeUnanswered(c);
+            return;
+        }
+        TxnHeader hdr = new TxnHeader(p.session(), p.cxid(), Zxids.next(term, tree.lastZxid()), p.time(),
+                OpCode.ERROR);
+        Applied a = commit(hdr, new ErrorTxn(p.timeout()));
+        answerReconfig(c, r.proposal(), new Reply(p.cxid(), a.zxid(), p.timeout(), null), held);
+    }
+
+    /**
+     * The Raft configuration at this point of the log (a stable one). New members make a reconfig transaction —
+     * ZooKeeper's: a setData of {@code /zookeeper/config} with version −1, whose zxid is the configuration's
+     * version — answering the reconfig that asked for them. The same members again are a new leader's first entry;
+     * a reconfig still pending then has an unknown outcome, as when ZooKeeper's leader goes, and its client's
+     * connection closes.
+     */
+    private void configured(List<Peer> now, long entryTerm) throws IOException {
+        if (config.quorum() == null) {
+            return;
+        }
+        term = entryTerm;
+        if (!membership.known()) {
+            // the log's first word on the members (its first entry, on a member that replays it from the start):
+            // no change, on every member alike
+            membership.change(now);
+            return;
+        }
+        Membership.Pending r = membership.pending();
+        if (membership.same(now)) {
+            if (r != null && entryTerm > r.term()) {
+                Connection c = membership.connection();
+                membership.end();
+                closeUnanswered(c);
+            }
+            return;
+        }
+        boolean asked = r != null && new Membership(r.target()).same(now);
+        Proposal q = asked ? r.proposal() : null;
+        long zxid = Zxids.next(term, tree.lastZxid());
+        byte[] data = Quorum.configData(now, myId, null, zxid).getBytes(StandardCharsets.UTF_8);
+        TxnHeader hdr = new TxnHeader(q != null ? q.session() : 0, q != null ? q.cxid() : 0, zxid,
+                q != null ? q.time() : lastProposalTime, OpCode.RECONFIG);
+        Applied a = commit(hdr, new SetDataTxn("/zookeeper/config", data, -1));
+        membership.change(now);
+        configVersion = zxid;
+        LOG.info("The ensemble's members are now {} (configuration version 0x{})",
+                now.stream().map(Peer::id).toList(), Long.toHexString(zxid));
+        if (config.configFile() != null) {
+            DynamicConfigFile.write(config.configFile(), data, zxid);
+        }
+        if (asked) {
+            Connection c = membership.connection();
+            List<Membership.Held> held = membership.end();
+            answerReconfig(c, q, new Reply(q.cxid(), zxid, ErrorCode.OK, new GetDataResponse(data, a.stat())),
+                    held);
+        }
+        if (!membership.contains(myId)) {
+            stopServing("a reconfig removed this member from the ensemble");
+        }
+    }
+
+    private void answerReconfig(Connection c, Proposal p, Reply reply, List<Membership.Held> held) {
+        if (c == null || c.gone() || bySession.get(p.session()) != c) {
+            return;
+        }
+        reply(c, OpCode.RECONFIG, reply, p.receivedNanos());
+        for (Membership.Held h : held) {
+            reply(c, h.opCode(), h.reply(), h.receivedNanos());
+        }
+    }
+
+    /** A request whose outcome this member cannot know: its client sees ConnectionLoss, as with ZooKeeper. */
+    private void closeUnanswered(Connection c) {
+        if (c != null && !c.gone()) {
+            order.forget(c);
+            outbox.closeAfter(c);
+        }
     }
 
     /**

@@ -310,6 +310,22 @@ final class KeeperStateMachine extends BaseStateMachine {
         }
     }
 
+    /**
+     * A configuration entry, applied in log order on this thread: a stable one (not the joint configuration
+     * Ratis passes through) names the members from here on. It goes to the processor between the entries around
+     * it, so every member makes the same of it.
+     */
+    @Override
+    public void notifyConfigurationChanged(long term, long index,
+            org.apache.ratis.proto.RaftProtos.RaftConfigurationProto conf) {
+        if (conf.getOldPeersCount() > 0 || conf.getOldListenersCount() > 0) {
+            return;
+        }
+        List<dev.keeper.server.config.Peer> members = node.members(conf);
+        node.membersChanged(members);
+        processor.accept(new Event.Configured(members, term));
+    }
+
     @Override
     public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
         node.leaderChanged(newLeaderId);

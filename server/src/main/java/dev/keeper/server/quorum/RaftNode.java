@@ -59,7 +59,10 @@ public final class RaftNode implements Broadcast, AutoCloseable {
     private final ServerConfig config;
     private final Quorum quorum;
     private final RaftPeerId me;
-    private final RaftGroup group;
+    /** The group as the last stable configuration names it: zoo.cfg's until a reconfig changes it. */
+    private volatile RaftGroup group;
+    /** The members as the last stable configuration names them ({@link #membersChanged}). */
+    private volatile List<Peer> members;
     private final ProposalCodec codec;
     private volatile RaftPeerId leader;
     private Consumer<Event> processor;
@@ -79,6 +82,13 @@ public final class RaftNode implements Broadcast, AutoCloseable {
      * none (a candidate, or a leader that stepped down for want of a majority), which is what makes a member stop
      * serving.
      */
+    /** Runs {@link #reconfigure}'s blocking request. */
+    private final java.util.concurrent.ExecutorService reconfigurer =
+            java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "keeper-reconfig");
+                t.setDaemon(true);
+                return t;
+            });
     private final java.util.concurrent.ScheduledExecutorService watcher =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "keeper-leader-watch");
@@ -91,6 +101,7 @@ public final class RaftNode implements Broadcast, AutoCloseable {
         this.quorum = config.quorum();
         this.me = peerId(quorum.myId());
         this.group = RaftGroup.valueOf(GROUP, quorum.peers().stream().map(RaftNode::peer).toList());
+        this.members = quorum.peers();
         this.codec = new ProposalCodec(config.juteMaxBuffer());
     }
 
@@ -98,9 +109,54 @@ public final class RaftNode implements Broadcast, AutoCloseable {
         return RaftPeerId.valueOf(Long.toString(id));
     }
 
+    /**
+     * A member as Ratis knows it. Its whole {@code server.N} value rides along in the data-stream address, which
+     * Ratis keeps in every configuration entry and never uses here (the data-stream transport is off): so a
+     * configuration a reconfig made names each member's election and client addresses too, and every member can
+     * write the same {@code /zookeeper/config} from it ({@link #members(RaftConfigurationProto)}).
+     */
     private static RaftPeer peer(Peer p) {
         return RaftPeer.newBuilder().setId(peerId(p.id())).setAddress(p.quorumAddress())
+                .setDataStreamAddress(p.spec())
                 .setStartupRole(p.observer() ? RaftPeerRole.LISTENER : RaftPeerRole.FOLLOWER).build();
+    }
+
+    /**
+     * The members a stable configuration entry names: each from the {@code server.N} value it carries, or, for an
+     * entry written before members carried one, from zoo.cfg's line with that id. Listeners are observers.
+     */
+    List<Peer> members(org.apache.ratis.proto.RaftProtos.RaftConfigurationProto conf) {
+        List<Peer> out = new java.util.ArrayList<>();
+        for (var p : conf.getPeersList()) {
+            out.add(member(p, false));
+        }
+        for (var p : conf.getListenersList()) {
+            out.add(member(p, true));
+        }
+        out.sort(java.util.Comparator.comparingLong(Peer::id));
+        return List.copyOf(out);
+    }
+
+    private Peer member(org.apache.ratis.proto.RaftProtos.RaftPeerProto proto, boolean listener) {
+        long id = Long.parseLong(proto.getId().toStringUtf8());
+        String spec = proto.getDataStreamAddress();
+        Peer p = spec.isEmpty()
+                ? quorum.peers().stream().filter(q -> q.id() == id).findFirst().orElseThrow(() ->
+                        new IllegalStateException("member " + id + " of the Raft configuration has no server line"))
+                : Peer.parse(id, spec);
+        return p.observer() == listener ? p
+                : new Peer(p.id(), p.host(), p.quorumPort(), p.electionPort(), listener, p.clientHost(),
+                        p.clientPort());
+    }
+
+    /** The state machine's thread, at a stable configuration entry: who the members are from here on. */
+    void membersChanged(List<Peer> now) {
+        members = now;
+        group = RaftGroup.valueOf(GROUP, now.stream().map(RaftNode::peer).toList());
+    }
+
+    private boolean member() {
+        return members.stream().anyMatch(p -> p.id() == quorum.myId());
     }
 
     /**
@@ -111,9 +167,19 @@ public final class RaftNode implements Broadcast, AutoCloseable {
             throws IOException {
         this.processor = processor;
         this.props = properties(storage);
+        RaftGroup startWith = group;
+        if (!java.nio.file.Files.isDirectory(storage.resolve(GROUP.getUuid().toString())) && joining()) {
+            // A new member, added by reconfig: it starts outside the configuration (Ratis's "initializing" state,
+            // no elections) and waits for the leader to bring it up to date, as a ZooKeeper server that is not in
+            // the leader's configuration syncs as a non-voting learner. Had it started with zoo.cfg's members and
+            // stood for election, the leader would have told it to shut down.
+            LOG.info("Member {} is not in the ensemble's configuration yet: waiting for a reconfig to add it",
+                    quorum.myId());
+            startWith = RaftGroup.valueOf(GROUP);
+        }
         server = RaftServer.newBuilder()
                 .setServerId(me)
-                .setGroup(group)
+                .setGroup(startWith)
                 .setProperties(props)
                 .setStateMachine(new KeeperStateMachine(codec, processor, this, dataDir,
                         config.extendedTypesEnabled()))
@@ -132,6 +198,35 @@ public final class RaftNode implements Broadcast, AutoCloseable {
         }, every, every, TimeUnit.MILLISECONDS);
         LOG.info("Member {} of ensemble {} started, Raft on {}", quorum.myId(), quorum.peers().stream()
                 .map(Peer::id).toList(), quorum.me().quorumAddress());
+    }
+
+    /**
+     * True if a running leader of the other members listed in zoo.cfg has a configuration without this member:
+     * this member is new and joins by reconfig. Asked at a first start only (no Raft storage yet), one tick per
+     * member at most; no leader answering means the ensemble is starting, this member with it.
+     */
+    private boolean joining() {
+        RaftProperties p = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+        RaftClientConfigKeys.Rpc.setRequestTimeout(p, ms(config.tickTime()));
+        for (Peer other : quorum.peers()) {
+            if (other.id() == quorum.myId()) {
+                continue;
+            }
+            try (RaftClient c = RaftClient.newBuilder().setProperties(p).setRaftGroup(group)
+                    .setClientId(ClientId.randomId()).setRetryPolicy(RetryPolicies.noRetry()).build()) {
+                var info = c.getGroupManagementApi(peerId(other.id())).info(GROUP);
+                if (info.getRoleInfoProto().getRole() != RaftPeerRole.LEADER || info.getConf().isEmpty()) {
+                    continue;
+                }
+                var conf = info.getConf().get();
+                return java.util.stream.Stream.concat(conf.getPeersList().stream(), conf.getListenersList().stream())
+                        .noneMatch(peer -> peer.getId().toStringUtf8().equals(me.toString()));
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("Member {} did not say who its members are: {}", other.id(), e.toString());
+            }
+        }
+        return false;
     }
 
     /**
@@ -316,7 +411,59 @@ public final class RaftNode implements Broadcast, AutoCloseable {
 
     @Override
     public boolean serving() {
-        return leader != null;
+        return leader != null && member();
+    }
+
+    /**
+     * Hands the new members to Ratis ({@code setConfiguration}: it brings new members up to date, then commits the
+     * joint and the new configuration). Blocking, so on a thread of its own; it may take up to {@code initLimit}
+     * ticks, the time ZooKeeper gives a learner to sync.
+     */
+    @Override
+    public java.util.concurrent.CompletableFuture<Void> reconfigure(List<Peer> target) {
+        List<RaftPeer> voters = target.stream().filter(p -> !p.observer()).map(RaftNode::peer).toList();
+        List<RaftPeer> listeners = target.stream().filter(Peer::observer).map(RaftNode::peer).toList();
+        return java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try (RaftClient admin = adminClient()) {
+                var reply = admin.admin().setConfiguration(
+                        org.apache.ratis.protocol.SetConfigurationRequest.Arguments.newBuilder()
+                                .setServersInNewConf(voters).setListenersInNewConf(listeners).build());
+                if (!reply.isSuccess()) {
+                    throw refusal(reply.getException());
+                }
+            } catch (IOException e) {
+                throw refusal(e);
+            }
+        }, reconfigurer);
+    }
+
+    /** A client for one reconfig: its request may wait while new members catch up, so it waits initLimit ticks. */
+    private RaftClient adminClient() {
+        RaftProperties p = new RaftProperties(props);
+        long wait = (long) config.initLimit() * config.tickTime();
+        RaftClientConfigKeys.Rpc.setRequestTimeout(p, ms(wait));
+        return RaftClient.newBuilder().setProperties(p).setRaftGroup(group).setClientId(ClientId.randomId())
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(3, ms(config.tickTime())))
+                .build();
+    }
+
+    /**
+     * What a reconfig's client is told when Ratis refuses it: ZooKeeper's ReconfigInProgress while another change
+     * is under way, NewConfigNoQuorum when the new members could not be brought up to date in time (ZooKeeper's
+     * leader refuses a configuration without a synced quorum the same way); anything else leaves the outcome
+     * unknown.
+     */
+    private static RuntimeException refusal(Throwable e) {
+        if (e instanceof org.apache.ratis.protocol.exceptions.ReconfigurationInProgressException) {
+            return new ReconfigFailure(dev.keeper.wire.ErrorCode.RECONFIG_IN_PROGRESS, e.toString());
+        }
+        if (e instanceof org.apache.ratis.protocol.exceptions.ReconfigurationTimeoutException) {
+            return new ReconfigFailure(dev.keeper.wire.ErrorCode.NEW_CONFIG_NO_QUORUM, e.toString());
+        }
+        if (e instanceof org.apache.ratis.protocol.exceptions.SetConfigurationException) {
+            return new ReconfigFailure(dev.keeper.wire.ErrorCode.BAD_ARGUMENTS, e.toString());
+        }
+        return new java.util.concurrent.CompletionException(e);
     }
 
     @Override
@@ -361,7 +508,7 @@ public final class RaftNode implements Broadcast, AutoCloseable {
         if (leader == null) {
             return null;
         }
-        if (quorum.me().observer()) {
+        if (members.stream().anyMatch(p -> p.id() == quorum.myId() && p.observer())) {
             return "observer";
         }
         return me.equals(leader) ? "leader" : "follower";
@@ -388,7 +535,8 @@ public final class RaftNode implements Broadcast, AutoCloseable {
             case "observer" -> "observing - broadcast";
             default -> "following - broadcast";
         };
-        int quorumSize = quorum.participants().size();
+        List<Peer> now = members;
+        int quorumSize = (int) now.stream().filter(p -> !p.observer()).count();
         RaftServer.Division d = division;
         if (d == null || !"leader".equals(mode)) {
             return new Figures(false, state, quorumSize, 0, 0, 0, 0);
@@ -403,7 +551,7 @@ public final class RaftNode implements Broadcast, AutoCloseable {
                 continue;
             }
             long id = Long.parseLong(f.getId().getId().toStringUtf8());
-            boolean observer = quorum.peers().stream().anyMatch(p -> p.id() == id && p.observer());
+            boolean observer = now.stream().anyMatch(p -> p.id() == id && p.observer());
             if (observer) {
                 observers++;
             } else {
@@ -416,6 +564,7 @@ public final class RaftNode implements Broadcast, AutoCloseable {
     @Override
     public void close() {
         watcher.shutdownNow();
+        reconfigurer.shutdownNow();
         try {
             if (client != null) {
                 client.close();

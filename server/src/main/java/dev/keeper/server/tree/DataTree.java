@@ -421,7 +421,8 @@ public final class DataTree implements TreeView {
                 String path = ((DeleteTxn) txn).getPath();
                 return result(type, zxid, delete(path, zxid, changes), path, null);
             }
-            case OpCode.SET_DATA -> {
+            case OpCode.SET_DATA, OpCode.RECONFIG -> {
+                // reconfig: a setData of /zookeeper/config with version −1, as ZooKeeper's DataTree applies it
                 SetDataTxn t = (SetDataTxn) txn;
                 Znode z = find(t.getPath());
                 if (z == null) {
