@@ -60,6 +60,7 @@ public final class EnsembleUnderTest implements AutoCloseable {
     private final int[] clientPorts;
     private final MemberProcess[] members;
     private final int[] starts;
+    private final String[] writtenConfigs;
     private final List<String> extraCfgLines;
     private final List<String> jvmOptions;
 
@@ -73,6 +74,7 @@ public final class EnsembleUnderTest implements AutoCloseable {
         this.clientPorts = new int[size + 1];
         this.members = new MemberProcess[size + 1];
         this.starts = new int[size + 1];
+        this.writtenConfigs = new String[size + 1];
     }
 
     /** Writes each member's zoo.cfg and myid under {@code dir} and starts the three processes; returns at once. */
@@ -117,14 +119,43 @@ public final class EnsembleUnderTest implements AutoCloseable {
             extra.append(line).append('\n');
         }
         for (int id = 1; id <= size; id++) {
-            Path data = dir.resolve("member" + id);
+            Path data = dataDir(id);
             Files.createDirectories(data);
             Files.writeString(data.resolve("myid"), id + "\n");
             // admin.enableServer: ZooKeeper's admin HTTP server would take port 8080 in every member
-            Files.writeString(dir.resolve("member" + id + ".cfg"), "tickTime=" + TICK_MS + "\ninitLimit=10\n"
+            writtenConfigs[id] = "tickTime=" + TICK_MS + "\ninitLimit=10\n"
                     + "syncLimit=5\ndataDir=" + data + "\nmaxSessionTimeout=" + MAX_SESSION_TIMEOUT_MS + "\n"
-                    + "4lw.commands.whitelist=*\nadmin.enableServer=false\n" + extra + servers);
+                    + "4lw.commands.whitelist=*\nadmin.enableServer=false\n" + extra + servers;
+            Files.writeString(configFile(id), writtenConfigs[id]);
         }
+    }
+
+    /** The directory that holds the members' zoo.cfg files, data directories and logs. */
+    public Path dir() {
+        return dir;
+    }
+
+    /**
+     * Member {@code id}'s zoo.cfg ({@code member<id>.cfg} in {@link #dir()}): each start of the member reads it, and
+     * a member may rewrite it (after a reconfig both servers point it at a dynamic configuration file).
+     */
+    public Path configFile(int id) {
+        return dir.resolve("member" + id + ".cfg");
+    }
+
+    /** Member {@code id}'s dataDir ({@code member<id>} in {@link #dir()}), with its myid. */
+    public Path dataDir(int id) {
+        return dir.resolve("member" + id);
+    }
+
+    /** The zoo.cfg text the harness wrote for member {@code id} before its first start, whatever it is now. */
+    public String writtenConfig(int id) {
+        return writtenConfigs[id];
+    }
+
+    /** The output file of member {@code id}'s latest start ({@code member<id>-<start>.log}), or null if never started. */
+    public Path logFile(int id) {
+        return starts[id] == 0 ? null : dir.resolve("member" + id + "-" + starts[id] + ".log");
     }
 
     /** A port free on 127.0.0.1 now (the partition harness takes its members' ports here too). */
@@ -198,8 +229,8 @@ public final class EnsembleUnderTest implements AutoCloseable {
             throw new IllegalStateException("member " + id + " is running");
         }
         starts[id]++;
-        Path log = dir.resolve("member" + id + "-" + starts[id] + ".log");
-        members[id] = MemberProcess.start(server.mainClass, dir.resolve("member" + id + ".cfg"), log,
+        Path log = logFile(id);
+        members[id] = MemberProcess.start(server.mainClass, configFile(id), log,
                 clientPorts[id], jvmOptions);
     }
 

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * After a reconfig, the members go to disk as ZooKeeper 3.5+ puts them: a new dynamic configuration file
- * {@code <zoo.cfg>.dynamic.<version in hex>} holding the {@code server.N} lines and {@code version=}, and zoo.cfg
+ * {@code <zoo.cfg>.dynamic.<version in hex>} holding the {@code server.N} lines, and zoo.cfg
  * pointing at it with {@code dynamicConfigFile=} instead of its own server lines ({@code QuorumPeerConfig}'s
  * {@code writeDynamicConfig} and {@code editStaticConfig}). A member started again reads its members from there.
  */
@@ -26,7 +26,15 @@ public final class DynamicConfigFile {
     public static void write(Path zooCfg, byte[] data, long version) {
         Path dynamic = zooCfg.resolveSibling(zooCfg.getFileName() + ".dynamic." + Long.toHexString(version));
         try {
-            replace(dynamic, new String(data, StandardCharsets.UTF_8) + "\n");
+            // ZooKeeper's file holds the server lines alone (the version is in its name), with no newline after
+            // the last
+            List<String> servers = new ArrayList<>();
+            for (String line : new String(data, StandardCharsets.UTF_8).split("\n")) {
+                if (line.startsWith("server.")) {
+                    servers.add(line);
+                }
+            }
+            replace(dynamic, String.join("\n", servers));
             List<String> kept = new ArrayList<>();
             for (String line : Files.readAllLines(zooCfg, StandardCharsets.UTF_8)) {
                 String key = line.trim();

@@ -202,13 +202,15 @@ public final class RaftNode implements Broadcast, AutoCloseable {
 
     /**
      * True if a running leader of the other members listed in zoo.cfg has a configuration without this member:
-     * this member is new and joins by reconfig. Asked at a first start only (no Raft storage yet), one tick per
-     * member at most; no leader answering means the ensemble is starting, this member with it.
+     * this member is new and joins by reconfig. Asked at a first start only (no Raft storage yet); no leader
+     * answering means the ensemble is starting, this member with it. Each member gets two ticks and at least two
+     * seconds to answer: a fresh JVM's first gRPC call alone took half a second here, and a member that is down
+     * refuses the connection at once.
      */
     private boolean joining() {
         RaftProperties p = new RaftProperties();
         RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
-        RaftClientConfigKeys.Rpc.setRequestTimeout(p, ms(config.tickTime()));
+        RaftClientConfigKeys.Rpc.setRequestTimeout(p, ms(Math.max(2_000L, 2L * config.tickTime())));
         for (Peer other : quorum.peers()) {
             if (other.id() == quorum.myId()) {
                 continue;
@@ -223,9 +225,11 @@ public final class RaftNode implements Broadcast, AutoCloseable {
                 return java.util.stream.Stream.concat(conf.getPeersList().stream(), conf.getListenersList().stream())
                         .noneMatch(peer -> peer.getId().toStringUtf8().equals(me.toString()));
             } catch (IOException | RuntimeException e) {
-                LOG.debug("Member {} did not say who its members are: {}", other.id(), e.toString());
+                LOG.info("Member {} did not say who the ensemble's members are: {}", other.id(), e.toString());
             }
         }
+        LOG.info("No leader of members {} answered: member {} starts with them as zoo.cfg names them",
+                quorum.peers().stream().map(Peer::id).toList(), quorum.myId());
         return false;
     }
 
