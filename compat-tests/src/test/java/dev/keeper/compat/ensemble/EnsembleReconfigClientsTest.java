@@ -1,5 +1,15 @@
 package dev.keeper.compat.ensemble;
 
+import static dev.keeper.compat.ensemble.ReconfigEnsembles.CONFIG;
+import static dev.keeper.compat.ensemble.ReconfigEnsembles.SESSION_MS;
+import static dev.keeper.compat.ensemble.ReconfigEnsembles.SUPER;
+import static dev.keeper.compat.ensemble.ReconfigEnsembles.admin;
+import static dev.keeper.compat.ensemble.ReconfigEnsembles.awaitTrue;
+import static dev.keeper.compat.ensemble.ReconfigEnsembles.client;
+import static dev.keeper.compat.ensemble.ReconfigEnsembles.mode;
+import static dev.keeper.compat.ensemble.ReconfigEnsembles.nonBlankLines;
+import static dev.keeper.compat.ensemble.ReconfigEnsembles.readConfig;
+import static dev.keeper.compat.ensemble.ReconfigEnsembles.sync;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,6 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.keeper.compat.ensemble.ReconfigEnsembles.Config;
+import dev.keeper.compat.ensemble.ReconfigEnsembles.Launched;
+import dev.keeper.compat.ensemble.ReconfigEnsembles.Roles;
 import dev.keeper.compat.ops.Subprocess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,13 +41,10 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryNTimes;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.Watcher;
-import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooDefs.Ids;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.admin.ZooKeeperAdmin;
 import org.apache.zookeeper.data.Stat;
-import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -60,13 +70,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  * that stay: on ours a removed member's own client gets ConnectionLoss (EnsembleReconfigDiffTest records it).
  */
 class EnsembleReconfigClientsTest {
-    private static final String SUPER = "super:test";
-    private static final String CONFIG = ZooDefs.CONFIG_NODE;
-    private static final int SESSION_MS = 20_000;
     /** Every bounded wait for a change to show: a file rewritten, a process answering. */
     private static final long WAIT_MS = 30_000;
     /** The bounded wait for a started member to serve in the role it should have. */
     private static final long ROLE_WAIT_MS = 90_000;
+    /** How often those waits look again. */
+    private static final long POLL_MS = 100;
     private static final byte[] NO_DATA = new byte[0];
     private static final String PYTHON = "/usr/bin/python3";
     private static final Path KAZOO_SCRIPT = Path.of("compat-tests/src/test/python/ensemble_reconfig.py");
@@ -96,7 +105,8 @@ class EnsembleReconfigClientsTest {
     @EnumSource(EnsembleUnderTest.Server.class)
     void kazoo_removesAMember_getsTheNewConfigWithItsVersion_andBadVersionErrorFromAStaleFromConfig(
             EnsembleUnderTest.Server server) throws Exception {
-        try (Launched launched = Launched.start(server, "kazoo", EnsembleUnderTest.SIZE)) {
+        try (Launched launched = Launched.start(EnsembleReconfigClientsTest.class, server, "kazoo",
+                EnsembleUnderTest.SIZE, true)) {
             EnsembleUnderTest ensemble = launched.ensemble;
             Roles roles = Roles.of(ensemble);
             Config before;
@@ -149,7 +159,8 @@ class EnsembleReconfigClientsTest {
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void curator_removesAMember_getConfigAgrees_andTheMemberJoinsAgainAsAnObserver(EnsembleUnderTest.Server server)
             throws Exception {
-        try (Launched launched = Launched.start(server, "curator", EnsembleUnderTest.SIZE)) {
+        try (Launched launched = Launched.start(EnsembleReconfigClientsTest.class, server, "curator",
+                EnsembleUnderTest.SIZE, true)) {
             EnsembleUnderTest ensemble = launched.ensemble;
             Roles roles = Roles.of(ensemble);
             // no ensemble tracker: the client stays on the two members it was given, whatever the config says
@@ -209,7 +220,8 @@ class EnsembleReconfigClientsTest {
                             + "again:\n" + Files.readString(ensemble.configFile(roles.leaving)));
                     ensemble.start(roles.leaving);
                     awaitTrue(() -> ensemble.fourLetterWord(roles.leaving, "srvr") != null,
-                            () -> "member " + roles.leaving + " answers srvr after its start", ensemble, WAIT_MS);
+                            () -> "member " + roles.leaving + " answers srvr after its start", ensemble, WAIT_MS,
+                            POLL_MS);
                     System.out.println("[" + server + "] srvr of member " + roles.leaving + " started again, before"
                             + " the joining reconfig: " + ensemble.fourLetterWord(roles.leaving, "srvr")
                             + ourRejoinDiagnosis(server, ensemble, roles.leaving));
@@ -242,7 +254,7 @@ class EnsembleReconfigClientsTest {
                 awaitTrue(() -> "observer".equals(mode(ensemble, roles.leaving)),
                         () -> "member " + roles.leaving + " serves as an observer, srvr says: "
                                 + ensemble.fourLetterWord(roles.leaving, "srvr") + "\n" + ensemble.logs(),
-                        ensemble, ROLE_WAIT_MS);
+                        ensemble, ROLE_WAIT_MS, POLL_MS);
                 System.out.println("[" + server + "] srvr of member " + roles.leaving + " after the joining "
                         + "reconfig: " + ensemble.fourLetterWord(roles.leaving, "srvr"));
 
@@ -282,7 +294,8 @@ class EnsembleReconfigClientsTest {
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void afterAReconfig_keptMembersPointZooCfgAtADynamicFile_andAFollowerKilledRestartsFromIt(
             EnsembleUnderTest.Server server) throws Exception {
-        try (Launched launched = Launched.start(server, "dynamic-file", 4)) {
+        try (Launched launched = Launched.start(EnsembleReconfigClientsTest.class, server, "dynamic-file", 4,
+                true)) {
             EnsembleUnderTest ensemble = launched.ensemble;
             Roles roles = Roles.of(ensemble);
             System.out.println("[" + server + "] before the reconfig: leader " + roles.leader + "; files "
@@ -294,7 +307,7 @@ class EnsembleReconfigClientsTest {
 
             byte[] returned;
             Stat stat = new Stat();
-            try (ZooKeeperAdmin admin = admin(roles.keptConnectString(ensemble))) {
+            try (ZooKeeperAdmin admin = admin(roles.keptConnectString(ensemble), true)) {
                 Config before = readConfig(admin);
                 returned = admin.reconfigure(null, Integer.toString(roles.leaving), null, before.version(), stat);
             }
@@ -314,7 +327,7 @@ class EnsembleReconfigClientsTest {
                 String expectedFile = "member" + id + dynamicName;
                 awaitTrue(() -> expectedFile.equals(dynamicFileName(Files.readString(cfg))),
                         () -> "member" + id + ".cfg points at " + expectedFile + ":\n" + Files.readString(cfg),
-                        ensemble, WAIT_MS);
+                        ensemble, WAIT_MS, POLL_MS);
                 String cfgText = Files.readString(cfg);
                 List<String> cfgLines = nonBlankLines(cfgText);
                 String pointer = dynamicConfigFileValue(cfgText);
@@ -369,7 +382,7 @@ class EnsembleReconfigClientsTest {
                     () -> "member " + follower + ", started again from its rewritten zoo.cfg, serves as a follower;"
                             + " srvr says: " + ensemble.fourLetterWord(follower, "srvr") + "\nzoo.cfg it read:\n"
                             + cfgAtRestart + "\n" + ensemble.logs(),
-                    ensemble, ROLE_WAIT_MS);
+                    ensemble, ROLE_WAIT_MS, POLL_MS);
             System.out.println("[" + server + "] srvr of member " + follower + " started again: "
                     + ensemble.fourLetterWord(follower, "srvr"));
             try (ZooKeeper alone = client(ensemble.connectString(follower))) {
@@ -419,16 +432,6 @@ class EnsembleReconfigClientsTest {
         return null;
     }
 
-    private static List<String> nonBlankLines(String text) {
-        List<String> lines = new ArrayList<>();
-        for (String line : text.split("\n")) {
-            if (!line.isBlank()) {
-                lines.add(line.trim());
-            }
-        }
-        return lines;
-    }
-
     /** The files in {@code dir} (not its subdirectories' contents), by name. */
     private static String listing(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
@@ -437,164 +440,7 @@ class EnsembleReconfigClientsTest {
         }
     }
 
-    // --- the ensemble of one scenario
-
-    /** An ensemble launched for one scenario, in a directory of its own: killed, and its data removed, at close. */
-    private static final class Launched implements AutoCloseable {
-        final EnsembleUnderTest ensemble;
-        private final Path dir;
-
-        private Launched(EnsembleUnderTest ensemble, Path dir) {
-            this.ensemble = ensemble;
-            this.dir = dir;
-        }
-
-        static Launched start(EnsembleUnderTest.Server server, String scenario, int size) throws Exception {
-            Path dir = Subprocess.REPO.resolve("compat-tests/target/ensembles")
-                    .resolve(EnsembleReconfigClientsTest.class.getSimpleName()).resolve(scenario + "-" + server);
-            Ensembles.deleteTree(dir, p -> true);
-            Files.createDirectories(dir);
-            List<String> jvm = List.of("-Dzookeeper.DigestAuthenticationProvider.superDigest="
-                    + DigestAuthenticationProvider.generateDigest(SUPER));
-            EnsembleUnderTest ensemble = EnsembleUnderTest.launch(server, dir, size,
-                    List.of("reconfigEnabled=true"), jvm);
-            return new Launched(ensemble, dir);
-        }
-
-        /** Kills every member; keeps their logs (one per start) for a failure's post-mortem. */
-        @Override
-        public void close() {
-            ensemble.close();
-            Ensembles.deleteTree(dir, p -> !p.getFileName().toString().endsWith(".log"));
-        }
-    }
-
-    /** Which member leaves (the highest-numbered follower), and which stay: the leader first, then by myid. */
-    private static final class Roles {
-        final int leader;
-        final int leaving;
-        final int[] kept;
-
-        private Roles(int leader, int leaving, int[] kept) {
-            this.leader = leader;
-            this.leaving = leaving;
-            this.kept = kept;
-        }
-
-        String keptConnectString(EnsembleUnderTest ensemble) {
-            StringBuilder b = new StringBuilder();
-            for (int id : kept) {
-                b.append(b.length() == 0 ? "" : ",").append(ensemble.connectString(id));
-            }
-            return b.toString();
-        }
-
-        static Roles of(EnsembleUnderTest ensemble) throws Exception {
-            int leader = awaitSteadyLeader(ensemble);
-            int leaving = ensemble.size();
-            while (leaving == leader) {
-                leaving--;
-            }
-            List<Integer> kept = new ArrayList<>();
-            kept.add(leader);
-            for (int id = 1; id <= ensemble.size(); id++) {
-                if (id != leader && id != leaving) {
-                    kept.add(id);
-                }
-            }
-            return new Roles(leader, leaving, kept.stream().mapToInt(Integer::intValue).toArray());
-        }
-    }
-
-    /** Waits (at most 90 s) until every member serves and the same one has led for ten ticks; returns it. */
-    private static int awaitSteadyLeader(EnsembleUnderTest ensemble) throws InterruptedException {
-        ensemble.awaitLeader();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        long steady = TimeUnit.MILLISECONDS.toNanos(10L * EnsembleUnderTest.TICK_MS);
-        int leader = -1;
-        long since = System.nanoTime();
-        while (leader < 0 || System.nanoTime() - since < steady) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no steady leader within 90 s on " + ensemble + "\n" + ensemble.logs());
-            }
-            int now = soleLeader(ensemble);
-            if (now < 0 || now != leader) {
-                leader = now;
-                since = System.nanoTime();
-            }
-            Thread.sleep(50);
-        }
-        return leader;
-    }
-
-    /** The member whose srvr says leader while every other says follower; -1 otherwise. */
-    private static int soleLeader(EnsembleUnderTest ensemble) {
-        int leader = -1;
-        for (int id = 1; id <= ensemble.size(); id++) {
-            String m = mode(ensemble, id);
-            if (m == null) {
-                return -1;
-            }
-            if (m.equals("leader")) {
-                if (leader > 0) {
-                    return -1;
-                }
-                leader = id;
-            }
-        }
-        return leader;
-    }
-
-    /** What member {@code id}'s srvr says after "Mode: ", or null. */
-    private static String mode(EnsembleUnderTest ensemble, int id) {
-        String srvr = ensemble.fourLetterWord(id, "srvr");
-        if (srvr == null) {
-            return null;
-        }
-        for (String line : srvr.split("\n")) {
-            if (line.startsWith("Mode: ")) {
-                return line.substring("Mode: ".length()).trim();
-            }
-        }
-        return null;
-    }
-
-    // --- clients
-
-    /** A ZooKeeperAdmin of {@code connectString} with the super user, connected (at most 20 s). */
-    private static ZooKeeperAdmin admin(String connectString) throws Exception {
-        CompletableFuture<Void> connected = new CompletableFuture<>();
-        ZooKeeperAdmin admin = new ZooKeeperAdmin(connectString, SESSION_MS, e -> {
-            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.complete(null);
-            }
-        });
-        try {
-            connected.get(20, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            admin.close();
-            throw new AssertionError("admin not connected to " + connectString, e);
-        }
-        admin.addAuthInfo("digest", SUPER.getBytes(StandardCharsets.UTF_8));
-        return admin;
-    }
-
-    /** A plain client of {@code connectString}, connected (at most 20 s). */
-    private static ZooKeeper client(String connectString) throws Exception {
-        CompletableFuture<Void> connected = new CompletableFuture<>();
-        ZooKeeper zk = new ZooKeeper(connectString, SESSION_MS, e -> {
-            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.complete(null);
-            }
-        });
-        try {
-            connected.get(20, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            zk.close();
-            throw new AssertionError("not connected to " + connectString, e);
-        }
-        return zk;
-    }
+    // --- Curator's clients
 
     /** A Curator client of {@code connectString} (no tracker, no auth), connected (at most 20 s). */
     private static CuratorFramework curator(String connectString) throws InterruptedException {
@@ -614,73 +460,5 @@ class EnsembleReconfigClientsTest {
         CompletableFuture<Integer> done = new CompletableFuture<>();
         c.sync().inBackground((client, event) -> done.complete(event.getResultCode())).forPath(path);
         assertEquals(KeeperException.Code.OK.intValue(), (int) done.get(20, TimeUnit.SECONDS), "Curator's sync");
-    }
-
-    private static Config readConfig(ZooKeeper zk) throws Exception {
-        sync(zk, CONFIG);
-        Stat stat = new Stat();
-        byte[] data = zk.getConfig(false, stat);
-        return new Config(data, stat);
-    }
-
-    private static void sync(ZooKeeper zk, String path) throws Exception {
-        CompletableFuture<Integer> done = new CompletableFuture<>();
-        zk.sync(path, (rc, p, ctx) -> done.complete(rc), null);
-        assertEquals(KeeperException.Code.OK.intValue(), (int) done.get(20, TimeUnit.SECONDS), "sync " + path);
-    }
-
-    private interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private interface Message {
-        String get() throws Exception;
-    }
-
-    /** Polls {@code check} every 100 ms for at most {@code ms}; fails with {@code message} otherwise. */
-    private static void awaitTrue(Check check, Message message, EnsembleUnderTest ensemble, long ms)
-            throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
-        while (!check.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("within " + ms + " ms: " + message.get() + ", on " + ensemble);
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    /** A config as getConfig and reconfig return it: {@code server.N=...} lines, then {@code version=<hex>}. */
-    private static final class Config {
-        final byte[] data;
-        final Stat stat;
-
-        Config(byte[] data, Stat stat) {
-            this.data = data;
-            this.stat = stat;
-        }
-
-        String text() {
-            return new String(data, StandardCharsets.UTF_8);
-        }
-
-        Map<Integer, String> servers() {
-            Map<Integer, String> servers = new TreeMap<>();
-            for (String line : nonBlankLines(text())) {
-                if (line.startsWith("server.")) {
-                    int eq = line.indexOf('=');
-                    servers.put(Integer.parseInt(line.substring("server.".length(), eq)), line.substring(eq + 1));
-                }
-            }
-            return servers;
-        }
-
-        long version() {
-            for (String line : nonBlankLines(text())) {
-                if (line.startsWith("version=")) {
-                    return Long.parseLong(line.substring("version=".length()), 16);
-                }
-            }
-            throw new AssertionError("no version= line in the config:\n" + text());
-        }
     }
 }

@@ -1,5 +1,12 @@
 package dev.keeper.compat.ensemble;
 
+import static dev.keeper.compat.ensemble.ReconfigEnsembles.CONFIG;
+import static dev.keeper.compat.ensemble.ReconfigEnsembles.SESSION_MS;
+import static dev.keeper.compat.ensemble.ReconfigEnsembles.admin;
+import static dev.keeper.compat.ensemble.ReconfigEnsembles.awaitTrue;
+import static dev.keeper.compat.ensemble.ReconfigEnsembles.client;
+import static dev.keeper.compat.ensemble.ReconfigEnsembles.readConfig;
+import static dev.keeper.compat.ensemble.ReconfigEnsembles.sync;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,16 +15,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.keeper.compat.ops.Subprocess;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.keeper.compat.ensemble.ReconfigEnsembles.Config;
+import dev.keeper.compat.ensemble.ReconfigEnsembles.Launched;
+import dev.keeper.compat.ensemble.ReconfigEnsembles.Roles;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
@@ -28,12 +33,10 @@ import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.Watcher.Event.EventType;
-import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooDefs.Ids;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.admin.ZooKeeperAdmin;
 import org.apache.zookeeper.data.Stat;
-import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -59,12 +62,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * from its connect string (at random) decides nothing.
  */
 class EnsembleReconfigDiffTest {
-    private static final String SUPER = "super:test";
-    private static final String CONFIG = ZooDefs.CONFIG_NODE;
-    /** Long enough for the members' work on a loaded machine; no scenario waits for a session to expire. */
-    private static final int SESSION_MS = 20_000;
     /** Every bounded wait for something to arrive: a watch event, a tracker's update. */
     private static final long WAIT_MS = 30_000;
+    /** How often a wait for a condition looks again. */
+    private static final long POLL_MS = 50;
     private static final byte[] NO_DATA = new byte[0];
 
     // --- scenario 1: remove a participant
@@ -73,7 +74,8 @@ class EnsembleReconfigDiffTest {
     @EnumSource(EnsembleUnderTest.Server.class)
     void removingAFollower_returnsTheNewConfig_everyKeptMemberReadsIt_writesGoOn_andTheConfigWatchFiresOnce(
             EnsembleUnderTest.Server server) throws Exception {
-        try (Launched launched = Launched.start(server, "remove", true)) {
+        try (Launched launched = Launched.start(EnsembleReconfigDiffTest.class, server, "remove",
+                EnsembleUnderTest.SIZE, true)) {
             EnsembleUnderTest ensemble = launched.ensemble;
             Roles roles = Roles.of(ensemble);
             BlockingQueue<WatchedEvent> events = new LinkedBlockingQueue<>();
@@ -187,7 +189,8 @@ class EnsembleReconfigDiffTest {
     @EnumSource(EnsembleUnderTest.Server.class)
     void aClientOfTheRemovedFollower_getsTheReply_andStaysConnectedToIt(EnsembleUnderTest.Server server)
             throws Exception {
-        try (Launched launched = Launched.start(server, "removed-client", true)) {
+        try (Launched launched = Launched.start(EnsembleReconfigDiffTest.class, server, "removed-client",
+                EnsembleUnderTest.SIZE, true)) {
             EnsembleUnderTest ensemble = launched.ensemble;
             Roles roles = Roles.of(ensemble);
             if (server == EnsembleUnderTest.Server.OURS) {
@@ -205,7 +208,7 @@ class EnsembleReconfigDiffTest {
                 awaitTrue(() -> {
                     String srvr = ensemble.fourLetterWord(roles.leaving, "srvr");
                     return srvr != null && srvr.contains("not currently serving");
-                }, () -> "the removed member stops serving", ensemble);
+                }, () -> "the removed member stops serving", ensemble, WAIT_MS, POLL_MS);
                 return;
             }
             BlockingQueue<WatchedEvent> events = new LinkedBlockingQueue<>();
@@ -250,7 +253,8 @@ class EnsembleReconfigDiffTest {
     @EnumSource(EnsembleUnderTest.Server.class)
     void failedReconfigs_answerZooKeepersErrorCodes_eachTakingAZxid_andLeaveTheConfigAsItWas(
             EnsembleUnderTest.Server server) throws Exception {
-        try (Launched launched = Launched.start(server, "errors", true)) {
+        try (Launched launched = Launched.start(EnsembleReconfigDiffTest.class, server, "errors",
+                EnsembleUnderTest.SIZE, true)) {
             EnsembleUnderTest ensemble = launched.ensemble;
             Roles roles = Roles.of(ensemble);
             String leaving = Integer.toString(roles.leaving);
@@ -307,7 +311,8 @@ class EnsembleReconfigDiffTest {
     @EnumSource(EnsembleUnderTest.Server.class)
     void withoutReconfigEnabled_aReconfigIsReconfigDisabled_takingAZxid(EnsembleUnderTest.Server server)
             throws Exception {
-        try (Launched launched = Launched.start(server, "disabled", false)) {
+        try (Launched launched = Launched.start(EnsembleReconfigDiffTest.class, server, "disabled",
+                EnsembleUnderTest.SIZE, false)) {
             EnsembleUnderTest ensemble = launched.ensemble;
             Roles roles = Roles.of(ensemble);
             try (ZooKeeperAdmin superAdmin = admin(ensemble.connectString(), true);
@@ -343,7 +348,8 @@ class EnsembleReconfigDiffTest {
     @EnumSource(EnsembleUnderTest.Server.class)
     void curatorsEnsembleTracker_dropsTheRemovedMembersPort_fromItsConnectionString(EnsembleUnderTest.Server server)
             throws Exception {
-        try (Launched launched = Launched.start(server, "curator", true)) {
+        try (Launched launched = Launched.start(EnsembleReconfigDiffTest.class, server, "curator",
+                EnsembleUnderTest.SIZE, true)) {
             EnsembleUnderTest ensemble = launched.ensemble;
             Roles roles = Roles.of(ensemble);
             String removedPort = ":" + ensemble.clientPort(roles.leaving);
@@ -360,7 +366,8 @@ class EnsembleReconfigDiffTest {
                 Config before = readConfig(admin);
                 awaitTrue(() -> curator.getCurrentConfig().getVersion() == before.version()
                         && curator.getCurrentConfig().getAllMembers().size() == 3,
-                        () -> "the tracker read the config of three: " + curator.getCurrentConfig(), ensemble);
+                        () -> "the tracker read the config of three: " + curator.getCurrentConfig(), ensemble,
+                        WAIT_MS, POLL_MS);
                 String initial = curator.getZookeeperClient().getCurrentConnectionString();
                 System.out.println("[" + server + "] Curator's connection string before: " + initial);
                 assertTrue(initial.contains(removedPort), initial);
@@ -370,7 +377,8 @@ class EnsembleReconfigDiffTest {
                 awaitTrue(() -> curator.getCurrentConfig().getVersion() == stat.getMzxid()
                         && !curator.getZookeeperClient().getCurrentConnectionString().contains(removedPort),
                         () -> "the tracker dropped member " + roles.leaving + " (port" + removedPort + "): "
-                                + curator.getZookeeperClient().getCurrentConnectionString(), ensemble);
+                                + curator.getZookeeperClient().getCurrentConnectionString(),
+                        ensemble, WAIT_MS, POLL_MS);
                 String now = curator.getZookeeperClient().getCurrentConnectionString();
                 System.out.println("[" + server + "] Curator's connection string after: " + now);
                 for (int id : roles.kept) {
@@ -385,166 +393,7 @@ class EnsembleReconfigDiffTest {
         }
     }
 
-    // --- the ensemble of one scenario
-
-    /** An ensemble launched for one scenario, in a directory of its own: killed, and its data removed, at close. */
-    private static final class Launched implements AutoCloseable {
-        final EnsembleUnderTest ensemble;
-        private final Path dir;
-
-        private Launched(EnsembleUnderTest ensemble, Path dir) {
-            this.ensemble = ensemble;
-            this.dir = dir;
-        }
-
-        static Launched start(EnsembleUnderTest.Server server, String scenario, boolean reconfigEnabled)
-                throws Exception {
-            Path dir = Subprocess.REPO.resolve("compat-tests/target/ensembles")
-                    .resolve(EnsembleReconfigDiffTest.class.getSimpleName()).resolve(scenario + "-" + server);
-            Ensembles.deleteTree(dir, p -> true);
-            Files.createDirectories(dir);
-            List<String> cfg = reconfigEnabled ? List.of("reconfigEnabled=true") : List.of();
-            List<String> jvm = List.of("-Dzookeeper.DigestAuthenticationProvider.superDigest="
-                    + DigestAuthenticationProvider.generateDigest(SUPER));
-            EnsembleUnderTest ensemble = EnsembleUnderTest.launch(server, dir, EnsembleUnderTest.SIZE, cfg, jvm);
-            return new Launched(ensemble, dir);
-        }
-
-        /** Kills every member; keeps their logs (one per start) for a failure's post-mortem. */
-        @Override
-        public void close() {
-            ensemble.close();
-            Ensembles.deleteTree(dir, p -> !p.getFileName().toString().endsWith(".log"));
-        }
-    }
-
-    /** Which member leaves, and which two stay (the leader among them). */
-    private static final class Roles {
-        final int leader;
-        final int leaving;
-        final int[] kept;
-
-        private Roles(int leader, int leaving, int[] kept) {
-            this.leader = leader;
-            this.leaving = leaving;
-            this.kept = kept;
-        }
-
-        /** The connect string of the two members that stay. */
-        String keptConnectString(EnsembleUnderTest ensemble) {
-            return ensemble.connectString(kept[0]) + "," + ensemble.connectString(kept[1]);
-        }
-
-        /** Waits for a steady leader; the highest-numbered follower leaves, the leader first among those kept. */
-        static Roles of(EnsembleUnderTest ensemble) throws Exception {
-            int leader = awaitSteadyLeader(ensemble);
-            int leaving = leader == 3 ? 2 : 3;
-            int other = 6 - leader - leaving;
-            return new Roles(leader, leaving, new int[] {leader, other});
-        }
-    }
-
-    /**
-     * Waits until every member serves, and the same one has led for ten ticks (at most 90 s): ours may change its
-     * leader once just after the processes started on a loaded machine.
-     */
-    private static int awaitSteadyLeader(EnsembleUnderTest ensemble) throws InterruptedException {
-        ensemble.awaitLeader();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        long steady = TimeUnit.MILLISECONDS.toNanos(10L * EnsembleUnderTest.TICK_MS);
-        int leader = -1;
-        long since = System.nanoTime();
-        while (leader < 0 || System.nanoTime() - since < steady) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no steady leader within 90 s on " + ensemble + "\n" + ensemble.logs());
-            }
-            int now = soleLeader(ensemble);
-            if (now < 0 || now != leader) {
-                leader = now;
-                since = System.nanoTime();
-            }
-            Thread.sleep(50);
-        }
-        return leader;
-    }
-
-    /** The member whose srvr says leader while every other says follower; -1 otherwise. */
-    private static int soleLeader(EnsembleUnderTest ensemble) {
-        int leader = -1;
-        for (int id = 1; id <= ensemble.size(); id++) {
-            String srvr = ensemble.fourLetterWord(id, "srvr");
-            if (srvr == null || !srvr.contains("Mode: ")) {
-                return -1;
-            }
-            if (srvr.contains("Mode: leader")) {
-                if (leader > 0) {
-                    return -1;
-                }
-                leader = id;
-            }
-        }
-        return leader;
-    }
-
-    // --- clients
-
-    /** A ZooKeeperAdmin of {@code connectString}, connected (at most 20 s), with the super user if asked. */
-    private static ZooKeeperAdmin admin(String connectString, boolean superUser) throws Exception {
-        return admin(connectString, superUser, new LinkedBlockingQueue<>());
-    }
-
-    /** As {@link #admin(String, boolean)}, with its default watcher's events (the connection's) to {@code events}. */
-    private static ZooKeeperAdmin admin(String connectString, boolean superUser, BlockingQueue<WatchedEvent> events)
-            throws Exception {
-        CompletableFuture<Void> connected = new CompletableFuture<>();
-        ZooKeeperAdmin admin = new ZooKeeperAdmin(connectString, SESSION_MS, e -> {
-            events.add(e);
-            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.complete(null);
-            }
-        });
-        try {
-            connected.get(20, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            admin.close();
-            throw new AssertionError("admin not connected to " + connectString, e);
-        }
-        if (superUser) {
-            admin.addAuthInfo("digest", SUPER.getBytes(StandardCharsets.UTF_8));
-        }
-        return admin;
-    }
-
-    /** A plain client of {@code connectString}, connected (at most 20 s). */
-    private static ZooKeeper client(String connectString) throws Exception {
-        CompletableFuture<Void> connected = new CompletableFuture<>();
-        ZooKeeper zk = new ZooKeeper(connectString, SESSION_MS, e -> {
-            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.complete(null);
-            }
-        });
-        try {
-            connected.get(20, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            zk.close();
-            throw new AssertionError("not connected to " + connectString, e);
-        }
-        return zk;
-    }
-
-    /** The config {@code zk}'s member holds once it has caught up with the leader (a sync first). */
-    private static Config readConfig(ZooKeeper zk) throws Exception {
-        sync(zk, CONFIG);
-        Stat stat = new Stat();
-        byte[] data = zk.getConfig(false, stat);
-        return new Config(data, stat);
-    }
-
-    private static void sync(ZooKeeper zk, String path) throws Exception {
-        CompletableFuture<Integer> done = new CompletableFuture<>();
-        zk.sync(path, (rc, p, ctx) -> done.complete(rc), null);
-        assertEquals(KeeperException.Code.OK.intValue(), (int) done.get(20, TimeUnit.SECONDS), "sync " + path);
-    }
+    // --- zxids and watch events
 
     /** Creates {@code path} and returns its czxid: the zxid of that transaction. */
     private static long createdZxid(ZooKeeper zk, String path) throws Exception {
@@ -563,25 +412,6 @@ class EnsembleReconfigDiffTest {
             if (e == null || e.getType() != EventType.None) {
                 return e;
             }
-        }
-    }
-
-    private interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private interface Message {
-        String get() throws Exception;
-    }
-
-    /** Polls {@code check} every 50 ms for at most {@link #WAIT_MS}; fails with {@code message} otherwise. */
-    private static void awaitTrue(Check check, Message message, EnsembleUnderTest ensemble) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
-        while (!check.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("within " + WAIT_MS + " ms: " + message.get() + ", on " + ensemble);
-            }
-            Thread.sleep(50);
         }
     }
 
@@ -614,62 +444,5 @@ class EnsembleReconfigDiffTest {
                 + s.getMtime() + ", version=" + s.getVersion() + ", cversion=" + s.getCversion() + ", aversion="
                 + s.getAversion() + ", ephemeralOwner=" + s.getEphemeralOwner() + ", dataLength="
                 + s.getDataLength() + ", numChildren=" + s.getNumChildren() + "}";
-    }
-
-    /** A config as getConfig and reconfig return it: {@code server.N=...} lines, then {@code version=<hex>}. */
-    private static final class Config {
-        final byte[] data;
-        final Stat stat;
-
-        Config(byte[] data, Stat stat) {
-            this.data = data;
-            this.stat = stat;
-        }
-
-        String text() {
-            return new String(data, StandardCharsets.UTF_8);
-        }
-
-        List<String> lines() {
-            List<String> lines = new ArrayList<>();
-            for (String line : text().split("\n")) {
-                if (!line.isBlank()) {
-                    lines.add(line.trim());
-                }
-            }
-            return lines;
-        }
-
-        /** Each line's key up to and including its first '.' or '=': "server." or "version=". */
-        List<String> lineKinds() {
-            List<String> kinds = new ArrayList<>();
-            for (String line : lines()) {
-                int cut = line.startsWith("server.") ? "server.".length() : line.indexOf('=') + 1;
-                kinds.add(line.substring(0, cut));
-            }
-            return kinds;
-        }
-
-        /** Each {@code server.N} line's value, by N. */
-        Map<Integer, String> servers() {
-            Map<Integer, String> servers = new TreeMap<>();
-            for (String line : lines()) {
-                if (line.startsWith("server.")) {
-                    int eq = line.indexOf('=');
-                    servers.put(Integer.parseInt(line.substring("server.".length(), eq)), line.substring(eq + 1));
-                }
-            }
-            return servers;
-        }
-
-        /** The {@code version=} line's value, hexadecimal; fails when there is none. */
-        long version() {
-            for (String line : lines()) {
-                if (line.startsWith("version=")) {
-                    return Long.parseLong(line.substring("version=".length()), 16);
-                }
-            }
-            throw new AssertionError("no version= line in the config:\n" + text());
-        }
     }
 }
