@@ -37,6 +37,7 @@ import java.util.Set;
  * @param readOnlyMode         an ensemble member without a quorum serves reads to clients that allow it
  *                             ({@code readonlymode.enabled})
  * @param reconfigEnabled      {@code reconfig} changes the ensemble's members ({@code reconfigEnabled})
+ * @param enforceQuota         hard quota limits refuse writes ({@code zookeeper.enforceQuota})
  * @param configFile           the zoo.cfg this configuration was read from, or null: after a {@code reconfig} the
  *                             member writes the next dynamic configuration file beside it, as ZooKeeper does
  */
@@ -70,6 +71,7 @@ public record ServerConfig(
         java.util.Map<String, String> raftProperties,
         boolean readOnlyMode,
         boolean reconfigEnabled,
+        boolean enforceQuota,
         Path configFile) {
 
     public ServerConfig {
@@ -129,6 +131,7 @@ public record ServerConfig(
         b.raftProperties = raftProperties;
         b.readOnlyMode = readOnlyMode;
         b.reconfigEnabled = reconfigEnabled;
+        b.enforceQuota = enforceQuota;
         b.configFile = configFile;
         return b;
     }
@@ -177,6 +180,7 @@ public record ServerConfig(
         private java.util.Map<String, String> raftProperties = java.util.Map.of();
         private boolean readOnlyMode;
         private boolean reconfigEnabled;
+        private boolean enforceQuota;
         private Path configFile;
 
         public Builder tickTime(int v) {
@@ -324,6 +328,11 @@ public record ServerConfig(
             return this;
         }
 
+        public Builder enforceQuota(boolean v) {
+            enforceQuota = v;
+            return this;
+        }
+
         public Builder configFile(Path v) {
             configFile = v;
             return this;
@@ -335,7 +344,7 @@ public record ServerConfig(
                     containerMaxPerMinute, juteMaxBuffer, extendedTypesEnabled, superDigest,
                     maxClientOutboundBytes, forceSync, snapCount, preAllocSize, snapRetainCount,
                     purgeIntervalHours, fsyncWarningThresholdMs, snapshotTrustEmpty, globalOutstandingLimit, quorum, initLimit, syncLimit,
-                    raftProperties, readOnlyMode, reconfigEnabled, configFile);
+                    raftProperties, readOnlyMode, reconfigEnabled, enforceQuota, configFile);
         }
     }
 }

@@ -73,6 +73,7 @@ public final class ZooCfg {
                 "zookeeper.globalOutstandingLimit"));
         // ZooKeeper reads this one from the system property only (QuorumPeer); zoo.cfg may say it too, here.
         b.readOnlyMode(Boolean.parseBoolean(sys.getProperty("readonlymode.enabled")));
+        b.enforceQuota(Boolean.parseBoolean(sys.getProperty("zookeeper.enforceQuota")));
         String forceSync = sys.getProperty("zookeeper.forceSync");
         if (forceSync != null) {
             b.forceSync(!"no".equals(forceSync));
@@ -120,6 +121,8 @@ public final class ZooCfg {
                 case "standaloneEnabled" -> standaloneEnabled = Boolean.parseBoolean(v);
                 case "readonlymode.enabled" -> b.readOnlyMode(Boolean.parseBoolean(v));
                 case "reconfigEnabled" -> b.reconfigEnabled(Boolean.parseBoolean(v));
+                // ZooKeeper makes an unknown zoo.cfg key the system property zookeeper.<key>: this one too
+                case "enforceQuota" -> b.enforceQuota(Boolean.parseBoolean(v));
                 case "dynamicConfigFile" -> dynamic = base.resolve(v);
                 default -> {
                     if (key.startsWith("server.")) {

@@ -105,6 +105,7 @@ public final class CreateOp implements Op.Write {
             throw new OpError(ErrorCode.NO_CHILDREN_FOR_EPHEMERALS);
         }
         int newCversion = parentCVersion + 1;
+        QuotaCheck.create(p, path, data);
         Record txn = switch (opCode) {
             case OpCode.CREATE_CONTAINER -> new CreateContainerTxn(path, data, fixed, newCversion);
             case OpCode.CREATE_TTL -> new CreateTTLTxn(path, data, fixed, newCversion, ttl);

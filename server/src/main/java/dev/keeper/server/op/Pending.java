@@ -52,6 +52,11 @@ final class Pending implements TreeView {
     }
 
     @Override
+    public dev.keeper.server.tree.QuotaUse quota(String path) {
+        return base.quota(path);
+    }
+
+    @Override
     public boolean extendedTypesEnabled() {
         return base.extendedTypesEnabled();
     }

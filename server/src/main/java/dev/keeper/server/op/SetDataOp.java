@@ -12,7 +12,10 @@ import org.apache.zookeeper.proto.SetDataRequest;
 import org.apache.zookeeper.proto.SetDataResponse;
 import org.apache.zookeeper.txn.SetDataTxn;
 
-/** setData (5): valid path, node exists, WRITE permission, version; the txn carries the new version. */
+/**
+ * setData (5): valid path, node exists, WRITE permission, quota (when enforced), version; the txn carries the new
+ * version.
+ */
 public final class SetDataOp implements Op.Write {
     @Override
     public Prepared prepare(Prep p, Object request) throws OpError {
@@ -26,6 +29,7 @@ public final class SetDataOp implements Op.Write {
             throw new OpError(ErrorCode.NO_NODE);
         }
         Acls.check(p.view().acl(node), AclCache.Perms.WRITE, p.auth());
+        QuotaCheck.setData(p, path, node.data(), r.getData());
         int newVersion = checkVersion(node.version(), r.getVersion());
         return new Prepared(OpCode.SET_DATA, new SetDataTxn(path, r.getData(), newVersion));
     }

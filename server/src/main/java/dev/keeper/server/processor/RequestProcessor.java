@@ -952,7 +952,8 @@ public final class RequestProcessor implements OpContext {
             }
         } else {
             try {
-                Prepared prepared = op.prepare(new Prep(tree, p.session(), p.auth(), zxid, p.time()), p.body());
+                Prepared prepared = op.prepare(new Prep(tree, p.session(), p.auth(), zxid, p.time(),
+                        config.enforceQuota()), p.body());
                 hdr.setType(prepared.type());
                 txn = prepared.txn();
             } catch (OpError e) {

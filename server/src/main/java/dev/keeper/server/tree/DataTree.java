@@ -107,6 +107,11 @@ public final class DataTree implements TreeView {
     }
 
     @Override
+    public QuotaUse quota(String path) {
+        return quotas.use(path);
+    }
+
+    @Override
     public boolean extendedTypesEnabled() {
         return extendedTypesEnabled;
     }

@@ -12,8 +12,8 @@ import java.util.TreeMap;
  * has a quota when {@code /zookeeper/quota/X/zookeeper_limits} exists, and then
  * {@code /zookeeper/quota/X/zookeeper_stats} holds "count=N,bytes=M" for the subtree under X, kept current on
  * every create, delete and setData below X. As in ZooKeeper the stats node's data changes in place, without a
- * new version or zxid, and is recomputed from the tree after a snapshot is loaded. Limits are reported, not
- * enforced, as with ZooKeeper's default {@code zookeeper.enforceQuota=false}.
+ * new version or zxid, and is recomputed from the tree after a snapshot is loaded. With
+ * {@code zookeeper.enforceQuota=true} creates and setData check the limits first ({@code op.QuotaCheck}).
  *
  * <p>Costs nothing while no quota is set; afterwards one set lookup per ancestor of each written path.
  */
@@ -68,6 +68,27 @@ final class Quotas {
         st.put("count", st.getOrDefault("count", -1L) + countDiff);
         st.put("bytes", st.getOrDefault("bytes", -1L) + bytesDiff);
         stats.data = format(st);
+    }
+
+    /** The quota governing {@code path} and its use now, or null ({@link TreeView#quota}). */
+    QuotaUse use(String path) {
+        if (roots.isEmpty()) {
+            return null;
+        }
+        String root = longestRoot(path);
+        if (root == null) {
+            return null;
+        }
+        Znode limits = tree.find(QUOTA_ROOT + root + "/" + LIMITS);
+        Znode stats = tree.find(QUOTA_ROOT + root + "/" + STATS);
+        if (limits == null || stats == null) {
+            return null; // "should not happen", ZooKeeper logs, and checks nothing
+        }
+        TreeMap<String, Long> l = parse(limits.data);
+        TreeMap<String, Long> s = parse(stats.data);
+        return new QuotaUse(root, l.getOrDefault("count", -1L), l.getOrDefault("bytes", -1L),
+                l.getOrDefault("countHardLimit", -1L), l.getOrDefault("byteHardLimit", -1L),
+                s.getOrDefault("count", -1L), s.getOrDefault("bytes", -1L));
     }
 
     /** The longest quota root that is {@code path} or one of its ancestors (never "/" or "/zookeeper"). */

@@ -11,4 +11,11 @@ public interface TreeView {
     List<ACL> acl(NodeState node);
 
     boolean extendedTypesEnabled();
+
+    /**
+     * The quota that governs {@code path} — the longest path with a quota that is {@code path} or an ancestor —
+     * as its limits and stats nodes say now; null when none does. Always the live tree's: ZooKeeper's checkQuota
+     * reads the stats node, which a multi's earlier ops have not changed yet.
+     */
+    QuotaUse quota(String path);
 }

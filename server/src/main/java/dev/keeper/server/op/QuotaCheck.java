@@ -1,0 +1,72 @@
+package dev.keeper.server.op;
+
+import dev.keeper.server.tree.QuotaUse;
+import dev.keeper.wire.ErrorCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code zookeeper.enforceQuota=true}, as ZooKeeper 3.9.5's {@code ZooKeeperServer.checkQuota} enforces it: a
+ * create (one more node, its data's bytes) or a setData (the data's change in bytes) under a path with a quota is
+ * checked against the quota's stats. Past a hard limit ({@code countHardLimit}, {@code byteHardLimit}:
+ * {@code setquota -N}/{@code -B}) the write is refused, QuotaExceeded; past a soft one ({@code -n}/{@code -b}) it
+ * is logged ("Quota exceeded") and goes ahead. A hard limit, when set, is the one compared; the count includes the
+ * quota's own node. Without the flag nothing is checked and nothing logged, as in ZooKeeper.
+ */
+final class QuotaCheck {
+    private static final Logger LOG = LoggerFactory.getLogger(QuotaCheck.class);
+    /** ZooKeeper rate-limits this warning; one line per this many milliseconds here. */
+    private static final long LOG_EVERY_MS = 1000;
+    private static volatile long lastLogged;
+
+    private QuotaCheck() {
+    }
+
+    static void create(Prep p, String path, byte[] data) throws OpError {
+        if (p.enforceQuota()) {
+            check(p.view().quota(path), data == null ? 0 : data.length, 1);
+        }
+    }
+
+    static void setData(Prep p, String path, byte[] oldData, byte[] data) throws OpError {
+        if (p.enforceQuota()) {
+            long diff = (data == null ? 0 : data.length) - (oldData == null ? 0 : oldData.length);
+            check(p.view().quota(path), diff, 0);
+        }
+    }
+
+    private static void check(QuotaUse q, long bytesDiff, long countDiff) throws OpError {
+        if (q == null) {
+            return;
+        }
+        if (countDiff != 0 && (q.countLimit() > -1 || q.countHardLimit() > -1)) {
+            boolean hard = q.countHardLimit() > -1;
+            long limit = hard ? q.countHardLimit() : q.countLimit();
+            long now = q.count() + countDiff;
+            if (now > limit) {
+                exceeded(q.root() + " [current count=" + now + ", " + (hard ? "hard" : "soft") + "CountLimit="
+                        + limit + "]", hard);
+            }
+        }
+        if (bytesDiff != 0 && (q.bytesLimit() > -1 || q.byteHardLimit() > -1)) {
+            boolean hard = q.byteHardLimit() > -1;
+            long limit = hard ? q.byteHardLimit() : q.bytesLimit();
+            long now = q.bytes() + bytesDiff;
+            if (now > limit) {
+                exceeded(q.root() + " [current bytes=" + now + ", " + (hard ? "hard" : "soft") + "ByteLimit="
+                        + limit + "]", hard);
+            }
+        }
+    }
+
+    private static void exceeded(String what, boolean hard) throws OpError {
+        long now = System.currentTimeMillis();
+        if (now - lastLogged >= LOG_EVERY_MS) {
+            lastLogged = now;
+            LOG.warn("Quota exceeded: {}", what);
+        }
+        if (hard) {
+            throw new OpError(ErrorCode.QUOTA_EXCEEDED);
+        }
+    }
+}
