@@ -42,6 +42,17 @@ public final class ServerProcess implements AutoCloseable {
     /** Writes {@code dir/zoo.cfg} with {@code settings} (dataDir, clientPort and address added) and starts it. */
     public static ServerProcess start(Path dir, Path dataDir, Map<String, String> settings, String name)
             throws IOException {
+        return start(dir, dataDir, settings, name, "dev.keeper.server.Main", List.of());
+    }
+
+    /**
+     * As {@link #start(Path, Path, Map, String)}, with another main class that takes the zoo.cfg (the real
+     * ZooKeeper's {@code org.apache.zookeeper.server.ZooKeeperServerMain}, from the same class path) and JVM
+     * options for this process alone (such as {@code -Dzookeeper.enforceQuota=true}, which ZooKeeper reads once
+     * per JVM).
+     */
+    public static ServerProcess start(Path dir, Path dataDir, Map<String, String> settings, String name,
+            String mainClass, List<String> jvmOptions) throws IOException {
         int port = freePort();
         StringBuilder cfg = new StringBuilder();
         cfg.append("dataDir=").append(dataDir).append('\n');
@@ -52,8 +63,9 @@ public final class ServerProcess implements AutoCloseable {
         Files.writeString(zooCfg, cfg);
         Path log = dir.resolve(name + ".log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
-                System.getProperty("java.class.path"), "dev.keeper.server.Main", zooCfg.toString()));
+                .toString(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass, zooCfg.toString()));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new ServerProcess(p, log, port);
     }

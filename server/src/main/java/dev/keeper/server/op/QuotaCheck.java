@@ -15,9 +15,15 @@ import org.slf4j.LoggerFactory;
  */
 final class QuotaCheck {
     private static final Logger LOG = LoggerFactory.getLogger(QuotaCheck.class);
-    /** ZooKeeper rate-limits this warning; one line per this many milliseconds here. */
-    private static final long LOG_EVERY_MS = 1000;
-    private static volatile long lastLogged;
+    /**
+     * ZooKeeper's {@code RateLogger}: a warning is logged at once unless it repeats the one before within 100 ms;
+     * repeats are counted and logged as "[N times]" when the window has passed or another warning comes. Only
+     * the processor thread checks quotas.
+     */
+    private static final long REPEAT_WINDOW_MS = 100;
+    private static String lastWarning;
+    private static long lastWarnedAt;
+    private static int repeats;
 
     private QuotaCheck() {
     }
@@ -60,13 +66,34 @@ final class QuotaCheck {
     }
 
     private static void exceeded(String what, boolean hard) throws OpError {
-        long now = System.currentTimeMillis();
-        if (now - lastLogged >= LOG_EVERY_MS) {
-            lastLogged = now;
-            LOG.warn("Quota exceeded: {}", what);
-        }
+        warn("Quota exceeded: " + what);
         if (hard) {
             throw new OpError(ErrorCode.QUOTA_EXCEEDED);
         }
+    }
+
+    private static void warn(String message) {
+        long now = System.nanoTime() / 1_000_000;
+        if (message.equals(lastWarning)) {
+            repeats++;
+            if (now - lastWarnedAt >= REPEAT_WINDOW_MS) {
+                flushRepeats();
+                lastWarning = message;
+                lastWarnedAt = now;
+            }
+            return;
+        }
+        flushRepeats();
+        lastWarning = message;
+        lastWarnedAt = now;
+        LOG.warn("Message:{} Value:{}", message, null);
+    }
+
+    private static void flushRepeats() {
+        if (lastWarning != null && repeats > 0) {
+            LOG.warn("{}Message: {}", repeats > 1 ? "[" + repeats + " times] " : "", lastWarning);
+        }
+        lastWarning = null;
+        repeats = 0;
     }
 }
