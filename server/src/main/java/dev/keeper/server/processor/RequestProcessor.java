@@ -397,7 +397,7 @@ public final class RequestProcessor implements OpContext {
         } else if (e instanceof Event.Snapshot s) {
             snapshot(s.done());
         } else if (e instanceof Event.Install i) {
-            install(i.tree(), i.owners(), i.term());
+            install(i.tree(), i.owners(), i.term(), true);
         } else if (e instanceof Event.Connected c) {
             connected(c.connection(), c.connect());
         } else if (e instanceof Event.Disconnected d) {
@@ -573,11 +573,11 @@ public final class RequestProcessor implements OpContext {
     }
 
     /**
-     * Takes {@code t} as the tree: read from a snapshot at start, or sent by the leader to a member too far behind
-     * for the log to catch it up. What the clients of this member saw belongs to the old tree, so they reconnect, as
+     * Takes {@code t} as the tree: read from a snapshot at start, sent by the leader to a member too far behind
+     * for the log to catch it up ({@code fromTheLog}), or imported from a data directory. What the clients of this member saw belongs to the old tree, so they reconnect, as
      * ZooKeeper's learners drop their clients to sync; the sessions are the snapshot's, each given a full timeout.
      */
-    private void install(DataTree t, SessionOwners o, long termOfLastEntry) {
+    private void install(DataTree t, SessionOwners o, long termOfLastEntry, boolean fromTheLog) {
         if (t != tree && !bySession.isEmpty()) {
             stopServing("this member takes the state of a snapshot");
         }
@@ -585,7 +585,9 @@ public final class RequestProcessor implements OpContext {
         owners = o == null ? new SessionOwners() : o;
         owners.retainAll(t.sessions().keySet());
         term = termOfLastEntry;
-        dev.keeper.server.tree.NodeState config = t.get("/zookeeper/config");
+        // A snapshot of this ensemble's log names its members as of it; an imported data directory's
+        // /zookeeper/config names another ensemble's (or none), and the members stay as they are.
+        dev.keeper.server.tree.NodeState config = fromTheLog ? t.get("/zookeeper/config") : null;
         if (config != null) {
             membership.adopt(config.data());
         }
@@ -1179,7 +1181,7 @@ public final class RequestProcessor implements OpContext {
     private void applyImport(Proposal p) throws IOException {
         DataTree imported = imports.apply(p, tree, myId);
         if (imported != null) {
-            install(imported, new SessionOwners(), term);
+            install(imported, new SessionOwners(), term, false);
         }
     }
 
