@@ -156,6 +156,45 @@ class EnsembleReconfigTest {
     }
 
     @Test
+    void removingTheLeader_anotherLeads_andWritesGoOn() throws Exception {
+        try (Members members = new Members(dir, 3, TICK).withReconfig().startAll()) {
+            int leader = members.awaitLeader();
+            int asker = leader == 1 ? 2 : 1;
+            ZooKeeperAdmin admin = admin(members.connectString(asker));
+            try {
+                admin.create("/before", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                Stat stat = new Stat();
+                String config = new String(admin.reconfigure(null, Integer.toString(leader), null, -1, stat),
+                        StandardCharsets.UTF_8);
+                assertFalse(config.contains("server." + leader + "="), config);
+                awaitNotServing(members, leader);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                int next = -1;
+                while (next < 0) {
+                    assertTrue(System.nanoTime() < deadline, "a new leader among the two left within 60 s");
+                    for (int id = 1; id <= 3; id++) {
+                        if (id != leader && "leader".equals(members.mode(id))) {
+                            next = id;
+                        }
+                    }
+                    Thread.sleep(50);
+                }
+                admin.create("/after", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                ZooKeeper other = connect(members.connectString(6 - leader - asker));
+                try {
+                    other.sync("/", (rc, path, ctx) -> { }, null);
+                    assertNotNull(other.exists("/after", false));
+                    assertEquals(config, new String(other.getConfig(false, new Stat()), StandardCharsets.UTF_8));
+                } finally {
+                    other.close();
+                }
+            } finally {
+                admin.close();
+            }
+        }
+    }
+
+    @Test
     void refusedReconfigs_getZooKeepersCodes_andEachTakesAZxid() throws Exception {
         try (Members members = new Members(dir, 3, TICK).withReconfig().startAll()) {
             members.awaitLeader();
