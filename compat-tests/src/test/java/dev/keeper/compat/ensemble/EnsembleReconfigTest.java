@@ -179,7 +179,9 @@ class EnsembleReconfigTest {
                     }
                     Thread.sleep(50);
                 }
-                admin.create("/after", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                // the asker's member lost its leader too, and may drop its clients meanwhile, as ZooKeeper's
+                // followers do when their leader goes: ConnectionLoss is an unknown outcome, retried
+                createSurely(admin, "/after");
                 ZooKeeper other = connect(members.connectString(6 - leader - asker));
                 try {
                     other.sync("/", (rc, path, ctx) -> { }, null);
@@ -219,6 +221,21 @@ class EnsembleReconfigTest {
             } finally {
                 admin.close();
                 anonymous.close();
+            }
+        }
+    }
+
+    private static void createSurely(ZooKeeper zk, String path) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                zk.create(path, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                return;
+            } catch (KeeperException.NodeExistsException e) {
+                return; // an earlier attempt that lost its connection did it
+            } catch (KeeperException.ConnectionLossException e) {
+                assertTrue(System.nanoTime() < deadline, "created " + path + " within 30 s");
+                Thread.sleep(100);
             }
         }
     }

@@ -410,7 +410,7 @@ public final class RaftNode implements Broadcast, AutoCloseable {
 
     @Override
     public boolean leads() {
-        return me.equals(leader);
+        return me.equals(leader) && member(); // a leader a reconfig removed expires and reaps nothing more
     }
 
     @Override
@@ -505,12 +505,12 @@ public final class RaftNode implements Broadcast, AutoCloseable {
     }
 
     /**
-     * What srvr prints after "Mode:": leader, follower or observer; null while the ensemble has no leader (the
-     * member is then "not currently serving requests").
+     * What srvr prints after "Mode:": leader, follower or observer; null while the ensemble has no leader, or
+     * this member is not one of its members (it is then "not currently serving requests").
      */
     public String mode() {
-        if (leader == null) {
-            return null;
+        if (leader == null || !member()) {
+            return null; // a member a reconfig removed serves no one, whatever Ratis says of its role
         }
         if (members.stream().anyMatch(p -> p.id() == quorum.myId() && p.observer())) {
             return "observer";
