@@ -31,9 +31,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * compatibility claim that was not checked must not look like a pass.
  */
 class EnsembleClientFailoverTest {
-    private static final String PYTHON = "/usr/bin/python3";
-    private static final String KAZOO_INSTALL = "Kazoo for /usr/bin/python3 is needed: apt-get install -y "
-            + "python3-kazoo (bin/test.sh installs it).";
+    private static final String PYTHON = Kazoo.PYTHON;
     private static final String C_INSTALL = "apt-get install -y gcc libzookeeper-mt-dev (bin/test.sh installs them"
             + " when missing)";
     private static final Path KAZOO_SCRIPT = Path.of("compat-tests/src/test/python/ensemble_failover.py");
@@ -94,7 +92,7 @@ class EnsembleClientFailoverTest {
 
     @BeforeAll
     static void requireClients() {
-        requireKazoo();
+        Kazoo.require();
         compileCClient();
     }
 
@@ -135,16 +133,6 @@ class EnsembleClientFailoverTest {
                 .collect(Collectors.joining(","));
     }
 
-    private static void requireKazoo() {
-        if (!Files.isExecutable(Path.of(PYTHON))) {
-            fail(PYTHON + " is missing. " + KAZOO_INSTALL);
-        }
-        Subprocess.Result r = Subprocess.run(Duration.ofMinutes(1), Map.of("PYTHONDONTWRITEBYTECODE", "1"),
-                List.of(PYTHON, "-c", "import kazoo.client"));
-        if (r.exitCode() != 0) {
-            fail(KAZOO_INSTALL + "\n" + r.describe());
-        }
-    }
 
     private static void compileCClient() {
         if (!Files.isRegularFile(Path.of("/usr/include/zookeeper/zookeeper.h"))) {

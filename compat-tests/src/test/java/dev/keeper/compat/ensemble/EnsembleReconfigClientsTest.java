@@ -15,7 +15,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.keeper.compat.ensemble.ReconfigEnsembles.Config;
 import dev.keeper.compat.ensemble.ReconfigEnsembles.Launched;
@@ -77,21 +76,12 @@ class EnsembleReconfigClientsTest {
     /** How often those waits look again. */
     private static final long POLL_MS = 100;
     private static final byte[] NO_DATA = new byte[0];
-    private static final String PYTHON = "/usr/bin/python3";
+    private static final String PYTHON = Kazoo.PYTHON;
     private static final Path KAZOO_SCRIPT = Path.of("compat-tests/src/test/python/ensemble_reconfig.py");
-    private static final String KAZOO_INSTALL = "Kazoo for /usr/bin/python3 is needed: apt-get install -y "
-            + "python3-kazoo (bin/test.sh installs it).";
 
     @BeforeAll
     static void requireKazoo() {
-        if (!Files.isExecutable(Path.of(PYTHON))) {
-            fail(PYTHON + " is missing. " + KAZOO_INSTALL);
-        }
-        Subprocess.Result r = Subprocess.run(Duration.ofMinutes(1), Map.of("PYTHONDONTWRITEBYTECODE", "1"),
-                List.of(PYTHON, "-c", "import kazoo.client"));
-        if (r.exitCode() != 0) {
-            fail(KAZOO_INSTALL + "\n" + r.describe());
-        }
+        Kazoo.require();
     }
 
     // --- scenario 1: Kazoo

@@ -45,23 +45,21 @@ final class QuotaCheck {
         if (q == null) {
             return;
         }
-        if (countDiff != 0 && (q.countLimit() > -1 || q.countHardLimit() > -1)) {
-            boolean hard = q.countHardLimit() > -1;
-            long limit = hard ? q.countHardLimit() : q.countLimit();
-            long now = q.count() + countDiff;
-            if (now > limit) {
-                exceeded(q.root() + " [current count=" + now + ", " + (hard ? "hard" : "soft") + "CountLimit="
-                        + limit + "]", hard);
-            }
+        limit(q.root(), "count", "Count", q.count(), countDiff, q.countLimit(), q.countHardLimit());
+        limit(q.root(), "bytes", "Byte", q.bytes(), bytesDiff, q.bytesLimit(), q.byteHardLimit());
+    }
+
+    /** One limit: the hard one when set (it refuses), else the soft one (it warns); -1 is none. */
+    private static void limit(String root, String used, String kind, long now, long diff, long soft, long hard)
+            throws OpError {
+        if (diff == 0 || (soft <= -1 && hard <= -1)) {
+            return;
         }
-        if (bytesDiff != 0 && (q.bytesLimit() > -1 || q.byteHardLimit() > -1)) {
-            boolean hard = q.byteHardLimit() > -1;
-            long limit = hard ? q.byteHardLimit() : q.bytesLimit();
-            long now = q.bytes() + bytesDiff;
-            if (now > limit) {
-                exceeded(q.root() + " [current bytes=" + now + ", " + (hard ? "hard" : "soft") + "ByteLimit="
-                        + limit + "]", hard);
-            }
+        boolean isHard = hard > -1;
+        long limit = isHard ? hard : soft;
+        if (now + diff > limit) {
+            exceeded(root + " [current " + used + "=" + (now + diff) + ", " + (isHard ? "hard" : "soft") + kind
+                    + "Limit=" + limit + "]", isHard);
         }
     }
 
