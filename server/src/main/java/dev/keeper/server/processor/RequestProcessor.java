@@ -574,8 +574,9 @@ public final class RequestProcessor implements OpContext {
 
     /**
      * Takes {@code t} as the tree: read from a snapshot at start, sent by the leader to a member too far behind
-     * for the log to catch it up ({@code fromTheLog}), or imported from a data directory. What the clients of this member saw belongs to the old tree, so they reconnect, as
-     * ZooKeeper's learners drop their clients to sync; the sessions are the snapshot's, each given a full timeout.
+     * for the log to catch it up ({@code fromTheLog}), or imported from a data directory. What the clients of this
+     * member saw belongs to the old tree, so they reconnect, as ZooKeeper's learners drop their clients to sync; the
+     * sessions are the snapshot's, each given a full timeout.
      */
     private void install(DataTree t, SessionOwners o, long termOfLastEntry, boolean fromTheLog) {
         if (t != tree && !bySession.isEmpty()) {
