@@ -6,7 +6,6 @@ import static dev.keeper.compat.ensemble.ReconfigEnsembles.SUPER;
 import static dev.keeper.compat.ensemble.ReconfigEnsembles.admin;
 import static dev.keeper.compat.ensemble.ReconfigEnsembles.awaitTrue;
 import static dev.keeper.compat.ensemble.ReconfigEnsembles.client;
-import static dev.keeper.compat.ensemble.ReconfigEnsembles.mode;
 import static dev.keeper.compat.ensemble.ReconfigEnsembles.nonBlankLines;
 import static dev.keeper.compat.ensemble.ReconfigEnsembles.readConfig;
 import static dev.keeper.compat.ensemble.ReconfigEnsembles.sync;
@@ -241,7 +240,7 @@ class EnsembleReconfigClientsTest {
                 assertEquals(joinedStat.getMzxid(), afterJoin.version(), "on " + ensemble);
                 assertTrue(afterJoin.version() > afterRemoval.version(), "on " + ensemble);
 
-                awaitTrue(() -> "observer".equals(mode(ensemble, roles.leaving)),
+                awaitTrue(() -> "observer".equals(ensemble.mode(roles.leaving)),
                         () -> "member " + roles.leaving + " serves as an observer, srvr says: "
                                 + ensemble.fourLetterWord(roles.leaving, "srvr") + "\n" + ensemble.logs(),
                         ensemble, ROLE_WAIT_MS, POLL_MS);
@@ -368,7 +367,7 @@ class EnsembleReconfigClientsTest {
             }
             String cfgAtRestart = Files.readString(ensemble.configFile(follower));
             ensemble.start(follower);
-            awaitTrue(() -> "follower".equals(mode(ensemble, follower)),
+            awaitTrue(() -> "follower".equals(ensemble.mode(follower)),
                     () -> "member " + follower + ", started again from its rewritten zoo.cfg, serves as a follower;"
                             + " srvr says: " + ensemble.fourLetterWord(follower, "srvr") + "\nzoo.cfg it read:\n"
                             + cfgAtRestart + "\n" + ensemble.logs(),

@@ -218,6 +218,11 @@ public final class EnsembleUnderTest implements AutoCloseable {
         return members[id] == null ? null : members[id].fourLetterWord(word);
     }
 
+    /** What member {@code id}'s srvr says after "Mode: ", or null ({@link MemberProcess#mode}); null if stopped. */
+    public String mode(int id) {
+        return members[id] == null ? null : members[id].mode();
+    }
+
     /** Member {@code id} crashes: SIGKILL. */
     public void kill(int id) throws InterruptedException {
         members[id].kill();

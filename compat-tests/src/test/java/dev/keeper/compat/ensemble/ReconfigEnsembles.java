@@ -147,7 +147,7 @@ final class ReconfigEnsembles {
     static int soleLeader(EnsembleUnderTest ensemble) {
         int leader = -1;
         for (int id = 1; id <= ensemble.size(); id++) {
-            String m = mode(ensemble, id);
+            String m = ensemble.mode(id);
             if (m == null) {
                 return -1;
             }
@@ -159,20 +159,6 @@ final class ReconfigEnsembles {
             }
         }
         return leader;
-    }
-
-    /** What member {@code id}'s srvr says after "Mode: ", or null. */
-    static String mode(EnsembleUnderTest ensemble, int id) {
-        String srvr = ensemble.fourLetterWord(id, "srvr");
-        if (srvr == null) {
-            return null;
-        }
-        for (String line : srvr.split("\n")) {
-            if (line.startsWith("Mode: ")) {
-                return line.substring("Mode: ".length()).trim();
-            }
-        }
-        return null;
     }
 
     // --- clients

@@ -57,7 +57,12 @@ final class Membership {
      * ({@code /zookeeper/config} shows it so), and that must not look like a change.
      */
     boolean same(List<Peer> peers) {
-        return identities(peers).equals(identities(members));
+        return alike(peers, members);
+    }
+
+    /** {@link #same} for two lists of members, in any order. */
+    static boolean alike(List<Peer> a, List<Peer> b) {
+        return identities(a).equals(identities(b));
     }
 
     void change(List<Peer> peers) {

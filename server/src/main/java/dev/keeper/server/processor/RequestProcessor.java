@@ -1067,7 +1067,7 @@ public final class RequestProcessor implements OpContext {
             }
             return;
         }
-        boolean asked = r != null && new Membership(r.target()).same(now);
+        boolean asked = r != null && Membership.alike(r.target(), now);
         Proposal q = asked ? r.proposal() : null;
         long zxid = Zxids.next(term, tree.lastZxid());
         byte[] data = Quorum.configData(now, myId, null, zxid).getBytes(StandardCharsets.UTF_8);
