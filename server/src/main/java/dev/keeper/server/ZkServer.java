@@ -61,7 +61,7 @@ public final class ZkServer implements AutoCloseable, ServerView {
      * In memory: no data directory, nothing survives a restart; transactions go to {@code log}. For tests of the
      * protocol alone.
      */
-    private ZkServer(ServerConfig config, ServerClock clock, TxnLog log) {
+    private ZkServer(ServerConfig config, ServerClock clock, TxnLog log) throws IOException {
         this.config = config;
         this.dataDir = null;
         this.sizes = null;
@@ -96,7 +96,13 @@ public final class ZkServer implements AutoCloseable, ServerView {
             throw new IOException("Unable to write a snapshot to " + dataDir.snapDir() + ": " + e.getMessage(), e);
         }
         this.processor = new RequestProcessor(config, clock, tree, log, snapshots, metrics, this::fatal);
-        this.net = new NettyServer(config, processor, metrics);
+        try {
+            this.net = new NettyServer(config, processor, metrics);
+        } catch (IOException e) {
+            fileLog.close();
+            snapshots.close();
+            throw e;
+        }
         this.timer = newTimer();
         this.sizes = new DataDirSizes(config.dataDir(), config.logDir());
     }
@@ -118,7 +124,12 @@ public final class ZkServer implements AutoCloseable, ServerView {
                 config.extendedTypesEnabled(), config.snapshotTrustEmpty(), snapshots.writer());
         this.processor = new RequestProcessor(config, clock, tree, log, snapshots, metrics, this::fatal, node,
                 importSource);
-        this.net = new NettyServer(config, processor, metrics);
+        try {
+            this.net = new NettyServer(config, processor, metrics);
+        } catch (IOException e) {
+            snapshots.close();
+            throw e;
+        }
         this.timer = newTimer();
         this.sizes = new DataDirSizes(config.dataDir(), config.logDir());
     }

@@ -9,7 +9,7 @@ import org.apache.zookeeper.data.Id;
 
 /**
  * ACL checks, as {@code ZooKeeperServer.checkACL} and {@code PrepRequestProcessor.fixupACL} make them, for the
- * schemes this server knows: world, auth, digest, ip, and the super user.
+ * schemes this server knows: world, auth, digest, ip, x509 (with TLS), and the super user.
  */
 public final class Acls {
     private Acls() {
@@ -47,6 +47,9 @@ public final class Acls {
                 if (DigestAuth.SCHEME.equals(scheme) && a.getId().equals(id.getId())) {
                     return true;
                 }
+                if (X509Auth.SCHEME.equals(scheme) && a.getId().equals(id.getId())) {
+                    return true;
+                }
                 if (IpAuth.SCHEME.equals(scheme) && IpAuth.matches(a.getId(), id.getId())) {
                     return true;
                 }
@@ -58,8 +61,10 @@ public final class Acls {
     /**
      * Validates the ACL of a create or setACL and expands "auth" ids to the requester's authenticated ids, in
      * the order ZooKeeper lists them ({@link AuthIds}); duplicates are dropped. Empty, malformed or unknown-scheme lists are InvalidACL.
+     * {@code schemes} are the schemes registered beyond digest and ip ("x509" with TLS): an id of any other is
+     * InvalidACL, as {@code PrepRequestProcessor.fixupACL} finds no provider for it.
      */
-    public static List<ACL> fixup(List<ACL> acls, List<Id> auth) throws OpError {
+    public static List<ACL> fixup(List<ACL> acls, List<Id> auth, java.util.Set<String> schemes) throws OpError {
         if (acls == null || acls.isEmpty()) {
             throw new OpError(ErrorCode.INVALID_ACL);
         }
@@ -81,8 +86,9 @@ public final class Acls {
             } else if ("auth".equals(scheme)) {
                 boolean any = false;
                 for (Id cid : AuthIds.inServerOrder(auth)) {
-                    // Only schemes whose ids prove who the client is count ("digest"; not "ip").
-                    if (DigestAuth.SCHEME.equals(cid.getScheme())) {
+                    // Only schemes whose ids prove who the client is count ("digest", "x509"; not "ip", and
+                    // not "super", which has no provider).
+                    if (DigestAuth.SCHEME.equals(cid.getScheme()) || X509Auth.SCHEME.equals(cid.getScheme())) {
                         any = true;
                         out.add(new ACL(a.getPerms(), cid));
                     }
@@ -93,6 +99,9 @@ public final class Acls {
             } else if (DigestAuth.SCHEME.equals(scheme) && id.getId() != null && DigestAuth.isValid(id.getId())) {
                 out.add(a);
             } else if (IpAuth.SCHEME.equals(scheme) && id.getId() != null && IpAuth.isValid(id.getId())) {
+                out.add(a);
+            } else if (X509Auth.SCHEME.equals(scheme) && schemes.contains(scheme) && id.getId() != null
+                    && X509Auth.isValid(id.getId())) {
                 out.add(a);
             } else {
                 throw new OpError(ErrorCode.INVALID_ACL);

@@ -38,6 +38,7 @@ import java.util.Set;
  *                             ({@code readonlymode.enabled})
  * @param reconfigEnabled      {@code reconfig} changes the ensemble's members ({@code reconfigEnabled})
  * @param enforceQuota         hard quota limits refuse writes ({@code zookeeper.enforceQuota})
+ * @param security           TLS on the client port and the authentication schemes beyond digest and ip
  * @param configFile           the zoo.cfg this configuration was read from, or null: after a {@code reconfig} the
  *                             member writes the next dynamic configuration file beside it, as ZooKeeper does
  */
@@ -72,7 +73,8 @@ public record ServerConfig(
         boolean readOnlyMode,
         boolean reconfigEnabled,
         boolean enforceQuota,
-        Path configFile) {
+        Path configFile,
+        SecurityConfig security) {
 
     public ServerConfig {
         if (tickTime <= 0) {
@@ -93,6 +95,9 @@ public record ServerConfig(
         }
         fourLetterWords = Set.copyOf(fourLetterWords);
         raftProperties = java.util.Map.copyOf(raftProperties);
+        if (security == null) {
+            security = SecurityConfig.NONE;
+        }
     }
 
     /** ZooKeeper's defaults, listening on 127.0.0.1 and a free port, with no data directory. */
@@ -133,6 +138,7 @@ public record ServerConfig(
         b.reconfigEnabled = reconfigEnabled;
         b.enforceQuota = enforceQuota;
         b.configFile = configFile;
+        b.security = security;
         return b;
     }
 
@@ -182,6 +188,7 @@ public record ServerConfig(
         private boolean reconfigEnabled;
         private boolean enforceQuota;
         private Path configFile;
+        private SecurityConfig security = SecurityConfig.NONE;
 
         public Builder tickTime(int v) {
             tickTime = v;
@@ -338,13 +345,18 @@ public record ServerConfig(
             return this;
         }
 
+        public Builder security(SecurityConfig v) {
+            this.security = v;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(tickTime, clientPortAddress, clientPort, dataDir, dataLogDir, maxClientCnxns,
                     minSessionTimeout, maxSessionTimeout, fourLetterWords, containerCheckIntervalMs,
                     containerMaxPerMinute, juteMaxBuffer, extendedTypesEnabled, superDigest,
                     maxClientOutboundBytes, forceSync, snapCount, preAllocSize, snapRetainCount,
                     purgeIntervalHours, fsyncWarningThresholdMs, snapshotTrustEmpty, globalOutstandingLimit, quorum, initLimit, syncLimit,
-                    raftProperties, readOnlyMode, reconfigEnabled, enforceQuota, configFile);
+                    raftProperties, readOnlyMode, reconfigEnabled, enforceQuota, configFile, security);
         }
     }
 }

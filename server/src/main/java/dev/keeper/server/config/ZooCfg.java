@@ -7,10 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,11 +31,14 @@ public final class ZooCfg {
     /** Keys ZooKeeper knows that this server accepts without acting on them. */
     private static final Set<String> IGNORED = Set.of("electionAlg", "peerType", "admin.enableServer", "admin.serverPort",
             "admin.serverAddress", "metricsProvider.className", "metricsProvider.httpPort",
-            "metricsProvider.httpHost", "metricsProvider.exportJvmInfo", "audit.enable", "secureClientPort",
-            "secureClientPortAddress", "clientPortListenBacklog", "localSessionsEnabled",
+            "metricsProvider.httpHost", "metricsProvider.exportJvmInfo", "audit.enable", "clientPortListenBacklog", "localSessionsEnabled",
             "localSessionsUpgradingEnabled", "quorumListenOnAllIPs", "maxCnxns", "connectToLearnerMasterLimit",
             "jvm.pause.monitor", "multiAddress.enabled", "sslQuorum", "portUnification",
             "serverCnxnFactory", "syncEnabled", "zookeeper.serverCnxnFactory");
+
+    /** Prefixes of the keys ZooKeeper reads as {@code zookeeper.<key>} properties for TLS and authentication. */
+    private static final List<String> SECURITY = List.of("ssl.", "client.portUnification", "client.certReload",
+            "authProvider.", "X509AuthenticationProvider.", "fips-mode");
 
     private ZooCfg() {
     }
@@ -87,12 +92,22 @@ public final class ZooCfg {
         Path dataDir = null;
         boolean standaloneEnabled = true;
         Path dynamic = null;
+        Integer securePort = null;
+        String secureAddress = null;
+        boolean plainPort = false;
+        // Keys ZooKeeper reads as zookeeper.<key> properties (ssl.*, client.*, authProvider.*): zoo.cfg's win.
+        Map<String, String> zk = new TreeMap<>();
         for (Map.Entry<String, String> e : cfg.entrySet()) {
             String key = e.getKey();
             String v = e.getValue();
             switch (key) {
                 case "tickTime" -> b.tickTime(intOf(v, 2000, key));
-                case "clientPort" -> b.clientPort(intOf(v, 2181, key));
+                case "clientPort" -> {
+                    b.clientPort(intOf(v, 2181, key));
+                    plainPort = true;
+                }
+                case "secureClientPort" -> securePort = intOf(v, -1, key);
+                case "secureClientPortAddress" -> secureAddress = v;
                 case "clientPortAddress" -> b.clientPortAddress(v);
                 case "dataDir" -> {
                     dataDir = base.resolve(v);
@@ -131,6 +146,8 @@ public final class ZooCfg {
                         raft.put(key, v); // Apache Ratis's own settings, for an ensemble member
                     } else if (key.startsWith("group.") || key.startsWith("weight.")) {
                         LOG.warn("Ignoring {}: hierarchical quorums are not supported", key);
+                    } else if (SECURITY.stream().anyMatch(key::startsWith)) {
+                        zk.put("zookeeper." + key, v);
                     } else if (IGNORED.contains(key)) {
                         LOG.info("zoo.cfg key {} is accepted and has no effect on this server", key);
                     } else {
@@ -149,6 +166,23 @@ public final class ZooCfg {
                 LOG.warn("zoo.cfg has server lines and dynamicConfigFile {}; the dynamic file's are used", dynamic);
             }
             servers = dynamicServers(dynamic);
+        }
+        Set<String> providers = new TreeSet<>();
+        for (String name : sys.stringPropertyNames()) {
+            if (name.startsWith("zookeeper.authProvider.")) {
+                providers.add(name);
+            }
+        }
+        for (String name : zk.keySet()) {
+            if (name.startsWith("zookeeper.authProvider.")) {
+                providers.add(name);
+            }
+        }
+        b.security(SecurityConfig.read(name -> zk.containsKey(name) ? zk.get(name) : sys.getProperty(name), providers,
+                securePort, secureAddress, base));
+        if (securePort != null && !plainPort) {
+            // ZooKeeperServerMain opens no plain port when zoo.cfg names only the secure one
+            b.clientPort(-1);
         }
         Quorum quorum = Quorum.from(servers, dataDir, standaloneEnabled);
         b.quorum(quorum);

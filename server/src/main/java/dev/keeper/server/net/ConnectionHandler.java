@@ -15,10 +15,17 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.io.IOException;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import org.apache.zookeeper.data.Id;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -135,6 +142,64 @@ final class ConnectionHandler extends ChannelDuplexHandler {
         ctx.close(promise);
     }
 
+    /**
+     * The TLS handshake ended. A failure closes the connection (the {@code SslHandler} does) and is this
+     * connection's one log line. On success, a client that was asked for a certificate and sent one is
+     * authenticated by it under the x509 scheme before its first frame is read; a chain the trust store refuses
+     * closes the connection, as {@code NettyServerCnxnFactory.CertificateVerifier} does. A client that was only
+     * asked ({@code ssl.clientAuth=want}) and sent none goes on unauthenticated.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (!(evt instanceof SslHandshakeCompletionEvent done)) {
+            ctx.fireUserEventTriggered(evt);
+            return;
+        }
+        Object who = connection != null ? connection.remote() : ctx.channel().remoteAddress();
+        if (!done.isSuccess()) {
+            if (!closeExplained) {
+                closeExplained = true;
+                LOG.info("TLS handshake with {} failed: {}", who, rootMessage(done.cause()));
+            }
+            ctx.close();
+            return;
+        }
+        SSLEngine engine = ctx.pipeline().get(SslHandler.class).engine();
+        if (connection == null || !(engine.getNeedClientAuth() || engine.getWantClientAuth())) {
+            return;
+        }
+        X509Certificate[] chain;
+        try {
+            chain = (X509Certificate[]) engine.getSession().getPeerCertificates();
+        } catch (SSLPeerUnverifiedException none) {
+            return; // "want" and no certificate: a need engine would not have finished the handshake
+        } catch (ClassCastException notX509) {
+            chain = null;
+        }
+        try {
+            for (Id id : server.identify(chain)) {
+                connection.addAuth(id);
+            }
+        } catch (CertificateException e) {
+            closeExplained = true;
+            LOG.warn("Closing connection from {}: x509 authentication failed: {}", who, e.getMessage());
+            ctx.close();
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String why = describe(t);
+        return root == t ? why : why + " (" + describe(root) + ")";
+    }
+
+    private static String describe(Throwable t) {
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (handshakeTimer != null) {
@@ -149,7 +214,7 @@ final class ConnectionHandler extends ChannelDuplexHandler {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (ctx.channel().isActive()) {
+        if (ctx.channel().isActive() && !closeExplained) {
             closeExplained = true;
             Object who = connection != null ? connection.remote() : ctx.channel().remoteAddress();
             if (cause instanceof IOException) {

@@ -16,20 +16,31 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import dev.keeper.server.auth.X509Auth;
+import dev.keeper.server.config.TlsConfig;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.apache.zookeeper.data.Id;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The client port: accepts connections, enforces {@code maxClientCnxns} per client address (ZooKeeper closes
  * the extra connection at once, with nothing sent), and gives each one a frame decoder and a
- * {@link ConnectionHandler}. Uses epoll where the platform has it.
+ * {@link ConnectionHandler}. Uses epoll where the platform has it. With TLS configured ({@link TlsContext}) a
+ * {@code secureClientPort} listener puts an {@code SslHandler} first, and {@code client.portUnification} lets the
+ * plain port tell TLS clients from plaintext ones by their first bytes ({@link PortUnification}).
  *
  * <p>A connection is read from for as long as it is open, however much output it has left unread, as
  * ZooKeeper's NIOServerCnxn does: a slow reader's pings must keep its session alive. What bounds its
@@ -53,12 +64,21 @@ public final class NettyServer implements AutoCloseable {
     private final Map<Connection, Boolean> connections = new ConcurrentHashMap<>();
     private final OutstandingLimit outstanding;
     private volatile boolean stopping;
-    private Channel listener;
+    private final TlsContext tls;
+    private final List<Channel> listeners = new ArrayList<>(2);
+    private InetSocketAddress secureAddress;
 
-    public NettyServer(ServerConfig config, RequestProcessor processor, ServerMetrics metrics) {
+    /** Reads the key and trust stores when TLS is configured; a store that cannot be read is an IOException. */
+    public NettyServer(ServerConfig config, RequestProcessor processor, ServerMetrics metrics) throws IOException {
         this.config = config;
         this.processor = processor;
         this.metrics = metrics;
+        TlsConfig t = config.security().tls();
+        try {
+            this.tls = t == null ? null : new TlsContext(t);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new IOException("cannot set up TLS on the client port: " + e, e);
+        }
         this.outstanding = new OutstandingLimit(config.globalOutstandingLimit());
         boolean epoll = Epoll.isAvailable();
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -66,8 +86,34 @@ public final class NettyServer implements AutoCloseable {
         this.workers = epoll ? new EpollEventLoopGroup(threads) : new NioEventLoopGroup(threads);
     }
 
-    /** Binds the client port; returns the address actually bound. */
+    /**
+     * Binds the client port, and the secure one when {@code secureClientPort} is set; returns the plain port's
+     * address, or the secure one's when there is no plain port.
+     */
     public InetSocketAddress start(ServerView view) throws InterruptedException {
+        InetSocketAddress plain = null;
+        if (config.clientPort() >= 0) {
+            InetSocketAddress bind = config.clientPortAddress() == null
+                    ? new InetSocketAddress(config.clientPort())
+                    : new InetSocketAddress(config.clientPortAddress(), config.clientPort());
+            boolean unified = tls != null && config.security().tls().portUnification();
+            plain = bind(view, bind, unified ? Port.UNIFIED : Port.PLAIN);
+            LOG.info("binding to port {}{}", plain, unified ? " (plaintext and TLS: client.portUnification)" : "");
+        }
+        TlsConfig t = config.security().tls();
+        if (t != null && t.securePort() >= 0) {
+            InetSocketAddress bind = t.secureAddress() == null ? new InetSocketAddress(t.securePort())
+                    : new InetSocketAddress(t.secureAddress(), t.securePort());
+            secureAddress = bind(view, bind, Port.SECURE);
+            LOG.info("binding to secure port {}", secureAddress);
+        }
+        return plain != null ? plain : secureAddress;
+    }
+
+    /** What a listening port speaks. */
+    private enum Port { PLAIN, SECURE, UNIFIED }
+
+    private InetSocketAddress bind(ServerView view, InetSocketAddress address, Port port) throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
@@ -77,18 +123,34 @@ public final class NettyServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (port == Port.SECURE) {
+                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                        } else if (port == Port.UNIFIED) {
+                            ch.pipeline().addLast("detect", new PortUnification(tls));
+                        }
                         ch.pipeline().addLast("frames", new FrameDecoder(config.juteMaxBuffer()));
-                        ch.pipeline().addLast("connection",
-                                new ConnectionHandler(NettyServer.this, processor, view, config.juteMaxBuffer()));
+                        ch.pipeline().addLast("connection", new ConnectionHandler(NettyServer.this, processor, view,
+                                config.juteMaxBuffer()));
                     }
                 });
-        InetSocketAddress bind = config.clientPortAddress() == null
-                ? new InetSocketAddress(config.clientPort())
-                : new InetSocketAddress(config.clientPortAddress(), config.clientPort());
-        listener = b.bind(bind).sync().channel();
-        InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
-        LOG.info("binding to port {}", bound);
-        return bound;
+        Channel listener = b.bind(address).sync().channel();
+        synchronized (listeners) {
+            listeners.add(listener);
+        }
+        return (InetSocketAddress) listener.localAddress();
+    }
+
+    /** The secure client port's address, or null without one. */
+    public InetSocketAddress secureAddress() {
+        return secureAddress;
+    }
+
+    /**
+     * I/O thread: the TLS handshake of {@code c} succeeded; the ids its certificate proves under the x509 scheme,
+     * or an exception saying why it proves none ({@code NettyServerCnxnFactory.CertificateVerifier}).
+     */
+    List<Id> identify(X509Certificate[] chain) throws CertificateException {
+        return X509Auth.identify(chain, tls.trustManager(), config.security().x509SuperUser());
     }
 
     /**
@@ -157,8 +219,10 @@ public final class NettyServer implements AutoCloseable {
      */
     public void stopAccepting() {
         stopping = true;
-        if (listener != null) {
-            listener.close().awaitUninterruptibly();
+        synchronized (listeners) {
+            for (Channel listener : listeners) {
+                listener.close().awaitUninterruptibly();
+            }
         }
         for (Connection c : connections.keySet()) {
             c.pauseReading();

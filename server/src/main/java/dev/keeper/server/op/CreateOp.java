@@ -85,7 +85,7 @@ public final class CreateOp implements Op.Write {
             throw new OpError(ErrorCode.BAD_ARGUMENTS);
         }
         String parentPath = path.substring(0, slash);
-        List<ACL> fixed = Acls.fixup(acl, p.auth());
+        List<ACL> fixed = Acls.fixup(acl, p.auth(), p.schemes());
         NodeState parent = p.view().get(parentPath);
         if (parent == null) {
             throw new OpError(ErrorCode.NO_NODE);

@@ -23,7 +23,7 @@ public final class SetAclOp implements Op.Write {
         if (!ZPath.isValid(path)) {
             throw new OpError(ErrorCode.BAD_ARGUMENTS);
         }
-        List<ACL> acl = Acls.fixup(r.getAcl(), p.auth());
+        List<ACL> acl = Acls.fixup(r.getAcl(), p.auth(), p.schemes());
         NodeState node = p.view().get(path);
         if (node == null) {
             throw new OpError(ErrorCode.NO_NODE);

@@ -2,6 +2,7 @@ package dev.keeper.server.op;
 
 import dev.keeper.server.auth.AuthIds;
 import dev.keeper.server.auth.DigestAuth;
+import dev.keeper.server.auth.X509Auth;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.jute.Record;
@@ -11,7 +12,7 @@ import org.apache.zookeeper.proto.WhoAmIResponse;
 
 /**
  * whoAmI (107): the caller's authenticated ids as (scheme, user) pairs ({@code AuthUtil.getClientInfos}), in
- * ZooKeeper's order ({@link AuthIds}).
+ * ZooKeeper's order ({@link AuthIds}); "super" has no provider, so no user.
  */
 public final class WhoAmIOp implements Op.Read {
     @Override
@@ -20,7 +21,7 @@ public final class WhoAmIOp implements Op.Read {
         for (Id id : AuthIds.inServerOrder(caller.auth())) {
             String user = switch (id.getScheme()) {
                 case DigestAuth.SCHEME -> DigestAuth.userOf(id.getId());
-                case "ip" -> id.getId();
+                case "ip", X509Auth.SCHEME -> id.getId(); // AuthenticationProvider.getUserName: the id itself
                 default -> "";
             };
             infos.add(new ClientInfo(id.getScheme(), user));
