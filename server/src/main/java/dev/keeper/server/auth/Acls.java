@@ -9,7 +9,7 @@ import org.apache.zookeeper.data.Id;
 
 /**
  * ACL checks, as {@code ZooKeeperServer.checkACL} and {@code PrepRequestProcessor.fixupACL} make them, for the
- * schemes this server knows: world, auth, digest, ip, x509 (with TLS), and the super user.
+ * schemes this server knows: world, auth, digest, ip, x509 (with TLS), sasl (with its provider registered), and the super user.
  */
 public final class Acls {
     private Acls() {
@@ -50,6 +50,10 @@ public final class Acls {
                 if (X509Auth.SCHEME.equals(scheme) && a.getId().equals(id.getId())) {
                     return true;
                 }
+                // SASLAuthenticationProvider.matches: a SASL user named "super" matches every sasl ACL
+                if (SaslAuth.SCHEME.equals(scheme) && (a.getId().equals("super") || a.getId().equals(id.getId()))) {
+                    return true;
+                }
                 if (IpAuth.SCHEME.equals(scheme) && IpAuth.matches(a.getId(), id.getId())) {
                     return true;
                 }
@@ -88,7 +92,8 @@ public final class Acls {
                 for (Id cid : AuthIds.inServerOrder(auth)) {
                     // Only schemes whose ids prove who the client is count ("digest", "x509"; not "ip", and
                     // not "super", which has no provider).
-                    if (DigestAuth.SCHEME.equals(cid.getScheme()) || X509Auth.SCHEME.equals(cid.getScheme())) {
+                    String s = cid.getScheme();
+                    if (DigestAuth.SCHEME.equals(s) || X509Auth.SCHEME.equals(s) || SaslAuth.SCHEME.equals(s)) {
                         any = true;
                         out.add(new ACL(a.getPerms(), cid));
                     }
@@ -102,6 +107,9 @@ public final class Acls {
                 out.add(a);
             } else if (X509Auth.SCHEME.equals(scheme) && schemes.contains(scheme) && id.getId() != null
                     && X509Auth.isValid(id.getId())) {
+                out.add(a);
+            } else if (SaslAuth.SCHEME.equals(scheme) && schemes.contains(scheme) && id.getId() != null
+                    && SaslAuth.isValid(id.getId())) {
                 out.add(a);
             } else {
                 throw new OpError(ErrorCode.INVALID_ACL);

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +37,8 @@ public final class ZooCfg {
 
     /** Prefixes of the keys ZooKeeper reads as {@code zookeeper.<key>} properties for TLS and authentication. */
     private static final List<String> SECURITY = List.of("ssl.", "client.portUnification", "client.certReload",
-            "authProvider.", "X509AuthenticationProvider.", "fips-mode");
+            "authProvider.", "X509AuthenticationProvider.", "fips-mode", "superUser", "sasl.", "kerberos.",
+            "enforce.auth.", "sessionRequireClientSASLAuth", "SASLAuthenticationProvider.", "allowSaslFailedClients");
 
     private ZooCfg() {
     }
@@ -167,19 +167,16 @@ public final class ZooCfg {
             }
             servers = dynamicServers(dynamic);
         }
-        Set<String> providers = new TreeSet<>();
+        // ZooKeeper's security settings are zookeeper.* system properties, which zoo.cfg's keys become there
+        Map<String, String> settings = new TreeMap<>();
         for (String name : sys.stringPropertyNames()) {
-            if (name.startsWith("zookeeper.authProvider.")) {
-                providers.add(name);
+            if (name.startsWith("zookeeper.")) {
+                settings.put(name, sys.getProperty(name));
             }
         }
-        for (String name : zk.keySet()) {
-            if (name.startsWith("zookeeper.authProvider.")) {
-                providers.add(name);
-            }
-        }
-        b.security(SecurityConfig.read(name -> zk.containsKey(name) ? zk.get(name) : sys.getProperty(name), providers,
-                securePort, secureAddress, base));
+        settings.putAll(zk);
+        b.security(SecurityConfig.read(settings, sys.getProperty("java.security.auth.login.config"), securePort,
+                secureAddress, base));
         if (securePort != null && !plainPort) {
             // ZooKeeperServerMain opens no plain port when zoo.cfg names only the secure one
             b.clientPort(-1);

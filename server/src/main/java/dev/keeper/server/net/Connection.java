@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.security.sasl.SaslServer;
 import org.apache.zookeeper.data.Id;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +54,8 @@ public final class Connection implements Caller {
     private boolean readOnlySent;
     private boolean gone;
     private final List<Id> auth = new ArrayList<>(2);
+    /** This connection's SASL exchange, from its first SASL packet on; null before (and without SASL). */
+    private SaslServer sasl;
     private String lastOp = "NA";
     private long lastCxid = -1;
     private long lastZxid = -1;
@@ -110,6 +113,15 @@ public final class Connection implements Caller {
         if (!auth.contains(id)) {
             auth.add(id);
         }
+    }
+
+    /** Processor thread: the connection's SASL server, or null before its first SASL packet. */
+    public SaslServer sasl() {
+        return sasl;
+    }
+
+    public void sasl(SaslServer server) {
+        this.sasl = server;
     }
 
     /** Processor thread: the connection has closed, nothing more is queued for it. */

@@ -2,6 +2,7 @@ package dev.keeper.server.op;
 
 import dev.keeper.server.auth.AuthIds;
 import dev.keeper.server.auth.DigestAuth;
+import dev.keeper.server.auth.SaslAuth;
 import dev.keeper.server.auth.X509Auth;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,7 @@ public final class WhoAmIOp implements Op.Read {
         for (Id id : AuthIds.inServerOrder(caller.auth())) {
             String user = switch (id.getScheme()) {
                 case DigestAuth.SCHEME -> DigestAuth.userOf(id.getId());
-                case "ip", X509Auth.SCHEME -> id.getId(); // AuthenticationProvider.getUserName: the id itself
+                case "ip", X509Auth.SCHEME, SaslAuth.SCHEME -> id.getId(); // AuthenticationProvider.getUserName: the id itself
                 default -> "";
             };
             infos.add(new ClientInfo(id.getScheme(), user));

@@ -3,6 +3,7 @@ package dev.keeper.server.processor;
 import dev.keeper.server.ServerClock;
 import dev.keeper.server.auth.Acls;
 import dev.keeper.server.auth.DigestAuth;
+import dev.keeper.server.auth.SaslAuth;
 import dev.keeper.server.config.DynamicConfigFile;
 import dev.keeper.server.config.Peer;
 import dev.keeper.server.config.Quorum;
@@ -44,6 +45,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import javax.security.auth.login.LoginException;
+import javax.security.sasl.SaslException;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -53,6 +56,8 @@ import org.apache.jute.Record;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
 import org.apache.zookeeper.proto.AuthPacket;
+import org.apache.zookeeper.proto.GetSASLRequest;
+import org.apache.zookeeper.proto.SetSASLResponse;
 import org.apache.zookeeper.proto.ConnectRequest;
 import org.apache.zookeeper.proto.GetDataResponse;
 import org.apache.zookeeper.proto.ReconfigRequest;
@@ -99,6 +104,8 @@ public final class RequestProcessor implements OpContext {
 
     private final BlockingQueue<Event> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
     private final ServerConfig config;
+    /** SASL's server side, or null without a JAAS Server section. */
+    private final SaslAuth saslAuth;
     private final ServerClock clock;
     /** Replaced only when an ensemble member installs a snapshot from its leader ({@link Event.Install}). */
     private DataTree tree;
@@ -174,6 +181,7 @@ public final class RequestProcessor implements OpContext {
         this.broadcast = broadcast;
         this.myId = broadcast == null ? STANDALONE_SERVER_ID : broadcast.myId();
         this.config = config;
+        this.saslAuth = startSasl(config);
         this.clock = clock;
         this.tree = tree;
         this.log = log;
@@ -193,6 +201,19 @@ public final class RequestProcessor implements OpContext {
 
     public void start() {
         thread.start();
+    }
+
+    private static SaslAuth startSasl(ServerConfig config) {
+        if (config.security().sasl() == null) {
+            return null;
+        }
+        try {
+            return SaslAuth.start(config.security().sasl());
+        } catch (LoginException e) {
+            // ServerCnxnFactory.configureSaslLogin's words
+            throw new IllegalStateException("Could not configure server because SASL configuration did not allow the"
+                    + "  ZooKeeper server to authenticate itself properly: " + e, e);
+        }
     }
 
     /**
@@ -732,15 +753,13 @@ public final class RequestProcessor implements OpContext {
         if (broadcast != null) {
             touchedHere.add(session);
         }
+        if (!authenticatedEnough(c, r)) {
+            return;
+        }
         Reply reply = switch (r.opCode()) {
             case OpCode.PING -> new Reply(OpCode.XID_PING, tree.lastZxid(), ErrorCode.OK, null);
             case OpCode.AUTH -> auth(c, r);
-            case OpCode.SASL -> {
-                // A server without SASL configured answers an empty token and carries on (processSasl, whose
-                // missing SASL server ends in its NullPointerException branch).
-                LOG.warn("Session 0x{}: SASL token received, but SASL is not configured", Long.toHexString(session));
-                yield new Reply(r.xid(), 0, ErrorCode.OK, new org.apache.zookeeper.proto.SetSASLResponse(null));
-            }
+            case OpCode.SASL -> sasl(c, r);
             case OpCode.CLOSE_SESSION -> {
                 if (readOnly) {
                     yield closeLocalSession(c, r);
@@ -1299,6 +1318,75 @@ public final class RequestProcessor implements OpContext {
         LOG.warn("No authentication provider for scheme: {}; closing connection from {}", scheme, c.remote());
         outbox.closeAfter(c);
         return new Reply(r.xid(), 0, ErrorCode.AUTH_FAILED, null);
+    }
+
+    /**
+     * {@code AuthenticationHelper.enforceAuthentication}: with {@code enforce.auth.enabled} (or
+     * {@code sessionRequireClientSASLAuth}), any request but auth and sasl — pings too — from a connection with no
+     * id of an enforced scheme is answered SessionClosedRequireAuth (-124) and the connection closes.
+     */
+    private boolean authenticatedEnough(Connection c, Request r) {
+        List<String> required = config.security().enforceSchemes();
+        if (required.isEmpty() || r.opCode() == OpCode.AUTH || r.opCode() == OpCode.SASL) {
+            return true;
+        }
+        for (Id id : c.auth()) {
+            if (required.contains(id.getScheme())) {
+                return true;
+            }
+        }
+        LOG.error("Client authentication scheme(s) {} does not match with any of the expected authentication scheme"
+                + " {}, closing session.", c.auth().stream().map(Id::getScheme).toList(), required);
+        reply(c, r.opCode(), new Reply(r.xid(), 0, ErrorCode.SESSION_CLOSED_REQUIRE_SASL_AUTH, null), System.nanoTime());
+        outbox.closeAfter(c);
+        return false;
+    }
+
+    /**
+     * sasl (102), {@code ZooKeeperServer.processSasl}: one step of the exchange; when it completes, the client is
+     * "sasl:" + its authorization id (and "super" if {@code zookeeper.superUser} names it). A failed exchange is
+     * AuthFailed (SessionClosedRequireAuth when SASL is required) and closes the connection, unless
+     * {@code allowSaslFailedClients} keeps it. Without SASL configured the client gets an empty token and carries
+     * on, as from ZooKeeper, whose missing SASL server ends in its NullPointerException branch.
+     */
+    private Reply sasl(Connection c, Request r) {
+        if (saslAuth == null) {
+            LOG.error("Session 0x{}: SASL token received, but SASL is not configured",
+                    Long.toHexString(c.sessionId()));
+            return new Reply(r.xid(), 0, ErrorCode.OK, new SetSASLResponse(null));
+        }
+        GetSASLRequest p = (GetSASLRequest) r.body();
+        byte[] token = p == null || p.getToken() == null ? new byte[0] : p.getToken();
+        byte[] answer;
+        try {
+            if (c.sasl() == null) {
+                c.sasl(saslAuth.newServer());
+            }
+            answer = c.sasl().evaluateResponse(token);
+            if (c.sasl().isComplete()) {
+                String id = c.sasl().getAuthorizationID();
+                LOG.info("Session 0x{}: adding SASL authorization for authorizationID: {}",
+                        Long.toHexString(c.sessionId()), id);
+                c.addAuth(new Id(SaslAuth.SCHEME, id));
+                if (saslAuth.isSuper(id)) {
+                    c.addAuth(new Id("super", ""));
+                    LOG.info("Session 0x{}: Authenticated Id '{}' as super user", Long.toHexString(c.sessionId()),
+                            id);
+                }
+            }
+        } catch (SaslException | RuntimeException e) {
+            boolean required = config.security().saslRequired();
+            if (config.security().sasl().allowFailed() && !required) {
+                LOG.warn("Client {} failed to SASL authenticate: {}; keeping its connection"
+                        + " (allowSaslFailedClients)", c.remote(), e.getMessage());
+                return new Reply(r.xid(), 0, ErrorCode.OK, new SetSASLResponse(null));
+            }
+            LOG.warn("Client {} failed to SASL authenticate: {}; closing its connection", c.remote(), e.getMessage());
+            outbox.closeAfter(c);
+            return new Reply(r.xid(), 0, required ? ErrorCode.SESSION_CLOSED_REQUIRE_SASL_AUTH : ErrorCode.AUTH_FAILED,
+                    new SetSASLResponse(null));
+        }
+        return new Reply(r.xid(), 0, ErrorCode.OK, new SetSASLResponse(answer));
     }
 
     /** The short operation names cons prints as lop ({@code FinalRequestProcessor.lastOp}). */
