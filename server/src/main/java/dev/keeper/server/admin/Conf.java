@@ -1,6 +1,7 @@
 package dev.keeper.server.admin;
 
 import dev.keeper.server.config.ServerConfig;
+import dev.keeper.server.config.TlsConfig;
 import java.io.PrintWriter;
 
 /** conf: the serving configuration ({@code ZooKeeperServer.dumpConf}). */
@@ -9,7 +10,8 @@ final class Conf implements Word {
     public void run(ServerView v, PrintWriter out) {
         ServerConfig c = v.config();
         out.println("clientPort=" + c.clientPort());
-        out.println("secureClientPort=-1");
+        TlsConfig tls = c.security().tls();
+        out.println("secureClientPort=" + (tls == null ? -1 : tls.securePort()));
         out.println("dataDir=" + (c.dataDir() == null ? "" : c.dataDir().toAbsolutePath()));
         out.println("dataDirSize=" + v.dataDirSize());
         out.println("dataLogDir=" + (c.logDir() == null ? "" : c.logDir().toAbsolutePath()));
