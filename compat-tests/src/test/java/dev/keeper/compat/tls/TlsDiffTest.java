@@ -73,6 +73,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>"Never connects" is a bounded wait ({@link #REFUSED_WAIT_MS}) for SyncConnected that must not come, always
  * next to a client that does connect to the same server in the same test, so a server that is merely down cannot
  * pass it.
+ *
+ * <p>Longer than a file should be: every scenario shares the certificates, the default server pair and the client
+ * and raw-handshake plumbing, and splitting them would mean making the certificates and starting that pair again
+ * per file.
  */
 class TlsDiffTest {
     /** Which server a scenario runs against. */
