@@ -166,6 +166,11 @@ class SaslDigestDiffTest {
      */
     private static ServerProcess start(Server server, String name, Map<String, String> settings,
             List<String> jvmOptions) throws IOException {
+        return start(server, name, settings, jvmOptions, true);
+    }
+
+    private static ServerProcess start(Server server, String name, Map<String, String> settings,
+            List<String> jvmOptions, boolean jaas) throws IOException {
         Path data = dir.resolve(name + "-data");
         Files.createDirectories(data);
         Map<String, String> cfg = new LinkedHashMap<>();
@@ -174,14 +179,21 @@ class SaslDigestDiffTest {
         cfg.put("admin.enableServer", "false");
         cfg.putAll(settings);
         List<String> options = new ArrayList<>();
-        options.add("-Djava.security.auth.login.config=" + serverJaas);
+        if (jaas) {
+            options.add("-Djava.security.auth.login.config=" + serverJaas);
+        }
         options.addAll(jvmOptions);
         return ServerProcess.start(dir, data, cfg, name, server.mainClass, options);
     }
 
     private static ServerProcess startServing(Server server, String name, Map<String, String> settings,
             List<String> jvmOptions) throws Exception {
-        ServerProcess p = start(server, name, settings, jvmOptions);
+        return startServing(server, name, settings, jvmOptions, true);
+    }
+
+    private static ServerProcess startServing(Server server, String name, Map<String, String> settings,
+            List<String> jvmOptions, boolean jaas) throws Exception {
+        ServerProcess p = start(server, name, settings, jvmOptions, jaas);
         try {
             p.awaitServing();
             return p;
@@ -414,6 +426,79 @@ class SaslDigestDiffTest {
         }
     }
 
+    /**
+     * 9. A server without SASL (no JAAS file): it answers a SASL request OK, zxid 0, with a null token (ZooKeeper's
+     * connection has no SaslServer), as often as it is asked, and keeps the connection. The Java client set up
+     * for SASL takes the null token as a failure: SyncConnected, AuthFailed at once, AUTH_FAILED for good.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Server.class)
+    void saslClient_againstAServerWithoutSasl(Server server) throws Exception {
+        try (ServerProcess proc = startServing(server, "nosasl-" + server, Map.of(), List.of(), false)) {
+            assertEquals(List.of("1 zxid=0 err=0 null", "2 zxid=0 err=0 null", "3 zxid=0 err=0 null", "alive"),
+                    rawEmptySaslRounds(proc, 3));
+            Transcript t = script(proc, "bob:bobsecret", "connect", "await AuthFailed 20000", "state",
+                    "exists /", "sleep 2000", "state", "close");
+            System.out.printf("[%s] 9: %s; AuthFailed %d ms after SyncConnected%n", server, t,
+                    t.at("AuthFailed") - t.at("SyncConnected"));
+            assertEquals(List.of(
+                    "connect => OK",
+                    "await AuthFailed 20000 => OK",
+                    "state => OK AUTH_FAILED",
+                    "exists / => ERR AUTHFAILED -115",
+                    "sleep 2000 => OK",
+                    "state => OK AUTH_FAILED",
+                    "close => OK"), t.results(), t.raw());
+            assertEquals(List.of("SyncConnected", "AuthFailed"), t.states(), t.raw());
+            long giveUp = t.at("AuthFailed") - t.at("SyncConnected");
+            assertTrue(giveUp >= 0 && giveUp < 5_000, "AuthFailed " + giveUp + " ms after SyncConnected");
+            // and the server still serves clients without SASL
+            try (ZooKeeper anonymous = connect(proc)) {
+                assertEquals("/plain", anonymous.create("/plain", DATA, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
+                assertEquals(List.of("ip:127.0.0.1"), whoAmI(anonymous));
+            }
+        }
+    }
+
+    /**
+     * 9b. SASL requests do not keep a session alive: ZooKeeper touches a session only for the requests it submits
+     * to its processors ({@code submitRequestNow}), not for sasl (nor auth) packets, which {@code processPacket}
+     * answers itself. A connection that sends nothing but SASL requests (every 500 ms, each answered) loses its
+     * session when the timeout (4 s, tickTime 2 s) runs out, and the server closes it: what ends Kazoo's endless
+     * exchange with a server without SASL (SaslKazooTest).
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Server.class)
+    void saslRequestsDoNotKeepASessionAlive(Server server) throws Exception {
+        try (ServerProcess proc = startServing(server, "nosasl-touch-" + server, Map.of(), List.of(), false);
+                RawClient c = RawClient.connect(proc.port())) {
+            c.handshake(4_000);
+            long start = System.nanoTime();
+            int answered = 0;
+            String end = "still open after 15 s";
+            for (int xid = FIRST_SASL_XID; System.nanoTime() - start < TimeUnit.SECONDS.toNanos(15); xid++) {
+                if (!c.trySend(xid, ZooDefs.OpCode.sasl, new GetSASLRequest(new byte[0]))) {
+                    end = "closed (send failed)";
+                    break;
+                }
+                RawClient.Next n = c.next(RAW_WAIT);
+                if (!(n instanceof RawClient.Frame f)) {
+                    end = c.describe(n);
+                    break;
+                }
+                assertEquals(xid + " zxid=0 err=0 null", f.xid() + " zxid=" + f.zxid() + " err=" + f.err() + " "
+                        + saslBody(f));
+                answered++;
+                Thread.sleep(500);
+            }
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            System.out.printf("[%s] 9b: %d SASL requests answered, then %s, %d ms after the handshake%n", server,
+                    answered, end, ms);
+            assertEquals("closed", end, server + " after " + answered + " SASL requests in " + ms + " ms");
+            assertTrue(ms >= 3_500 && ms <= 8_500, "closed " + ms + " ms after the handshake (session 4 s)");
+        }
+    }
+
     // ---------------------------------------------------------------- shared checks
 
     /**
@@ -592,8 +677,7 @@ class SaslDigestDiffTest {
                 if (f.body().length > 0) {
                     rsp.deserialize(BinaryInputArchive.getArchive(new ByteArrayInputStream(f.body())), "response");
                 }
-                String body = f.body().length == 0 ? "empty" : rsp.getToken() == null ? "null" : "token";
-                seen.add(f.xid() + " zxid=" + f.zxid() + " err=" + f.err() + " " + body);
+                seen.add(f.xid() + " zxid=" + f.zxid() + " err=" + f.err() + " " + saslBody(f));
                 if (f.err() != 0) {
                     seen.add(c.describe(c.next(RAW_WAIT)));
                     return seen;
@@ -610,6 +694,38 @@ class SaslDigestDiffTest {
         } finally {
             sasl.dispose();
         }
+    }
+
+    /**
+     * The handshake, then {@code rounds} SASL requests with an empty token (a DIGEST-MD5 client's first), each
+     * answer described as by {@link #rawSasl}, then whether the session answers a request ("alive").
+     */
+    static List<String> rawEmptySaslRounds(ServerProcess proc, int rounds) throws Exception {
+        List<String> seen = new ArrayList<>();
+        try (RawClient c = RawClient.connect(proc.port())) {
+            c.handshake(SESSION_MS);
+            for (int xid = FIRST_SASL_XID; xid < FIRST_SASL_XID + rounds; xid++) {
+                c.send(xid, ZooDefs.OpCode.sasl, new GetSASLRequest(new byte[0]));
+                RawClient.Next n = c.next(RAW_WAIT);
+                if (!(n instanceof RawClient.Frame f)) {
+                    seen.add(c.describe(n));
+                    return seen;
+                }
+                seen.add(f.xid() + " zxid=" + f.zxid() + " err=" + f.err() + " " + saslBody(f));
+            }
+            seen.add(c.alive());
+            return seen;
+        }
+    }
+
+    /** A SASL reply's body: "empty" (none), "null" (a null token) or "token". */
+    private static String saslBody(RawClient.Frame f) throws IOException {
+        if (f.body().length == 0) {
+            return "empty";
+        }
+        SetSASLResponse rsp = new SetSASLResponse();
+        rsp.deserialize(BinaryInputArchive.getArchive(new ByteArrayInputStream(f.body())), "response");
+        return rsp.getToken() == null ? "null" : "token";
     }
 
     /**
