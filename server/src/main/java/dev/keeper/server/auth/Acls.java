@@ -92,8 +92,10 @@ public final class Acls {
                 for (Id cid : AuthIds.inServerOrder(auth)) {
                     // Only schemes whose ids prove who the client is count ("digest", "x509"; not "ip", and
                     // not "super", which has no provider).
+                    // x509 and sasl ids count only with their provider registered: fixupACL skips an id it finds no
+                    // provider for.
                     String s = cid.getScheme();
-                    if (DigestAuth.SCHEME.equals(s) || X509Auth.SCHEME.equals(s) || SaslAuth.SCHEME.equals(s)) {
+                    if (DigestAuth.SCHEME.equals(s) || schemes.contains(s)) {
                         any = true;
                         out.add(new ACL(a.getPerms(), cid));
                     }

@@ -22,7 +22,9 @@ public final class WhoAmIOp implements Op.Read {
         for (Id id : AuthIds.inServerOrder(caller.auth())) {
             String user = switch (id.getScheme()) {
                 case DigestAuth.SCHEME -> DigestAuth.userOf(id.getId());
-                case "ip", X509Auth.SCHEME, SaslAuth.SCHEME -> id.getId(); // AuthenticationProvider.getUserName: the id itself
+                case "ip" -> id.getId();
+                // AuthenticationProvider.getUserName is the id itself; a scheme without a provider has no user
+                case X509Auth.SCHEME, SaslAuth.SCHEME -> ctx.authSchemes().contains(id.getScheme()) ? id.getId() : "";
                 default -> "";
             };
             infos.add(new ClientInfo(id.getScheme(), user));

@@ -45,13 +45,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import javax.security.auth.login.LoginException;
-import javax.security.sasl.SaslException;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import javax.security.auth.login.LoginException;
+import javax.security.sasl.SaslException;
 import org.apache.jute.Record;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
@@ -201,6 +202,11 @@ public final class RequestProcessor implements OpContext {
 
     public void start() {
         thread.start();
+    }
+
+    @Override
+    public Set<String> authSchemes() {
+        return config.security().schemes();
     }
 
     private static SaslAuth startSasl(ServerConfig config) {
@@ -746,15 +752,24 @@ public final class RequestProcessor implements OpContext {
 
     private void received(Connection c, Request r, long receivedNanos) throws IOException {
         long session = c.sessionId();
-        if (session == 0 || c.gone() || !sessions.touch(session, c.sessionTimeout(), clock.elapsedMillis())) {
-            // ZooKeeper drops requests of a session it no longer has (MissingSessionException).
+        if (session == 0 || c.gone() || sessions.get(session) == null) {
             return;
         }
-        if (broadcast != null) {
-            touchedHere.add(session);
-        }
-        if (!authenticatedEnough(c, r)) {
-            return;
+        // ZooKeeperServer.processPacket answers auth and sasl at the connection, and refuses an unauthenticated
+        // request there too, all without renewing the session's lease: a client that only ever authenticates (a
+        // Kazoo client retrying SASL against a server without it) lets its session expire, as with ZooKeeper.
+        boolean atConnection = r.opCode() == OpCode.AUTH || r.opCode() == OpCode.SASL;
+        if (!atConnection) {
+            if (!authenticatedEnough(c, r)) {
+                return;
+            }
+            if (!sessions.touch(session, c.sessionTimeout(), clock.elapsedMillis())) {
+                // ZooKeeper drops requests of a session it no longer has (MissingSessionException).
+                return;
+            }
+            if (broadcast != null) {
+                touchedHere.add(session);
+            }
         }
         Reply reply = switch (r.opCode()) {
             case OpCode.PING -> new Reply(OpCode.XID_PING, tree.lastZxid(), ErrorCode.OK, null);
@@ -1327,7 +1342,7 @@ public final class RequestProcessor implements OpContext {
      */
     private boolean authenticatedEnough(Connection c, Request r) {
         List<String> required = config.security().enforceSchemes();
-        if (required.isEmpty() || r.opCode() == OpCode.AUTH || r.opCode() == OpCode.SASL) {
+        if (required.isEmpty()) {
             return true;
         }
         for (Id id : c.auth()) {
