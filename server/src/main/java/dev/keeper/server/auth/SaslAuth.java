@@ -55,7 +55,8 @@ public final class SaslAuth {
             LoginContext login = new LoginContext(config.section(), null, callbacks -> { }, config.jaas());
             login.login();
             subject = login.getSubject();
-            LOG.info("SASL: logged in from JAAS section '{}' as {}", config.section(), subject.getPrincipals());
+            LOG.info("SASL: logged in from JAAS section '{}' as {}", config.section(),
+                    subject.getPrincipals().stream().map(Principal::getName).toList());
         } else {
             LOG.info("SASL: DIGEST-MD5 with {} users from JAAS section '{}'", config.digestUsers().size(),
                     config.section());

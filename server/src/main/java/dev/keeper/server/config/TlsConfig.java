@@ -20,10 +20,12 @@ import java.util.function.Function;
  * @param trustStore          the certificates client certificates must chain to, or null for the JDK's own
  * @param clientAuth          whether a client certificate is asked for
  * @param protocols           the protocols enabled
- * @param ciphers             the cipher suites enabled, or null for the engine's defaults
+ * @param ciphers             the cipher suites enabled ({@code ssl.ciphersuites}), or null for the defaults: ZooKeeper's
+ *                            list with the JDK engine ({@link #jdkDefaultCiphers}), OpenSSL's own otherwise
  * @param clientHostnameVerification a client certificate must name the client's host ({@code ssl.hostnameVerification}
  *                            and {@code ssl.clientHostnameVerification}, off by default on the client port)
- * @param provider            {@code ssl.sslProvider}: JDK or OPENSSL (netty-tcnative)
+ * @param provider            {@code ssl.sslProvider}: JDK or OPENSSL (netty-tcnative), or null when not set: then
+ *                            OpenSSL when netty-tcnative is on the class path, the JDK's engine otherwise
  * @param authProvider        {@code ssl.authProvider}: the scheme a client certificate authenticates under
  * @param revocation          {@code ssl.crl} or {@code ssl.ocsp}: certificates are checked for revocation
  */
@@ -88,9 +90,12 @@ public record TlsConfig(
         List<String> protocols = enabled != null ? split(enabled)
                 : List.of(orDefault(setting.apply(PREFIX + "protocol"), TlsDefaults.protocol()));
         String cipherList = setting.apply(PREFIX + "ciphersuites");
-        String provider = orDefault(setting.apply(PREFIX + "sslProvider"), "JDK").toUpperCase(Locale.ROOT);
-        List<String> ciphers = cipherList != null ? split(cipherList)
-                : "JDK".equals(provider) ? TlsDefaults.ciphers() : null;
+        String named = setting.apply(PREFIX + "sslProvider");
+        String provider = named == null || named.isEmpty() ? null : named.toUpperCase(Locale.ROOT);
+        if (provider != null && !provider.equals("JDK") && !provider.equals("OPENSSL")) {
+            throw new IllegalArgumentException(PREFIX + "sslProvider must be JDK or OPENSSL, got '" + named + "'");
+        }
+        List<String> ciphers = cipherList != null ? split(cipherList) : null;
         boolean hostnames = !"false".equalsIgnoreCase(setting.apply(PREFIX + "hostnameVerification"));
         boolean clientHostnames = hostnames
                 && Boolean.parseBoolean(setting.apply(PREFIX + "clientHostnameVerification"));
@@ -100,6 +105,11 @@ public record TlsConfig(
                 orDefault(setting.apply(PREFIX + "authProvider"), "x509"),
                 Boolean.parseBoolean(setting.apply(PREFIX + "crl"))
                         || Boolean.parseBoolean(setting.apply(PREFIX + "ocsp")));
+    }
+
+    /** ZooKeeper's cipher suites for the JDK engine, less those this JDK lacks. */
+    public static List<String> jdkDefaultCiphers() {
+        return TlsDefaults.ciphers();
     }
 
     private static Store store(Function<String, String> setting, String which, String location, Path base) {

@@ -18,9 +18,11 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
@@ -80,8 +82,9 @@ final class ConnectionHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (connection == null || server.stopping()) {
-            // A stopping server answers what it took in before it stopped reading; this came after.
+        if (connection == null || server.stopping() || !ctx.channel().isOpen()) {
+            // A stopping server answers what it took in before it stopped reading; this came after. A connection
+            // closed here already (a refused certificate) may still have frames decoded from its last read.
             release(msg);
             return;
         }
@@ -170,11 +173,17 @@ final class ConnectionHandler extends ChannelDuplexHandler {
         }
         X509Certificate[] chain;
         try {
-            chain = (X509Certificate[]) engine.getSession().getPeerCertificates();
+            // element by element: the OpenSSL engine's array is a Certificate[], whatever its elements are
+            Certificate[] peer = engine.getSession().getPeerCertificates();
+            chain = new X509Certificate[peer.length];
+            for (int i = 0; i < peer.length; i++) {
+                chain[i] = peer[i] instanceof X509Certificate x ? x : null;
+            }
+            if (Arrays.asList(chain).contains(null)) {
+                chain = null;
+            }
         } catch (SSLPeerUnverifiedException none) {
             return; // "want" and no certificate: a need engine would not have finished the handshake
-        } catch (ClassCastException notX509) {
-            chain = null;
         }
         try {
             for (Id id : server.identify(chain)) {

@@ -3,6 +3,7 @@ package dev.keeper.server.net;
 import dev.keeper.server.config.TlsConfig;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -42,6 +43,8 @@ final class TlsContext {
     private static final Logger LOG = LoggerFactory.getLogger(TlsContext.class);
 
     private final TlsConfig config;
+    /** JDK or OPENSSL: the one named, else OpenSSL where netty-tcnative is on the class path. */
+    private final SslProvider provider;
     private volatile Loaded current;
     /** The stamps of a reload that failed, so the failure is logged once, not per connection. */
     private volatile List<Stamp> failed;
@@ -64,9 +67,12 @@ final class TlsContext {
     /** Loads the stores; a store that cannot be loaded stops the server from starting. */
     TlsContext(TlsConfig config) throws IOException, GeneralSecurityException {
         this.config = config;
+        this.provider = config.provider() != null ? SslProvider.valueOf(config.provider())
+                : OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
         this.current = load();
-        LOG.info("TLS on the client port: protocols {}, client certificates {}, key store {} ({}), trust store {}",
-                config.protocols(), config.clientAuth().name().toLowerCase(), config.keyStore().location(),
+        LOG.info("TLS on the client port: {} engine, protocols {}, client certificates {}, key store {} ({}),"
+                + " trust store {}", provider, config.protocols(), config.clientAuth().name().toLowerCase(),
+                config.keyStore().location(),
                 config.keyStore().type(), config.trustStore() == null ? "the JDK's" : config.trustStore().location());
     }
 
@@ -147,12 +153,14 @@ final class TlsContext {
                     case WANT -> ClientAuth.OPTIONAL;
                     case NEED -> ClientAuth.REQUIRE;
                 })
-                .sslProvider(SslProvider.valueOf(config.provider()));
+                .sslProvider(provider);
         if (trust != null) {
             b.trustManager(trust);
         }
         if (config.ciphers() != null) {
             b.ciphers(config.ciphers());
+        } else if (provider == SslProvider.JDK) {
+            b.ciphers(TlsConfig.jdkDefaultCiphers()); // ClientX509Util.getCipherSuites: OpenSSL keeps its own
         }
         return new Loaded(b.build(), trust, Objects.requireNonNull(stamps));
     }

@@ -68,7 +68,7 @@ class TlsBadInputTest {
                 "-storetype", "PKCS12", "-storepass", PASSWORD);
         TlsConfig tls = new TlsConfig(0, "127.0.0.1", false, false,
                 new TlsConfig.Store(keys, PASSWORD, "PKCS12"), new TlsConfig.Store(trust, PASSWORD, "PKCS12"),
-                TlsConfig.ClientAuth.NEED, List.of("TLSv1.3"), null, false, "JDK", "x509", false);
+                TlsConfig.ClientAuth.NEED, List.of("TLSv1.3"), null, false, null, "x509", false);
         ServerConfig config = ServerConfig.builder().maxClientCnxns(0)
                 .security(new SecurityConfig(tls, null, Set.of("x509"), null, List.of())).build();
         processor = new RequestProcessor(config, ServerClock.SYSTEM, new DataTree(false), TxnLog.NONE, null,
