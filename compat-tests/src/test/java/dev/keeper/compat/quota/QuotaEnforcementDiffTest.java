@@ -388,6 +388,39 @@ class QuotaEnforcementDiffTest {
         }
     }
 
+    /**
+     * 8. After the same history on both enforcing servers, mntr carries ZooKeeper's per-namespace quota keys with
+     * the same figures: {@code zk_<ns>_quota_count_limit_per_namespace} and its bytes, count-usage and bytes-usage
+     * siblings for every namespace with a quota (hard limits where set, else soft), and
+     * {@code zk_<ns>_quota_exceeded_error_per_namespace} for every namespace that refused a write.
+     */
+    @Order(8)
+    @org.junit.jupiter.api.Test
+    void mntrQuotaKeys_matchZooKeepersAfterTheSameHistory() {
+        Map<String, String> ours = quotaKeys(ENFORCING.get(Server.OURS).fourLetterWord("mntr"));
+        Map<String, String> theirs = quotaKeys(ENFORCING.get(Server.ZOOKEEPER).fourLetterWord("mntr"));
+        assertTrue(theirs.containsKey("zk_b_quota_count_limit_per_namespace"), "ZooKeeper's mntr:\n" + theirs);
+        assertTrue(theirs.keySet().stream().anyMatch(k -> k.endsWith("_quota_exceeded_error_per_namespace")),
+                "ZooKeeper counted refusals:\n" + theirs);
+        assertEquals(theirs, ours);
+    }
+
+    /**
+     * The {@code zk_*_quota_*_per_namespace} lines of a mntr answer, key to value (ZooKeeper's per-namespace read
+     * and write byte summaries, {@code zk_avg_<ns>_read_per_namespace} and the like, are another family).
+     */
+    private static Map<String, String> quotaKeys(String mntr) {
+        assertNotNull(mntr, "mntr answered");
+        Map<String, String> keys = new java.util.TreeMap<>();
+        for (String line : mntr.split("\n")) {
+            String[] kv = line.split("\t");
+            if (kv.length == 2 && kv[0].contains("_quota_") && kv[0].endsWith("_per_namespace")) {
+                keys.put(kv[0], kv[1].trim());
+            }
+        }
+        return keys;
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /**

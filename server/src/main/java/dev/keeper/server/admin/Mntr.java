@@ -2,6 +2,7 @@ package dev.keeper.server.admin;
 
 import com.sun.management.UnixOperatingSystemMXBean;
 import dev.keeper.server.metrics.ServerMetrics;
+import dev.keeper.server.tree.QuotaTotals;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
@@ -62,6 +63,14 @@ final class Mntr implements Word {
         put(out, "p99_request_latency", m.latencyPercentile(0.99));
         put(out, "datadir_size", v.dataDirSize());
         put(out, "logdir_size", v.logDirSize());
+        // ZooKeeper's gauge sets and counter set print as <namespace>_<metric> (DefaultMetricsProvider.dump)
+        for (QuotaTotals t : v.tree().quotaTotals()) {
+            put(out, t.namespace() + "_quota_count_limit_per_namespace", t.countLimit());
+            put(out, t.namespace() + "_quota_bytes_limit_per_namespace", t.bytesLimit());
+            put(out, t.namespace() + "_quota_count_usage_per_namespace", t.countUsage());
+            put(out, t.namespace() + "_quota_bytes_usage_per_namespace", t.bytesUsage());
+        }
+        m.quotaExceededErrors().forEach((ns, n) -> put(out, ns + "_quota_exceeded_error_per_namespace", n));
     }
 
     private static void put(PrintWriter out, String key, Object value) {

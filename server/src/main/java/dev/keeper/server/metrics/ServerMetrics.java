@@ -34,6 +34,9 @@ public final class ServerMetrics {
     private long totalLatency;
     private long latencyCount;
     private final long startedAt = System.currentTimeMillis();
+    /** Writes refused by a hard quota, per top-level namespace ({@code quota_exceeded_error_per_namespace}). */
+    private final java.util.concurrent.ConcurrentSkipListMap<String, LongAdder> quotaExceeded =
+            new java.util.concurrent.ConcurrentSkipListMap<>();
 
     public MetricRegistry registry() {
         return registry;
@@ -45,6 +48,18 @@ public final class ServerMetrics {
 
     public void packetsSent(int n) {
         packetsSent.add(n);
+    }
+
+    /** A write under {@code namespace} was refused with QuotaExceeded. */
+    public void quotaExceeded(String namespace) {
+        quotaExceeded.computeIfAbsent(namespace, k -> new LongAdder()).increment();
+    }
+
+    /** Refusals by hard quotas so far, per namespace that has had one. */
+    public java.util.Map<String, Long> quotaExceededErrors() {
+        java.util.Map<String, Long> m = new java.util.TreeMap<>();
+        quotaExceeded.forEach((k, v) -> m.put(k, v.sum()));
+        return m;
     }
 
     public long packetsReceived() {

@@ -30,23 +30,30 @@ final class QuotaCheck {
 
     static void create(Prep p, String path, byte[] data) throws OpError {
         if (p.enforceQuota()) {
-            check(p.view().quota(path), data == null ? 0 : data.length, 1);
+            check(p, p.view().quota(path), data == null ? 0 : data.length, 1);
         }
     }
 
     static void setData(Prep p, String path, byte[] oldData, byte[] data) throws OpError {
         if (p.enforceQuota()) {
             long diff = (data == null ? 0 : data.length) - (oldData == null ? 0 : oldData.length);
-            check(p.view().quota(path), diff, 0);
+            check(p, p.view().quota(path), diff, 0);
         }
     }
 
-    private static void check(QuotaUse q, long bytesDiff, long countDiff) throws OpError {
+    private static void check(Prep p, QuotaUse q, long bytesDiff, long countDiff) throws OpError {
         if (q == null) {
             return;
         }
-        limit(q.root(), "count", "Count", q.count(), countDiff, q.countLimit(), q.countHardLimit());
-        limit(q.root(), "bytes", "Byte", q.bytes(), bytesDiff, q.bytesLimit(), q.byteHardLimit());
+        try {
+            limit(q.root(), "count", "Count", q.count(), countDiff, q.countLimit(), q.countHardLimit());
+            limit(q.root(), "bytes", "Byte", q.bytes(), bytesDiff, q.bytesLimit(), q.byteHardLimit());
+        } catch (OpError refused) {
+            // ZooKeeperServer.updateQuotaExceededMetrics: counted under the quota root's first component
+            int end = q.root().indexOf('/', 1);
+            p.quotaExceeded().accept(end < 0 ? q.root().substring(1) : q.root().substring(1, end));
+            throw refused;
+        }
     }
 
     /** One limit: the hard one when set (it refuses), else the soft one (it warns); -1 is none. */

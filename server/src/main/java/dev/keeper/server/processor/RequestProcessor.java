@@ -990,7 +990,7 @@ public final class RequestProcessor implements OpContext {
         } else {
             try {
                 Prepared prepared = op.prepare(new Prep(tree, p.session(), p.auth(), zxid, p.time(),
-                        config.enforceQuota(), config.security().schemes()), p.body());
+                        config.enforceQuota(), config.security().schemes(), metrics::quotaExceeded), p.body());
                 hdr.setType(prepared.type());
                 txn = prepared.txn();
             } catch (OpError e) {

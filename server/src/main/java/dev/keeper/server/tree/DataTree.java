@@ -106,6 +106,11 @@ public final class DataTree implements TreeView {
         return acls.get(((Znode) node).acl);
     }
 
+    /** Quota limits and usage per top-level namespace, for mntr's {@code quota_*_per_namespace} keys. */
+    public java.util.Collection<QuotaTotals> quotaTotals() {
+        return quotas.totals();
+    }
+
     @Override
     public QuotaUse quota(String path) {
         return quotas.use(path);

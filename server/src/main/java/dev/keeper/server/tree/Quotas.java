@@ -91,6 +91,36 @@ final class Quotas {
                 s.getOrDefault("count", -1L), s.getOrDefault("bytes", -1L));
     }
 
+    /**
+     * Limits and usage per top-level namespace ({@code QuotaMetricsUtils}): every quota under the same first path
+     * component added up, the hard limit counting where set, else the soft one.
+     */
+    java.util.Collection<QuotaTotals> totals() {
+        TreeMap<String, long[]> sums = new TreeMap<>();
+        for (String root : roots) {
+            int end = root.indexOf('/', 1);
+            String namespace = end < 0 ? root.substring(1) : root.substring(1, end);
+            long[] sum = sums.computeIfAbsent(namespace, k -> new long[4]);
+            Znode limits = tree.find(QUOTA_ROOT + root + "/" + LIMITS);
+            if (limits != null) {
+                TreeMap<String, Long> l = parse(limits.data);
+                long hardCount = l.getOrDefault("countHardLimit", -1L);
+                long hardBytes = l.getOrDefault("byteHardLimit", -1L);
+                sum[0] += hardCount > -1 ? hardCount : l.getOrDefault("count", -1L);
+                sum[1] += hardBytes > -1 ? hardBytes : l.getOrDefault("bytes", -1L);
+            }
+            Znode stats = tree.find(QUOTA_ROOT + root + "/" + STATS);
+            if (stats != null) {
+                TreeMap<String, Long> st = parse(stats.data);
+                sum[2] += st.getOrDefault("count", -1L);
+                sum[3] += st.getOrDefault("bytes", -1L);
+            }
+        }
+        List<QuotaTotals> out = new ArrayList<>(sums.size());
+        sums.forEach((ns, v) -> out.add(new QuotaTotals(ns, v[0], v[1], v[2], v[3])));
+        return out;
+    }
+
     /** The longest quota root that is {@code path} or one of its ancestors (never "/" or "/zookeeper"). */
     private String longestRoot(String path) {
         for (String p = path; p.length() > 1; p = p.substring(0, Math.max(1, p.lastIndexOf('/')))) {
