@@ -13,15 +13,7 @@ ZOOBINDIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$ZOOBINDIR/zkEnv.sh"
 shift "$ZOO_ARGS_SHIFT"
 
-CP_POM="$ZOOBINDIR/zkcli/pom.xml"
-CP_FILE="$ZOOBINDIR/zkcli/target/classpath"
-# Resolve again when a pom changed since, so a new zookeeper version is picked up.
-if [ ! -s "$CP_FILE" ] || [ "$KEEPER_HOME/pom.xml" -nt "$CP_FILE" ] || [ "$CP_POM" -nt "$CP_FILE" ]; then
-  mkdir -p "$(dirname "$CP_FILE")"
-  echo "Resolving the ZooKeeper CLI class path (first run): mvn -f bin/zkcli/pom.xml dependency:build-classpath" >&2
-  keeper_mvn -f "$CP_POM" dependency:build-classpath "-Dmdep.outputFile=$CP_FILE.$$" || exit 1
-  mv "$CP_FILE.$$" "$CP_FILE"
-fi
+CP_FILE="$(zkcli_classpath_file)" || exit 1
 
 LOGBACK_XML="$ZOOCFGDIR/logback.xml"
 [ -f "$LOGBACK_XML" ] || LOGBACK_XML="$KEEPER_HOME/conf/logback.xml"

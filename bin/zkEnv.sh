@@ -73,3 +73,16 @@ keeper_server_classpath() {
   fi
   echo "$jar"
 }
+
+# Prints the file holding the stock ZooKeeper client's class path (that of ZooKeeper's binary distribution, from
+# bin/zkcli/pom.xml), resolved by Maven on first use and again when a pom changed since.
+zkcli_classpath_file() {
+  local pom="$ZOOBINDIR/zkcli/pom.xml" file="$ZOOBINDIR/zkcli/target/classpath"
+  if [ ! -s "$file" ] || [ "$KEEPER_HOME/pom.xml" -nt "$file" ] || [ "$pom" -nt "$file" ]; then
+    mkdir -p "$(dirname "$file")"
+    echo "Resolving the ZooKeeper CLI class path (first run): mvn -f bin/zkcli/pom.xml dependency:build-classpath" >&2
+    keeper_mvn -f "$pom" dependency:build-classpath "-Dmdep.outputFile=$file.$$" || return 1
+    mv "$file.$$" "$file"
+  fi
+  echo "$file"
+}

@@ -48,8 +48,21 @@ cfg_value() {
 
 # Sends srvr to host:port and prints the answer; bash's /dev/tcp, as there may be no netcat. Bounded by
 # `timeout` where it exists, so a port that accepts and never answers cannot hang the script.
+# With only a secure client port (CLIENT_SSL=true) it asks as ZooKeeper's script does, with ZooKeeper's
+# FourLetterWordMain over TLS, configured by the zookeeper.ssl.* settings in CLIENT_JVMFLAGS.
 srvr() {
   local probe='exec 3<>"/dev/tcp/$0/$1" || exit 1; printf srvr >&3; cat <&3'
+  if [ "$CLIENT_SSL" = "true" ]; then
+    local cp
+    cp="$(cat "$(zkcli_classpath_file)")" || return 1
+    probe='exec "$2" -cp "$3" $4 org.apache.zookeeper.client.FourLetterWordMain "$0" "$1" srvr true'
+    if type -p timeout >/dev/null; then
+      timeout 15 bash -c "$probe" "$1" "$2" "$JAVA" "$cp" "$CLIENT_JVMFLAGS $JVMFLAGS" 2>/dev/null
+    else
+      bash -c "$probe" "$1" "$2" "$JAVA" "$cp" "$CLIENT_JVMFLAGS $JVMFLAGS" 2>/dev/null
+    fi
+    return
+  fi
   if type -p timeout >/dev/null; then
     timeout 5 bash -c "$probe" "$1" "$2" 2>/dev/null
   else
@@ -65,6 +78,14 @@ client_endpoint() {
   CLIENT_ADDRESS="$(cfg_value clientPortAddress)"
   CLIENT_ADDRESS="${CLIENT_ADDRESS:-localhost}"
   CLIENT_PORT="$(cfg_value clientPort)"
+  CLIENT_SSL=false
+  if [ -z "$CLIENT_PORT" ] && [ -n "$(cfg_value secureClientPort)" ]; then
+    # no plain port, only the secure one: ZooKeeper's script asks there, over TLS
+    CLIENT_SSL=true
+    CLIENT_PORT="$(cfg_value secureClientPort)"
+    CLIENT_ADDRESS="$(cfg_value secureClientPortAddress)"
+    CLIENT_ADDRESS="${CLIENT_ADDRESS:-localhost}"
+  fi
   CLIENT_PORT="${CLIENT_PORT:-2181}"
   local dir myid line client
   dir="$(cfg_value dataDir)"
@@ -122,9 +143,14 @@ fi
 
 if [ "$VERB" = "status" ]; then
   client_endpoint
-  echo "Client port found: $CLIENT_PORT. Client address: $CLIENT_ADDRESS. Client SSL: false."
+  echo "Client port found: $CLIENT_PORT. Client address: $CLIENT_ADDRESS. Client SSL: $CLIENT_SSL."
   STAT="$(srvr "$CLIENT_ADDRESS" "$CLIENT_PORT" | grep Mode)"
   if [ -z "$STAT" ]; then
+    if [ "$CLIENT_SSL" = "true" ]; then
+      echo "Note: the secure client port ($CLIENT_PORT) was asked, and did not answer. Give the client's TLS"
+      echo "  settings in CLIENT_JVMFLAGS, e.g. CLIENT_JVMFLAGS=\"-Dzookeeper.clientCnxnSocket=org.apache.zookeeper.ClientCnxnSocketNetty"
+      echo "  -Dzookeeper.ssl.trustStore.location=ca.p12 -Dzookeeper.ssl.keyStore.location=client.p12 ...\""
+    fi
     echo "Error contacting service. It is probably not running."
     exit 1
   fi
@@ -230,7 +256,9 @@ case "$VERB" in
     # ZooKeeper checks the process once after a second. Wait instead (bounded) until it answers srvr, so a
     # status or a client straight after start finds it serving, and a bad config is reported here. A member of
     # an ensemble whose peers are not up yet answers that it is not serving: it has started all the same.
-    for _ in $(seq 1 "$((${ZOO_START_TIMEOUT:-30} * 5))"); do
+    # Bounded by time, not by tries: over TLS each try starts a JVM.
+    deadline=$((SECONDS + ${ZOO_START_TIMEOUT:-30}))
+    while [ "$SECONDS" -lt "$deadline" ]; do
       if ! kill -0 "$pid" 2>/dev/null; then
         rm -f "$ZOOPIDFILE"
         echo "FAILED TO START"
