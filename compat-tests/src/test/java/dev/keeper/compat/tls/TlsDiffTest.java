@@ -102,7 +102,7 @@ class TlsDiffTest {
     private static final int SESSION_MS = 30_000;
     private static final long CONNECT_WAIT_MS = 30_000;
     /** How long a client that must be refused is given to reach SyncConnected all the same. */
-    private static final long REFUSED_WAIT_MS = 10_000;
+    private static final long REFUSED_WAIT_MS = 4_000;
     /** How long a rotated key store may take to show in new handshakes (ours watches the file). */
     private static final long ROTATION_WAIT_MS = 20_000;
 
