@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keeper.compat.ops.Subprocess;
 import dev.keeper.compat.persist.ServerProcess;
+import dev.keeper.compat.support.Server;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,23 +56,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class QuotaEnforcementDiffTest {
-    /** Which server a scenario runs against. */
-    enum Server {
-        OURS("dev.keeper.server.Main"),
-        ZOOKEEPER("org.apache.zookeeper.server.ZooKeeperServerMain");
-
-        private final String mainClass;
-
-        Server(String mainClass) {
-            this.mainClass = mainClass;
-        }
-
-        @Override
-        public String toString() {
-            return this == OURS ? "ours" : "zookeeper";
-        }
-    }
-
     private static final String ENFORCE = "-Dzookeeper.enforceQuota=true";
     private static final int SESSION_MS = 30_000;
     private static final byte[] NO_DATA = new byte[0];
@@ -115,7 +99,7 @@ class QuotaEnforcementDiffTest {
         cfg.put("tickTime", "2000");
         cfg.put("4lw.commands.whitelist", "*");
         cfg.put("admin.enableServer", "false");
-        return ServerProcess.start(dir, data, cfg, name, server.mainClass, jvmOptions);
+        return ServerProcess.start(dir, data, cfg, name, server.mainClass(), jvmOptions);
     }
 
     // ---------------------------------------------------------------- scenarios

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.keeper.compat.ops.Subprocess;
 import dev.keeper.compat.persist.ServerProcess;
 import dev.keeper.compat.support.RawClient;
+import dev.keeper.compat.support.Server;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -69,23 +70,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * hand-made DIGEST-MD5 exchange ({@link javax.security.sasl.Sasl}, no JAAS) over {@link RawClient}.
  */
 class SaslDigestDiffTest {
-    /** Which server a scenario runs against. */
-    enum Server {
-        OURS("dev.keeper.server.Main"),
-        ZOOKEEPER("org.apache.zookeeper.server.ZooKeeperServerMain");
-
-        private final String mainClass;
-
-        Server(String mainClass) {
-            this.mainClass = mainClass;
-        }
-
-        @Override
-        public String toString() {
-            return this == OURS ? "ours" : "zookeeper";
-        }
-    }
-
     static final String SASL_PROVIDER = "org.apache.zookeeper.server.auth.SASLAuthenticationProvider";
     private static final int SESSION_MS = 30_000;
     private static final Duration CHILD_TIMEOUT = Duration.ofSeconds(90);
@@ -183,7 +167,7 @@ class SaslDigestDiffTest {
             options.add("-Djava.security.auth.login.config=" + serverJaas);
         }
         options.addAll(jvmOptions);
-        return ServerProcess.start(dir, data, cfg, name, server.mainClass, options);
+        return ServerProcess.start(dir, data, cfg, name, server.mainClass(), options);
     }
 
     private static ServerProcess startServing(Server server, String name, Map<String, String> settings,

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.keeper.compat.ops.Subprocess;
 import dev.keeper.compat.persist.ServerProcess;
+import dev.keeper.compat.support.Server;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,22 +39,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Kazoo and pure-sasl missing fail the test, never skip it.
  */
 class SaslKazooTest {
-    enum Server {
-        OURS("dev.keeper.server.Main"),
-        ZOOKEEPER("org.apache.zookeeper.server.ZooKeeperServerMain");
-
-        private final String mainClass;
-
-        Server(String mainClass) {
-            this.mainClass = mainClass;
-        }
-
-        @Override
-        public String toString() {
-            return this == OURS ? "ours" : "zookeeper";
-        }
-    }
-
     private static final String PYTHON = "/usr/bin/python3";
     private static final String SCRIPT = "compat-tests/src/test/python/sasl_kazoo.py";
     private static final Map<String, String> PYTHON_ENV = Map.of("PYTHONDONTWRITEBYTECODE", "1");
@@ -192,7 +177,7 @@ class SaslKazooTest {
         cfg.put("4lw.commands.whitelist", "*");
         cfg.put("admin.enableServer", "false");
         cfg.putAll(settings);
-        ServerProcess p = ServerProcess.start(dir, data, cfg, name, server.mainClass, jvmOptions);
+        ServerProcess p = ServerProcess.start(dir, data, cfg, name, server.mainClass(), jvmOptions);
         try {
             p.awaitServing();
             return p;

@@ -11,6 +11,7 @@ import dev.keeper.compat.persist.ServerProcess;
 import dev.keeper.compat.sasl.SaslDigestDiffTest.Transcript;
 import dev.keeper.compat.support.LoopbackPorts;
 import dev.keeper.compat.support.RawClient;
+import dev.keeper.compat.support.Server;
 import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
@@ -69,23 +70,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * file of its own; the value before it is put back at once.) Its clients without SASL run here, with SASL off.
  */
 class SaslKerberosDiffTest {
-    /** Which server a scenario runs against. */
-    enum Server {
-        OURS("dev.keeper.server.Main"),
-        ZOOKEEPER("org.apache.zookeeper.server.ZooKeeperServerMain");
-
-        private final String mainClass;
-
-        Server(String mainClass) {
-            this.mainClass = mainClass;
-        }
-
-        @Override
-        public String toString() {
-            return this == OURS ? "ours" : "zookeeper";
-        }
-    }
-
     private static final String SASL_PROVIDER = SaslDigestDiffTest.SASL_PROVIDER;
     private static final String REALM = "EXAMPLE.COM";
     private static final String SERVICE = "zookeeper/localhost@" + REALM;
@@ -291,7 +275,7 @@ class SaslKerberosDiffTest {
                 "-D" + JAAS_CONF + "=" + serverJaas));
         options.addAll(jvmOptions);
         options.addAll(debugOptions());
-        return ServerProcess.start(dir, data, cfg, name, server.mainClass, options);
+        return ServerProcess.start(dir, data, cfg, name, server.mainClass(), options);
     }
 
     private static ServerProcess startServing(Server server, String name, List<String> jvmOptions)

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.keeper.compat.ops.Subprocess;
 import dev.keeper.compat.persist.ServerProcess;
 import dev.keeper.compat.support.LoopbackPorts;
+import dev.keeper.compat.support.Server;
 import dev.keeper.compat.tls.TestCerts.Authority;
 import dev.keeper.compat.tls.TestCerts.Identity;
 import dev.keeper.compat.tls.TestCerts.Store;
@@ -64,23 +65,6 @@ class KazooTlsTest {
             done
             """;
 
-    /** Which server the script runs against. */
-    enum Server {
-        OURS("dev.keeper.server.Main"),
-        ZOOKEEPER("org.apache.zookeeper.server.ZooKeeperServerMain");
-
-        private final String mainClass;
-
-        Server(String mainClass) {
-            this.mainClass = mainClass;
-        }
-
-        @Override
-        public String toString() {
-            return this == OURS ? "ours" : "zookeeper";
-        }
-    }
-
     private static Path dir;
     private static Store serverKeys;
     private static Store trust;
@@ -123,7 +107,7 @@ class KazooTlsTest {
         cfg.put("ssl.trustStore.location", trust.path().toString());
         cfg.put("ssl.trustStore.password", trust.password());
         Path data = Files.createDirectories(dir.resolve(s + "-data"));
-        try (ServerProcess p = ServerProcess.start(dir, data, cfg, "kazoo-" + s, s.mainClass, List.of())) {
+        try (ServerProcess p = ServerProcess.start(dir, data, cfg, "kazoo-" + s, s.mainClass(), List.of())) {
             p.awaitServing();
             awaitListening(p, securePort);
             List<String> command = new ArrayList<>(List.of(PYTHON, SCRIPT, "127.0.0.1:" + securePort));

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.keeper.compat.ops.Subprocess;
 import dev.keeper.compat.persist.ServerProcess;
 import dev.keeper.compat.support.LoopbackPorts;
+import dev.keeper.compat.support.Server;
 import dev.keeper.compat.tls.TestCerts.Authority;
 import dev.keeper.compat.tls.TestCerts.Identity;
 import dev.keeper.compat.tls.TestCerts.Store;
@@ -79,23 +80,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * per file.
  */
 class TlsDiffTest {
-    /** Which server a scenario runs against. */
-    enum Server {
-        OURS("dev.keeper.server.Main"),
-        ZOOKEEPER("org.apache.zookeeper.server.ZooKeeperServerMain");
-
-        private final String mainClass;
-
-        Server(String mainClass) {
-            this.mainClass = mainClass;
-        }
-
-        @Override
-        public String toString() {
-            return this == OURS ? "ours" : "zookeeper";
-        }
-    }
-
     private static final String NETTY_FACTORY = "org.apache.zookeeper.server.NettyServerCnxnFactory";
     private static final String NETTY_CLIENT = "org.apache.zookeeper.ClientCnxnSocketNetty";
     private static final String X509_PROVIDER = "org.apache.zookeeper.server.auth.X509AuthenticationProvider";
@@ -631,7 +615,7 @@ class TlsDiffTest {
             cfg.put("secureClientPortAddress", "127.0.0.1");
         }
         cfg.putAll(settings);
-        ServerProcess p = ServerProcess.start(dir, data, cfg, name, server.mainClass, jvmOptions);
+        ServerProcess p = ServerProcess.start(dir, data, cfg, name, server.mainClass(), jvmOptions);
         Running r = new Running(p, securePort);
         try {
             p.awaitServing();
