@@ -155,6 +155,15 @@ class SaslDigestDiffTest {
 
     private static ServerProcess start(Server server, String name, Map<String, String> settings,
             List<String> jvmOptions, boolean jaas) throws IOException {
+        return start(dir, jaas ? serverJaas : null, server, name, settings, jvmOptions);
+    }
+
+    /**
+     * A standalone server in {@code dir} from {@code settings} (tickTime 2000, dataDir, clientPort and
+     * clientPortAddress=127.0.0.1 added), with the JAAS file {@code serverJaas} (none if null) and {@code jvmOptions}.
+     */
+    static ServerProcess start(Path dir, Path serverJaas, Server server, String name, Map<String, String> settings,
+            List<String> jvmOptions) throws IOException {
         Path data = dir.resolve(name + "-data");
         Files.createDirectories(data);
         Map<String, String> cfg = new LinkedHashMap<>();
@@ -163,7 +172,7 @@ class SaslDigestDiffTest {
         cfg.put("admin.enableServer", "false");
         cfg.putAll(settings);
         List<String> options = new ArrayList<>();
-        if (jaas) {
+        if (serverJaas != null) {
             options.add("-Djava.security.auth.login.config=" + serverJaas);
         }
         options.addAll(jvmOptions);
@@ -177,7 +186,13 @@ class SaslDigestDiffTest {
 
     private static ServerProcess startServing(Server server, String name, Map<String, String> settings,
             List<String> jvmOptions, boolean jaas) throws Exception {
-        ServerProcess p = start(server, name, settings, jvmOptions, jaas);
+        return startServing(dir, jaas ? serverJaas : null, server, name, settings, jvmOptions);
+    }
+
+    /** {@link #start(Path, Path, Server, String, Map, List)}, returning once the server serves (stopped if not). */
+    static ServerProcess startServing(Path dir, Path serverJaas, Server server, String name,
+            Map<String, String> settings, List<String> jvmOptions) throws Exception {
+        ServerProcess p = start(dir, serverJaas, server, name, settings, jvmOptions);
         try {
             p.awaitServing();
             return p;
@@ -641,14 +656,23 @@ class SaslDigestDiffTest {
     }
 
     static Transcript script(String connectString, Path jaas, String... commands) {
+        return script(SaslScript.class, connectString, jaas, commands);
+    }
+
+    /**
+     * Runs {@code main} (a class that prints as {@link SaslScript} does and ends with "done") in a child JVM with
+     * the client JAAS file {@code jaas} and {@code -Dzookeeper.fips-mode=false}, with {@code connectString} and
+     * {@code args} as its arguments.
+     */
+    static Transcript script(Class<?> main, String connectString, Path jaas, String... args) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Djava.security.auth.login.config=" + jaas,
                 "-Dzookeeper.fips-mode=false",
                 "-cp", System.getProperty("java.class.path"),
-                SaslScript.class.getName(), connectString));
-        command.addAll(List.of(commands));
+                main.getName(), connectString));
+        command.addAll(List.of(args));
         Subprocess.Result r = Subprocess.run(CHILD_TIMEOUT, Map.of(), command);
         assertEquals(0, r.exitCode(), r.describe());
         assertTrue(r.stdout().contains(SaslScript.PREFIX + "done"), r.describe());
@@ -855,7 +879,7 @@ class SaslDigestDiffTest {
         return ids;
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }

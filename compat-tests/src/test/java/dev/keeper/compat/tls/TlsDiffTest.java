@@ -602,6 +602,12 @@ class TlsDiffTest {
      */
     private static Running start(Server server, String name, Map<String, String> settings, boolean secure,
             List<String> jvmOptions) throws IOException, InterruptedException {
+        return start(dir, server, name, settings, secure, jvmOptions);
+    }
+
+    /** As {@link #start(Server, String, Map, boolean, List)}, with the zoo.cfg, data and log in {@code dir}. */
+    static Running start(Path dir, Server server, String name, Map<String, String> settings, boolean secure,
+            List<String> jvmOptions) throws IOException, InterruptedException {
         Path data = Files.createDirectories(dir.resolve(name + "-data"));
         Map<String, String> cfg = new LinkedHashMap<>();
         cfg.put("tickTime", "2000");
@@ -629,7 +635,7 @@ class TlsDiffTest {
         return r;
     }
 
-    private static void keyStore(Map<String, String> cfg, Store store, boolean namedType) {
+    static void keyStore(Map<String, String> cfg, Store store, boolean namedType) {
         cfg.put("ssl.keyStore.location", store.path().toString());
         if (store.password() != null) {
             cfg.put("ssl.keyStore.password", store.password());
@@ -639,7 +645,7 @@ class TlsDiffTest {
         }
     }
 
-    private static void trustStore(Map<String, String> cfg, Store store, boolean namedType) {
+    static void trustStore(Map<String, String> cfg, Store store, boolean namedType) {
         cfg.put("ssl.trustStore.location", store.path().toString());
         if (store.password() != null) {
             cfg.put("ssl.trustStore.password", store.password());
@@ -672,7 +678,7 @@ class TlsDiffTest {
      * ZooKeeper's client over TLS (the Netty socket), with {@code keys} (none if null) and {@code trust}, hostname
      * verification on, and more {@code zookeeper.*} settings as key, value pairs.
      */
-    private static ZKClientConfig tlsClient(Store keys, Store trust, String... more) {
+    static ZKClientConfig tlsClient(Store keys, Store trust, String... more) {
         ZKClientConfig c = new ZKClientConfig();
         c.setProperty(ZKClientConfig.SECURE_CLIENT, "true");
         c.setProperty(ZKClientConfig.ZOOKEEPER_CLIENT_CNXN_SOCKET, NETTY_CLIENT);
@@ -760,14 +766,14 @@ class TlsDiffTest {
      * An ACL of one x509 entry, in a list that may be asked whether it contains null (ZooKeeper.validateACL asks;
      * List.of throws).
      */
-    private static List<ACL> x509(int perms, String dn) {
+    static List<ACL> x509(int perms, String dn) {
         List<ACL> acl = new ArrayList<>();
         acl.add(new ACL(perms, new Id("x509", dn)));
         return acl;
     }
 
     /** whoAmI as "scheme:user", sorted: ZooKeeper keeps a connection's ids in a hash set, in no set order. */
-    private static List<String> whoAmI(ZooKeeper zk) throws InterruptedException {
+    static List<String> whoAmI(ZooKeeper zk) throws InterruptedException {
         List<String> out = new ArrayList<>();
         for (ClientInfo ci : zk.whoAmI()) {
             out.add(ci.getAuthScheme() + ":" + ci.getUser());
@@ -849,12 +855,12 @@ class TlsDiffTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String tail(Running r) {
+    static String tail(Running r) {
         String all = r.process.log();
         return all.length() > 4000 ? "..." + all.substring(all.length() - 4000) : all;
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }
