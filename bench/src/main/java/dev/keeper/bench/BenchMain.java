@@ -74,6 +74,7 @@ public final class BenchMain {
         StartupBench.Figures startup = null;
         Report.Pair<FloodBench.Figures> flood = null;
         EnsembleBench.Figures ensemble = null;
+        TlsBench.Figures tls = null;
         try (ProcessGuard guard = new ProcessGuard(); LoadSampler sampler = new LoadSampler()) {
             if (o.phases().contains(Options.Phase.LOAD)) {
                 cells = runLoad("load", setup, o.ops(), runDir, guard, data);
@@ -104,13 +105,16 @@ public final class BenchMain {
                 ensemble = new EnsembleBench(o, durableSetup.withHeap(o.ensembleHeap()), runDir, guard, data,
                         BenchMain::log, this::note).measure();
             }
+            if (o.phases().contains(Options.Phase.TLS)) {
+                tls = runTls(setup, runDir, guard, data);
+            }
             loadDuring = sampler.summary();
         }
         Report.Meta meta = new Report.Meta(startedAt, o.quick(), o.fsync(), o.repeats(), o.warmupMillis(),
                 o.measureMillis(), o.window(), o.heap(), o.tickTime(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors(), loadBefore, loadAverage(), loadDuring, disk);
-        Report report = new Report(meta, cells, memory, fanOut, durable, snapshot, startup, flood, ensemble,
+        Report report = new Report(meta, cells, memory, fanOut, durable, snapshot, startup, flood, ensemble, tls,
                 List.copyOf(notes));
         String md = MarkdownReport.render(report);
         Files.createDirectories(o.outDir());
@@ -308,6 +312,54 @@ public final class BenchMain {
                 s.close();
             }
         }
+    }
+
+    /**
+     * The TLS part: certificates made with keytool in the run directory, then each engine in turn on a fresh pair of
+     * servers (fsync as --fsync says, as the load cells).
+     */
+    private TlsBench.Figures runTls(ServerSetup setup, Path runDir, ProcessGuard guard, byte[] data)
+            throws InterruptedException {
+        Options o = options;
+        TlsCerts.Stores stores;
+        try {
+            stores = TlsCerts.generate(runDir.resolve("tls"), o.tlsStoreType());
+        } catch (IOException | RuntimeException e) {
+            note("tls: could not make the certificates with keytool: " + e.getMessage());
+            return null;
+        }
+        List<Path> tcnative = List.of();
+        if (o.tlsEngines().stream().anyMatch(e -> TlsBench.providerOf(e).equals("OPENSSL"))) {
+            try {
+                tcnative = classpathFile(o.tcnativeClasspathFile());
+            } catch (IOException e) {
+                note("tls: no netty-tcnative class path (" + e.getMessage() + "); the OPENSSL engine is measured"
+                        + " without it, so our server fails to start with it");
+            }
+        }
+        log("tls: " + stores.keys() + " keys in " + stores.type() + " stores (" + stores.serverKeyStore().getParent()
+                + "), engines (/ssl.clientAuth when not need) " + o.tlsEngines() + ", netty-tcnative "
+                + tcnative.stream().map(p -> p.getFileName().toString()).toList() + "; load average " + loadAverage());
+        return new TlsBench(o, setup, stores, tcnative, runDir, guard, data, BenchMain::log, this::note).measure();
+    }
+
+    /** The jars a class path file (one line, separated by the path separator) names; each must exist. */
+    static List<Path> classpathFile(Path file) throws IOException {
+        List<Path> out = new ArrayList<>();
+        for (String entry : Files.readString(file, StandardCharsets.UTF_8).trim().split(java.io.File.pathSeparator)) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            Path p = Path.of(entry.trim());
+            if (!Files.isRegularFile(p)) {
+                throw new IOException(p + " (named in " + file + ") is missing");
+            }
+            out.add(p);
+        }
+        if (out.isEmpty()) {
+            throw new IOException(file + " names no jar");
+        }
+        return out;
     }
 
     private record BigTreeResults(Report.Pair<SnapshotBench.Figures> snapshot, StartupBench.Figures startup) {

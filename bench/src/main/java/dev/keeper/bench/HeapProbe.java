@@ -36,7 +36,8 @@ final class HeapProbe {
         return Long.parseLong(m.group(2)) * 1024;
     }
 
-    private static String jcmd(long pid, String command) throws IOException, InterruptedException {
+    /** Runs {@code jcmd <pid> <command>} and returns its output. */
+    static String jcmd(long pid, String command) throws IOException, InterruptedException {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         Process p = new ProcessBuilder(List.of(jcmd.toString(), Long.toString(pid), command))
                 .redirectErrorStream(true)

@@ -7,10 +7,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.client.ZKClientConfig;
 
 /**
  * One server (or one ensemble) under the load generator: whether it still runs, a pool of stock-client sessions
@@ -38,6 +40,18 @@ final class LoadTarget implements AutoCloseable {
             throws IOException, InterruptedException {
         StockSessions sessions = StockSessions.open(server.connectString(), maxSessions);
         return prepared(new LoadTarget(server::alive, sessions, data, window));
+    }
+
+    /**
+     * Sessions to {@code connectString} of {@code server} (its TLS port, say), each with a client configuration from
+     * {@code configs}; the znodes are created only with {@code prepare} (a second target on a server whose znodes
+     * another target already made passes false).
+     */
+    static LoadTarget open(ServerProcess server, String connectString, int maxSessions, byte[] data, int window,
+                           Supplier<ZKClientConfig> configs, boolean prepare) throws IOException, InterruptedException {
+        StockSessions sessions = StockSessions.open(i -> connectString, maxSessions, configs);
+        LoadTarget t = new LoadTarget(server::alive, sessions, data, window);
+        return prepare ? prepared(t) : t;
     }
 
     /**

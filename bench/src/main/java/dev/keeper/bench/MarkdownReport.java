@@ -99,6 +99,9 @@ final class MarkdownReport {
         if (r.ensemble() != null) {
             ensemble(sb, r.ensemble(), m);
         }
+        if (r.tls() != null) {
+            tls(sb, r.tls(), m);
+        }
 
         if (!r.notes().isEmpty()) {
             sb.append("## Problems seen during the run\n\n");
@@ -206,6 +209,171 @@ final class MarkdownReport {
                 millis(z.restartMillis()), Stats.ratio(o.restartMillis(), z.restartMillis())));
         sb.append('\n');
         sb.append("Each snapshot: ours ").append(perSnapshot(o)).append("; ZK ").append(perSnapshot(z))
+                .append(".\n\n");
+    }
+
+    /** "getData, 1 session, one at a time" or "setData, 32 sessions pipelined". */
+    static String cellLabel(Cell c) {
+        return c.op().label() + ", " + c.sessions() + (c.sessions() == 1 ? " session" : " sessions")
+                + (c.mode() == Mode.LATENCY ? ", one at a time" : " pipelined");
+    }
+
+    /** "JDK", "OpenSSL", or with the client auth when it is not need: "OpenSSL, clientAuth=none". */
+    static String engineLabel(String engine) {
+        String provider = TlsBench.providerOf(engine);
+        String auth = TlsBench.clientAuthOf(engine);
+        return (provider.equals("OPENSSL") ? "OpenSSL" : provider)
+                + (auth.equals("need") ? "" : ", clientAuth=" + auth);
+    }
+
+    private static void tls(StringBuilder sb, TlsBench.Figures f, Report.Meta m) {
+        sb.append("## TLS on the client port: ours against ZooKeeper's Netty TLS\n\n");
+        sb.append("- Per engine (ssl.sslProvider, set on both servers), a fresh pair of servers, each with its plain")
+                .append(" client port and a TLS port (secureClientPort) from the same zoo.cfg keys: ")
+                .append(f.keys()).append(" keys in ").append(f.storeType())
+                .append(" stores made at run time with keytool (a CA; a server certificate with SAN IP:127.0.0.1 and")
+                .append(" DNS:localhost; a client certificate), ssl.clientAuth=need (ZooKeeper's default: the client")
+                .append(" presents its certificate and is authenticated by it as x509) unless the engine column")
+                .append(" says otherwise, TLS 1.3 (both servers' default). ZooKeeper runs")
+                .append(" serverCnxnFactory=NettyServerCnxnFactory, which its TLS needs, so its plain port is Netty")
+                .append(" here too (the load part's ZooKeeper uses its default NIO factory). With OpenSSL both")
+                .append(" servers have netty-tcnative-boringssl-static on their class path (ZooKeeper 3.9.5 carries")
+                .append(" it as a dependency; ours gets it beside its jar).\n");
+        for (TlsBench.EngineSeen e : f.seen()) {
+            sb.append("- Server-side TLS engines in a class histogram of each server while its TLS sessions were")
+                    .append(" open, ").append(engineLabel(e.engine())).append(" run: ours ").append(e.ours())
+                    .append("; ZK ").append(e.zookeeper()).append(".\n");
+        }
+        sb.append("- Cells: the load part's driver (stock Java client, async API, 100-byte data; ")
+                .append(m.measureMillis()).append(" ms measured after ").append(m.warmupMillis())
+                .append(" ms warm-up, ").append(m.repeats()).append(" repeats per server alternating which goes")
+                .append(" first, medians; pipelined: ").append(m.window()).append(" outstanding per session). Every")
+                .append(" session on the client's Netty socket (ClientCnxnSocketNetty), over TLS with the client")
+                .append(" certificate and hostname verification, or over plaintext to the plain port of the same")
+                .append(" server process; the client side uses the JDK's engine in both runs. Target: ops/s")
+                .append(" ours/ZK ≥ 1.0 in every TLS cell, with either engine.\n");
+        sb.append("- New connections: each a new TCP connection, a full TLS 1.3 handshake (a fresh client SSL")
+                .append(" context per connection, as the stock client's Netty socket builds one per connection: no")
+                .append(" session resumption), the four-letter word ruok and its imok, then the server's close;")
+                .append(" one lane opening them one after another, and ").append(f.lanes())
+                .append(" lanes at once. Counted when complete inside ").append(f.handshakeMillis())
+                .append(" ms measured (after an unmeasured span); latency is connect to the server's close. The")
+                .append(" same over the plain port is the reference for what TLS adds. Target: TLS connections per")
+                .append(" second ours/ZK ≥ 1.0.\n");
+        sb.append("- The driver (TLS client side included) shares the machine's ").append(m.cores())
+                .append(" cores with the server it measures: client-side TLS costs the same against both, so ratios")
+                .append(" are pulled towards 1.\n\n");
+
+        int tlsCells = 0;
+        int met = 0;
+        sb.append("**Over TLS**, ops/s:\n\n");
+        sb.append("| engine | cell | ours ops/s | ZK ops/s | ours/ZK | p50 µs ours / ZK | p99 µs ours / ZK |")
+                .append(" errors ours / ZK | target ≥ 1.0 |\n");
+        sb.append("|---|---|---:|---:|---:|---:|---:|---:|---|\n");
+        for (String engine : f.engines()) {
+            for (TlsBench.CellRow c : f.cells()) {
+                if (!c.engine().equals(engine) || c.transport() != TlsBench.Transport.TLS) {
+                    continue;
+                }
+                Report.CellRow r = c.row();
+                double ratio = Stats.ratio(r.oursOpsPerSecond(), r.zookeeperOpsPerSecond());
+                tlsCells++;
+                if (ratio >= 1.0) {
+                    met++;
+                }
+                sb.append("| ").append(engineLabel(engine)).append(" | ").append(cellLabel(r.cell())).append(" | ")
+                        .append(count(r.oursOpsPerSecond())).append(" | ").append(count(r.zookeeperOpsPerSecond()))
+                        .append(" | ").append(ratio(ratio)).append(" | ").append(micros(r.oursP50())).append(" / ")
+                        .append(micros(r.zookeeperP50())).append(" | ").append(micros(r.oursP99())).append(" / ")
+                        .append(micros(r.zookeeperP99())).append(" | ").append(r.oursErrors()).append(" / ")
+                        .append(r.zookeeperErrors()).append(" | ")
+                        .append(Double.isNaN(ratio) ? "n/a" : ratio >= 1.0 ? "met" : "**missed**").append(" |\n");
+            }
+        }
+        sb.append('\n');
+
+        sb.append("**What TLS costs each server**: ops/s over TLS ÷ ops/s over plaintext, the same server process")
+                .append(" and client socket (1.00 = free):\n\n");
+        sb.append("| engine | cell | ours plaintext ops/s | ours TLS/plaintext | ZK plaintext ops/s | ZK TLS/plaintext")
+                .append(" | plaintext ours/ZK |\n");
+        sb.append("|---|---|---:|---:|---:|---:|---:|\n");
+        for (String engine : f.engines()) {
+            for (Cell cell : TlsBench.CELLS) {
+                Report.CellRow plain = f.cell(engine, TlsBench.Transport.PLAIN, cell);
+                if (plain == null) {
+                    continue;
+                }
+                sb.append("| ").append(engineLabel(engine)).append(" | ").append(cellLabel(cell)).append(" | ")
+                        .append(count(plain.oursOpsPerSecond())).append(" | ")
+                        .append(ratio(f.tlsOverPlain(engine, cell, ServerKind.OURS))).append(" | ")
+                        .append(count(plain.zookeeperOpsPerSecond())).append(" | ")
+                        .append(ratio(f.tlsOverPlain(engine, cell, ServerKind.ZOOKEEPER))).append(" | ")
+                        .append(ratio(Stats.ratio(plain.oursOpsPerSecond(), plain.zookeeperOpsPerSecond())))
+                        .append(" |\n");
+            }
+        }
+        sb.append('\n');
+
+        int hsRows = 0;
+        int hsMet = 0;
+        sb.append("**New connections per second** (ruok each):\n\n");
+        sb.append("| engine | connections | ours /s | ZK /s | ours/ZK | p50 ms ours / ZK | errors ours / ZK |")
+                .append(" target ≥ 1.0 |\n");
+        sb.append("|---|---|---:|---:|---:|---:|---:|---|\n");
+        for (String engine : f.engines()) {
+            for (TlsBench.HandshakeRow h : f.handshakes()) {
+                if (!h.engine().equals(engine)) {
+                    continue;
+                }
+                double ratio = Stats.ratio(h.oursPerSecond(), h.zookeeperPerSecond());
+                boolean tls = h.transport() == TlsBench.Transport.TLS;
+                if (tls) {
+                    hsRows++;
+                    if (ratio >= 1.0) {
+                        hsMet++;
+                    }
+                }
+                sb.append("| ").append(engineLabel(engine)).append(" | ")
+                        .append(tls ? "TLS handshake" : "plaintext (reference)").append(", ")
+                        .append(h.lanes() == 1 ? "one at a time" : h.lanes() + " at once").append(" | ")
+                        .append(String.format(Locale.ROOT, "%,.1f", h.oursPerSecond())).append(" | ")
+                        .append(String.format(Locale.ROOT, "%,.1f", h.zookeeperPerSecond())).append(" | ")
+                        .append(ratio(ratio)).append(" | ").append(millis(h.oursP50() / 1000)).append(" / ")
+                        .append(millis(h.zookeeperP50() / 1000)).append(" | ").append(h.oursErrors()).append(" / ")
+                        .append(h.zookeeperErrors()).append(" | ")
+                        .append(!tls ? "" : Double.isNaN(ratio) ? "n/a" : ratio >= 1.0 ? "met" : "**missed**")
+                        .append(" |\n");
+            }
+        }
+        sb.append('\n');
+        List<String> shares = new java.util.ArrayList<>();
+        List<String> negotiated = new java.util.ArrayList<>();
+        for (String engine : f.engines()) {
+            for (int lanes : f.lanes() > 1 ? List.of(1, f.lanes()) : List.of(1)) {
+                TlsBench.HandshakeRow t = f.handshake(engine, TlsBench.Transport.TLS, lanes);
+                TlsBench.HandshakeRow p = f.handshake(engine, TlsBench.Transport.PLAIN, lanes);
+                if (t == null || p == null) {
+                    continue;
+                }
+                shares.add(engineLabel(engine) + ", " + (lanes == 1 ? "one at a time" : lanes + " at once")
+                        + ": ours " + ratio(Stats.ratio(t.oursPerSecond(), p.oursPerSecond())) + ", ZK "
+                        + ratio(Stats.ratio(t.zookeeperPerSecond(), p.zookeeperPerSecond())));
+            }
+            TlsBench.HandshakeRow t = f.handshake(engine, TlsBench.Transport.TLS, 1);
+            if (t != null) {
+                negotiated.add(engineLabel(engine) + ": ours " + t.negotiated(ServerKind.OURS) + ", ZK "
+                        + t.negotiated(ServerKind.ZOOKEEPER));
+            }
+        }
+        if (!shares.isEmpty()) {
+            sb.append("TLS connections per second as a share of plaintext ones: ").append(String.join("; ", shares))
+                    .append(".\n\n");
+        }
+        if (!negotiated.isEmpty()) {
+            sb.append("Negotiated by the connection driver: ").append(String.join("; ", negotiated)).append(".\n\n");
+        }
+        sb.append("Targets: TLS cells ≥ 1.0 met in ").append(met).append(" of ").append(tlsCells)
+                .append("; TLS connections per second ≥ 1.0 met in ").append(hsMet).append(" of ").append(hsRows)
                 .append(".\n\n");
     }
 

@@ -36,6 +36,13 @@ import java.util.Set;
  * @param ensembleHeap     -Xms and -Xmx of every member in the ensemble part (smaller: three run at once)
  * @param ensembleKills    leader kills per repeat and server in the ensemble part; the median over all is reported
  * @param catchupZnodes    znodes written while a member is away in the ensemble part; 0 skips the catch-up
+ * @param tlsEngines       the TLS part's variants, in order: an engine (JDK or OPENSSL, ssl.sslProvider), and after a
+ *                         slash the ssl.clientAuth when it is not need ("JDK", "OPENSSL/none")
+ * @param tlsLanes         connections opened at once in the TLS part's parallel connection runs
+ * @param tlsHandshakeMillis measured span of each connection run in the TLS part
+ * @param tlsHandshakeWarmupMillis unmeasured connections before each such span
+ * @param tlsStoreType     PKCS12 or JKS: the key and trust stores the TLS part generates
+ * @param tcnativeClasspathFile file holding netty-tcnative's jars, which both servers get with the OPENSSL engine
  * @param phases           which parts run
  * @param serverJar        our shaded server jar
  * @param zookeeperClasspathFile file holding the real ZooKeeper's class path
@@ -69,6 +76,12 @@ record Options(
         String ensembleHeap,
         int ensembleKills,
         int catchupZnodes,
+        List<String> tlsEngines,
+        int tlsLanes,
+        long tlsHandshakeMillis,
+        long tlsHandshakeWarmupMillis,
+        String tlsStoreType,
+        Path tcnativeClasspathFile,
         Set<Phase> phases,
         Path serverJar,
         Path zookeeperClasspathFile,
@@ -78,9 +91,10 @@ record Options(
      * The parts of a run; {@code --only=load,memory} picks some. DURABLE: create and setData cells with fsync on;
      * SNAPSHOT: write latency while a snapshot of the big tree is written; STARTUP: start-up on the big tree;
      * FLOOD: a canary session's latency while malformed frames flood the server; ENSEMBLE: three members of each
-     * server, load spread over them, a leader killed.
+     * server, load spread over them, a leader killed; TLS: reads, writes and new connections over TLS (JDK and
+     * OpenSSL engines) against plaintext on the same servers.
      */
-    enum Phase { LOAD, MEMORY, FANOUT, DURABLE, SNAPSHOT, STARTUP, FLOOD, ENSEMBLE }
+    enum Phase { LOAD, MEMORY, FANOUT, DURABLE, SNAPSHOT, STARTUP, FLOOD, ENSEMBLE, TLS }
 
     static Options parse(String... args) {
         boolean quick = false;
@@ -121,6 +135,13 @@ record Options(
         String ensembleHeap = "512m";
         int ensembleKills = 1;
         int catchupZnodes = quick ? 10_000 : 100_000;
+        String tlsEngineItems = "jdk,openssl";
+        String tlsClientAuth = "need";
+        int tlsLanes = 4;
+        long tlsHandshake = quick ? 1000 : 3000;
+        long tlsHandshakeWarmup = quick ? 200 : 500;
+        String tlsStoreType = "PKCS12";
+        Path tcnative = Path.of("bench/target/tcnative.classpath");
         Set<Phase> phases = EnumSet.allOf(Phase.class);
         Path serverJar = Path.of("server/target/keeper-server-0.1.0-SNAPSHOT-all.jar");
         Path zkClasspath = Path.of("bench/target/zookeeper.classpath");
@@ -162,6 +183,13 @@ record Options(
                 case "ensemble-heap" -> ensembleHeap = v;
                 case "ensemble-kills" -> ensembleKills = (int) Math.min(Integer.MAX_VALUE, nonNegative(key, v));
                 case "catchup-znodes" -> catchupZnodes = (int) Math.min(Integer.MAX_VALUE, nonNegative(key, v));
+                case "tls-engines" -> tlsEngineItems = v;
+                case "tls-client-auth" -> tlsClientAuth = clientAuth(v);
+                case "tls-lanes" -> tlsLanes = positive(key, v);
+                case "tls-handshake-ms" -> tlsHandshake = positive(key, v);
+                case "tls-handshake-warmup-ms" -> tlsHandshakeWarmup = nonNegative(key, v);
+                case "tls-store-type" -> tlsStoreType = storeType(v);
+                case "tcnative-classpath-file" -> tcnative = Path.of(v);
                 case "only" -> phases = EnumSet.copyOf(Options.<Phase>listOf(v, p -> Phase.valueOf(p.toUpperCase())));
                 case "server-jar" -> serverJar = Path.of(v);
                 case "zk-classpath-file" -> zkClasspath = Path.of(v);
@@ -169,6 +197,8 @@ record Options(
                 default -> throw new IllegalArgumentException("unknown option --" + key + "\n" + usage());
             }
         }
+        String auth = tlsClientAuth;
+        List<String> tlsEngines = listOf(tlsEngineItems, item -> engine(item, auth));
         if (snapCount < 4) {
             throw new IllegalArgumentException("--snap-count must be at least 4");
         }
@@ -181,7 +211,8 @@ record Options(
         return new Options(quick, fsync, repeats, warmup, measure, serverWarmup, ops, sessions, window, znodes,
                 watches, fanOut, fanOutRepeats, heap, tickTime, bigZnodes, snapshotRate, snapCount, snapshots,
                 snapshotWarmup, startupRepeats, floodFrames, floodLanes, floodRate, ensembleHeap, ensembleKills,
-                catchupZnodes, phases, serverJar, zkClasspath, out);
+                catchupZnodes, tlsEngines, tlsLanes, tlsHandshake, tlsHandshakeWarmup, tlsStoreType, tcnative, phases,
+                serverJar, zkClasspath, out);
     }
 
     static String usage() {
@@ -193,8 +224,11 @@ record Options(
                                     [--big-znodes=N] [--snapshot-rate=N] [--snap-count=N] [--snapshots=N]
                                     [--snapshot-warmup-ms=N] [--startup-repeats=N] [--flood-frames=N]
                                     [--flood-lanes=N] [--flood-rate=N] [--ensemble-heap=512m] [--ensemble-kills=N]
-                                    [--catchup-znodes=N]
-                                    [--only=load,memory,fanout,durable,snapshot,startup,flood,ensemble]
+                                    [--catchup-znodes=N] [--tls-engines=jdk,openssl[:need|want|none]]
+                                    [--tls-client-auth=need|want|none] [--tls-lanes=N]
+                                    [--tls-handshake-ms=N] [--tls-handshake-warmup-ms=N] [--tls-store-type=pkcs12|jks]
+                                    [--tcnative-classpath-file=FILE]
+                                    [--only=load,memory,fanout,durable,snapshot,startup,flood,ensemble,tls]
                                     [--out=DIR]""";
     }
 
@@ -204,6 +238,37 @@ record Options(
             case "off", "no", "false" -> false;
             default -> throw new IllegalArgumentException("--fsync takes on or off, got " + v);
         };
+    }
+
+    /**
+     * A TLS variant's key: JDK or OPENSSL (as ssl.sslProvider names them), then "/" and the client auth when it is
+     * not need; an item "openssl:none" names its own client auth, a bare "openssl" takes {@code clientAuth}.
+     */
+    private static String engine(String item, String clientAuth) {
+        int colon = item.indexOf(':');
+        String e = (colon < 0 ? item : item.substring(0, colon)).trim().toUpperCase(java.util.Locale.ROOT);
+        if (!e.equals("JDK") && !e.equals("OPENSSL")) {
+            throw new IllegalArgumentException("--tls-engines takes jdk and/or openssl (each optionally :need, :want"
+                    + " or :none), got " + item);
+        }
+        String auth = colon < 0 ? clientAuth : clientAuth(item.substring(colon + 1).trim());
+        return auth.equals("need") ? e : e + "/" + auth;
+    }
+
+    private static String clientAuth(String v) {
+        String a = v.toLowerCase(java.util.Locale.ROOT);
+        if (!a.equals("need") && !a.equals("want") && !a.equals("none")) {
+            throw new IllegalArgumentException("ssl.clientAuth is need, want or none, got " + v);
+        }
+        return a;
+    }
+
+    private static String storeType(String v) {
+        String t = v.toUpperCase(java.util.Locale.ROOT);
+        if (!t.equals("PKCS12") && !t.equals("JKS")) {
+            throw new IllegalArgumentException("--tls-store-type takes pkcs12 or jks, got " + v);
+        }
+        return t;
     }
 
     private static int positive(String key, String v) {

@@ -13,7 +13,11 @@ final class RawResults {
 
     /**
      * {@code set} is "load" for the load cells, "durable" for the durable write cells (fsync on), "ensemble" for
-     * the cells of the ensemble part.
+     * the cells of the ensemble part; the TLS part's cells are "tls-jdk" or "tls-openssl" (over TLS) and
+     * "tls-jdk-plaintext" or "tls-openssl-plaintext" (the same server run's plain port; a variant with another
+     * ssl.clientAuth than need carries it: "tls-openssl-none"), and its connection runs
+     * "tls-jdk-connections" (and so on) with op "ruok", sessions the lanes at once, mode "sequential" or "parallel",
+     * ops the connections completed.
      */
     static final String CSV_HEADER =
             "set,op,sessions,mode,server,repeat,ops,seconds,ops_per_s,p50_us,p99_us,errors,first_error";
@@ -34,7 +38,39 @@ final class RawResults {
                 appendRuns(sb, "ensemble", c.cell(), "zookeeper", c.zookeeper());
             }
         }
+        if (r.tls() != null) {
+            for (TlsBench.CellRow c : r.tls().cells()) {
+                String set = tlsSet(c.engine(), c.transport(), "");
+                appendRuns(sb, set, c.row().cell(), "ours", c.row().ours());
+                appendRuns(sb, set, c.row().cell(), "zookeeper", c.row().zookeeper());
+            }
+            for (TlsBench.HandshakeRow h : r.tls().handshakes()) {
+                appendConnections(sb, h, "ours", h.ours());
+                appendConnections(sb, h, "zookeeper", h.zookeeper());
+            }
+        }
         return sb.toString();
+    }
+
+    /** "tls-jdk", "tls-openssl-plaintext", "tls-jdk-connections", ... */
+    static String tlsSet(String engine, TlsBench.Transport transport, String suffix) {
+        return "tls-" + engine.toLowerCase(Locale.ROOT).replace('/', '-')
+                + (transport == TlsBench.Transport.PLAIN ? "-plaintext" : "")
+                + suffix;
+    }
+
+    private static void appendConnections(StringBuilder sb, TlsBench.HandshakeRow h, String server,
+                                          List<Handshakes.Run> runs) {
+        for (int i = 0; i < runs.size(); i++) {
+            Handshakes.Run run = runs.get(i);
+            sb.append(tlsSet(h.engine(), h.transport(), "-connections")).append(",ruok,").append(h.lanes())
+                    .append(',').append(h.lanes() == 1 ? "sequential" : "parallel").append(',').append(server)
+                    .append(',').append(i + 1).append(',').append(run.connections()).append(',')
+                    .append(num(run.seconds())).append(',').append(num(run.perSecond())).append(',')
+                    .append(num(run.p50Micros())).append(',').append(num(run.p99Micros())).append(',')
+                    .append(run.errors()).append(',')
+                    .append(run.firstError() == null ? "" : csvField(run.firstError())).append('\n');
+        }
     }
 
     private static void appendRuns(StringBuilder sb, String set, Cell cell, String server, List<CellRun> runs) {
@@ -99,6 +135,7 @@ final class RawResults {
                 + field("ours", flood(r.flood().ours())) + ", "
                 + field("zookeeper", flood(r.flood().zookeeper())) + "}").append(",\n");
         sb.append("  \"ensemble\": ").append(r.ensemble() == null ? "null" : ensemble(r.ensemble())).append(",\n");
+        sb.append("  \"tls\": ").append(r.tls() == null ? "null" : tls(r.tls())).append(",\n");
         sb.append("  \"notes\": [");
         for (int i = 0; i < r.notes().size(); i++) {
             sb.append(i == 0 ? "" : ", ").append(str(r.notes().get(i)));
@@ -112,18 +149,21 @@ final class RawResults {
         for (int i = 0; i < cells.size(); i++) {
             Report.CellRow c = cells.get(i);
             sb.append(i == 0 ? "\n" : ",\n");
-            sb.append("    {").append(field("op", str(c.cell().op().label()))).append(", ")
-                    .append(field("sessions", Integer.toString(c.cell().sessions()))).append(", ")
-                    .append(field("mode", str(c.cell().mode().label()))).append(", ")
-                    .append(field("medianOpsPerSecond", pair(c.oursOpsPerSecond(), c.zookeeperOpsPerSecond())))
-                    .append(", ")
-                    .append(field("medianP50Micros", pair(c.oursP50(), c.zookeeperP50()))).append(", ")
-                    .append(field("medianP99Micros", pair(c.oursP99(), c.zookeeperP99()))).append(", ")
-                    .append(field("runs", "{" + field("ours", runs(c.ours())) + ", "
-                            + field("zookeeper", runs(c.zookeeper())) + "}"))
-                    .append('}');
+            sb.append("    {").append(cellFields(c)).append('}');
         }
         return sb.append(cells.isEmpty() ? "]" : "\n  ]").toString();
+    }
+
+    /** A cell's JSON fields, without the braces. */
+    private static String cellFields(Report.CellRow c) {
+        return field("op", str(c.cell().op().label())) + ", "
+                + field("sessions", Integer.toString(c.cell().sessions())) + ", "
+                + field("mode", str(c.cell().mode().label())) + ", "
+                + field("medianOpsPerSecond", pair(c.oursOpsPerSecond(), c.zookeeperOpsPerSecond())) + ", "
+                + field("medianP50Micros", pair(c.oursP50(), c.zookeeperP50())) + ", "
+                + field("medianP99Micros", pair(c.oursP99(), c.zookeeperP99())) + ", "
+                + field("runs", "{" + field("ours", runs(c.ours())) + ", "
+                        + field("zookeeper", runs(c.zookeeper())) + "}");
     }
 
     private static String snapshot(SnapshotBench.Figures f) {
@@ -222,6 +262,64 @@ final class RawResults {
                         + field("zookeeper", gaps(f.kills().zookeeper())) + "}") + ", "
                 + field("catchUps", "{" + field("ours", catchUps(f.catchUps().ours())) + ", "
                         + field("zookeeper", catchUps(f.catchUps().zookeeper())) + "}") + "}";
+    }
+
+    private static String tls(TlsBench.Figures f) {
+        StringBuilder cells = new StringBuilder("[");
+        for (int i = 0; i < f.cells().size(); i++) {
+            TlsBench.CellRow c = f.cells().get(i);
+            cells.append(i == 0 ? "\n    " : ",\n    ").append('{')
+                    .append(field("engine", str(c.engine()))).append(", ")
+                    .append(field("transport", str(c.transport().label()))).append(", ")
+                    .append(cellFields(c.row())).append('}');
+        }
+        cells.append(f.cells().isEmpty() ? "]" : "\n  ]");
+        StringBuilder hs = new StringBuilder("[");
+        for (int i = 0; i < f.handshakes().size(); i++) {
+            TlsBench.HandshakeRow h = f.handshakes().get(i);
+            hs.append(i == 0 ? "\n    " : ",\n    ").append('{')
+                    .append(field("engine", str(h.engine()))).append(", ")
+                    .append(field("transport", str(h.transport().label()))).append(", ")
+                    .append(field("lanes", Integer.toString(h.lanes()))).append(", ")
+                    .append(field("medianPerSecond", pair(h.oursPerSecond(), h.zookeeperPerSecond()))).append(", ")
+                    .append(field("medianP50Micros", pair(h.oursP50(), h.zookeeperP50()))).append(", ")
+                    .append(field("runs", "{" + field("ours", connectionRuns(h.ours())) + ", "
+                            + field("zookeeper", connectionRuns(h.zookeeper())) + "}"))
+                    .append('}');
+        }
+        hs.append(f.handshakes().isEmpty() ? "]" : "\n  ]");
+        StringBuilder seen = new StringBuilder("[");
+        for (int i = 0; i < f.seen().size(); i++) {
+            TlsBench.EngineSeen e = f.seen().get(i);
+            seen.append(i == 0 ? "" : ", ").append('{').append(field("engine", str(e.engine()))).append(", ")
+                    .append(field("ours", str(e.ours()))).append(", ")
+                    .append(field("zookeeper", str(e.zookeeper()))).append('}');
+        }
+        seen.append(']');
+        return "{" + field("keys", str(f.keys())) + ", " + field("storeType", str(f.storeType())) + ", "
+                + field("clientAuth", str(f.clientAuth())) + ", " + field("lanes", Integer.toString(f.lanes()))
+                + ", " + field("connectionMillis", Long.toString(f.handshakeMillis())) + ", "
+                + field("enginesSeen", seen.toString()) + ",\n  "
+                + field("cells", cells.toString()) + ",\n  "
+                + field("connections", hs.toString()) + "}";
+    }
+
+    private static String connectionRuns(List<Handshakes.Run> runs) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < runs.size(); i++) {
+            Handshakes.Run run = runs.get(i);
+            sb.append(i == 0 ? "" : ", ").append('{')
+                    .append(field("connections", Long.toString(run.connections()))).append(", ")
+                    .append(field("seconds", num(run.seconds()))).append(", ")
+                    .append(field("perSecond", num(run.perSecond()))).append(", ")
+                    .append(field("p50Micros", num(run.p50Micros()))).append(", ")
+                    .append(field("p99Micros", num(run.p99Micros()))).append(", ")
+                    .append(field("errors", Long.toString(run.errors()))).append(", ")
+                    .append(field("firstError", run.firstError() == null ? "null" : str(run.firstError()))).append(", ")
+                    .append(field("negotiated", str(run.negotiated())))
+                    .append('}');
+        }
+        return sb.append(']').toString();
     }
 
     private static String gaps(List<LeaderKill.Gap> gaps) {

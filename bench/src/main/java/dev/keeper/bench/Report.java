@@ -18,30 +18,39 @@ import java.util.function.ToDoubleFunction;
  * @param flood     canary latency under a flood of malformed frames per server, or null when that phase did not
  *                  run (or failed)
  * @param ensemble  the ensemble part (three members of each server), or null when that phase did not run
+ * @param tls       the TLS part (both engines, TLS against plaintext), or null when that phase did not run
  * @param notes     anything that went wrong (a server erroring, hanging, or dying), verbatim
  */
 record Report(Meta meta, List<CellRow> cells, Pair<MemoryBench.Figures> memory, Pair<FanOutBench.Figures> fanOut,
               List<CellRow> durable, Pair<SnapshotBench.Figures> snapshot, StartupBench.Figures startup,
-              Pair<FloodBench.Figures> flood, EnsembleBench.Figures ensemble, List<String> notes) {
+              Pair<FloodBench.Figures> flood, EnsembleBench.Figures ensemble, TlsBench.Figures tls,
+              List<String> notes) {
+
+    /** A run without the TLS part (the shape of runs before it existed). */
+    Report(Meta meta, List<CellRow> cells, Pair<MemoryBench.Figures> memory, Pair<FanOutBench.Figures> fanOut,
+           List<CellRow> durable, Pair<SnapshotBench.Figures> snapshot, StartupBench.Figures startup,
+           Pair<FloodBench.Figures> flood, EnsembleBench.Figures ensemble, List<String> notes) {
+        this(meta, cells, memory, fanOut, durable, snapshot, startup, flood, ensemble, null, notes);
+    }
 
     /** A run without the ensemble part (the shape of runs before it existed). */
     Report(Meta meta, List<CellRow> cells, Pair<MemoryBench.Figures> memory, Pair<FanOutBench.Figures> fanOut,
            List<CellRow> durable, Pair<SnapshotBench.Figures> snapshot, StartupBench.Figures startup,
            Pair<FloodBench.Figures> flood, List<String> notes) {
-        this(meta, cells, memory, fanOut, durable, snapshot, startup, flood, null, notes);
+        this(meta, cells, memory, fanOut, durable, snapshot, startup, flood, null, null, notes);
     }
 
     /** A run without the flood part (the shape of runs before it existed). */
     Report(Meta meta, List<CellRow> cells, Pair<MemoryBench.Figures> memory, Pair<FanOutBench.Figures> fanOut,
            List<CellRow> durable, Pair<SnapshotBench.Figures> snapshot, StartupBench.Figures startup,
            List<String> notes) {
-        this(meta, cells, memory, fanOut, durable, snapshot, startup, null, null, notes);
+        this(meta, cells, memory, fanOut, durable, snapshot, startup, null, null, null, notes);
     }
 
     /** A run without the durability parts (the shape of runs before they existed). */
     Report(Meta meta, List<CellRow> cells, Pair<MemoryBench.Figures> memory, Pair<FanOutBench.Figures> fanOut,
            List<String> notes) {
-        this(meta, cells, memory, fanOut, List.of(), null, null, null, null, notes);
+        this(meta, cells, memory, fanOut, List.of(), null, null, null, null, null, notes);
     }
 
     /**

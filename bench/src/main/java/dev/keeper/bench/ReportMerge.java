@@ -84,6 +84,9 @@ final class ReportMerge {
         if (section.startsWith("## Ensemble of three members")) {
             return EnumSet.of(Options.Phase.ENSEMBLE);
         }
+        if (section.startsWith("## TLS on the client port")) {
+            return EnumSet.of(Options.Phase.TLS);
+        }
         return EnumSet.noneOf(Options.Phase.class);
     }
 }

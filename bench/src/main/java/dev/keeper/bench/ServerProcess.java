@@ -29,6 +29,8 @@ final class ServerProcess implements AutoCloseable {
     private final ServerKind kind;
     private final Process process;
     private final int port;
+    /** The TLS client port, or -1 without TLS. */
+    private int securePort = -1;
     private final Path dir;
     private final Path data;
     private final boolean keepData;
@@ -84,12 +86,15 @@ final class ServerProcess implements AutoCloseable {
 
     private static ServerProcess launch(ServerKind kind, ServerSetup setup, Path dir, Path data, boolean keepData,
                                         long timeoutMs, ProcessGuard guard) throws IOException, InterruptedException {
-        int port = freePort();
+        int[] ports = freePorts(setup.tls() != null ? 2 : 1);
+        int port = ports[0];
+        int securePort = setup.tls() != null ? ports[1] : -1;
         Path cfg = dir.resolve("zoo.cfg");
-        Files.writeString(cfg, setup.zooCfg(port, data));
+        Files.writeString(cfg, setup.zooCfg(port, securePort, data));
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         ServerProcess server = spawn(kind, setup.command(kind, java, cfg), dir, port, data, keepData,
                 dir.resolve("server.log"), guard);
+        server.securePort = securePort;
         try {
             server.awaitReady(timeoutMs);
         } catch (IOException | RuntimeException | InterruptedException e) {
@@ -140,6 +145,19 @@ final class ServerProcess implements AutoCloseable {
 
     String connectString() {
         return "127.0.0.1:" + port;
+    }
+
+    /** The TLS client port ({@code secureClientPort}), or -1 when the server was started without TLS. */
+    int securePort() {
+        return securePort;
+    }
+
+    /** The connect string of the TLS client port. */
+    String secureConnectString() {
+        if (securePort < 0) {
+            throw new IllegalStateException(this + " has no TLS port");
+        }
+        return "127.0.0.1:" + securePort;
     }
 
     boolean alive() {
@@ -284,14 +302,28 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+    /** {@code n} distinct free ports (all held open at once while they are picked). */
+    private static int[] freePorts(int n) throws IOException {
+        ServerSocket[] held = new ServerSocket[n];
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                held[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                ports[i] = held[i].getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket s : held) {
+                if (s != null) {
+                    s.close();
+                }
+            }
         }
     }
 
     @Override
     public String toString() {
-        return kind.label() + "[pid " + pid() + ", port " + port + "]";
+        return kind.label() + "[pid " + pid() + ", port " + port + (securePort >= 0 ? ", TLS port " + securePort : "")
+                + "]";
     }
 }

@@ -16,28 +16,61 @@ import java.util.List;
  * @param snapCount            zoo.cfg snapCount (and -Dzookeeper.snapCount), or 0 for both servers' default
  *                             (100,000)
  * @param logbackConfig        the logging configuration both processes get
+ * @param tls                  TLS on a second client port for both servers, or null for none
  */
 record ServerSetup(Path serverJar, String zookeeperClasspath, String heap, int tickTime, boolean fsync,
-                   int snapCount, Path logbackConfig) {
+                   int snapCount, Path logbackConfig, Tls tls) {
+
+    /** Our server's entry point, the shaded jar's Main-Class, for a start with {@code -cp} (an extra jar). */
+    static final String OUR_MAIN = "dev.keeper.server.Main";
+
+    /** A setup without TLS. */
+    ServerSetup(Path serverJar, String zookeeperClasspath, String heap, int tickTime, boolean fsync, int snapCount,
+                Path logbackConfig) {
+        this(serverJar, zookeeperClasspath, heap, tickTime, fsync, snapCount, logbackConfig, null);
+    }
+
+    /**
+     * TLS on a second client port ({@code secureClientPort}), the same zoo.cfg keys for both servers (ZooKeeper turns
+     * {@code ssl.*} into its {@code zookeeper.ssl.*} properties; ours reads them alike).
+     *
+     * @param provider       {@code ssl.sslProvider}: JDK or OPENSSL, always set (ZooKeeper's default is JDK; ours
+     *                       would pick OpenSSL by itself when netty-tcnative is on its class path)
+     * @param stores         key and trust stores
+     * @param clientAuth     {@code ssl.clientAuth}: need, want or none
+     * @param extraClasspath jars both servers get beside their own (netty-tcnative for OPENSSL); ZooKeeper's class path
+     *                       gets those it does not hold already
+     */
+    record Tls(String provider, TlsCerts.Stores stores, String clientAuth, List<Path> extraClasspath) {
+        Tls {
+            extraClasspath = List.copyOf(extraClasspath);
+        }
+    }
 
     /** The same setup with the log fsynced before each reply, or not. */
     ServerSetup withFsync(boolean on) {
-        return new ServerSetup(serverJar, zookeeperClasspath, heap, tickTime, on, snapCount, logbackConfig);
+        return new ServerSetup(serverJar, zookeeperClasspath, heap, tickTime, on, snapCount, logbackConfig, tls);
     }
 
     /** The same setup with another snapCount (0: the default). */
     ServerSetup withSnapCount(int count) {
-        return new ServerSetup(serverJar, zookeeperClasspath, heap, tickTime, fsync, count, logbackConfig);
+        return new ServerSetup(serverJar, zookeeperClasspath, heap, tickTime, fsync, count, logbackConfig, tls);
     }
 
     /** The same setup with another logging configuration. */
     ServerSetup withLogback(Path config) {
-        return new ServerSetup(serverJar, zookeeperClasspath, heap, tickTime, fsync, snapCount, config);
+        return new ServerSetup(serverJar, zookeeperClasspath, heap, tickTime, fsync, snapCount, config, tls);
     }
 
     /** The same setup with another heap (the ensemble's members get a smaller one each). */
     ServerSetup withHeap(String size) {
-        return new ServerSetup(serverJar, zookeeperClasspath, size, tickTime, fsync, snapCount, logbackConfig);
+        return new ServerSetup(serverJar, zookeeperClasspath, size, tickTime, fsync, snapCount, logbackConfig, tls);
+    }
+
+    /** The same setup with TLS on a second client port (null: none). */
+    ServerSetup withTls(Tls settings) {
+        return new ServerSetup(serverJar, zookeeperClasspath, heap, tickTime, fsync, snapCount, logbackConfig,
+                settings);
     }
 
     /** ZooKeeper's standalone entry point, what {@code zkServer.sh start} runs for a one-server zoo.cfg. */
@@ -47,6 +80,14 @@ record ServerSetup(Path serverJar, String zookeeperClasspath, String heap, int t
 
     /** The zoo.cfg both servers read; only the port and the data directory differ. */
     String zooCfg(int port, Path dataDir) {
+        return zooCfg(port, -1, dataDir);
+    }
+
+    /**
+     * The zoo.cfg both servers read, with TLS on {@code securePort} when this setup has it: only the ports and the
+     * data directory differ between the two servers.
+     */
+    String zooCfg(int port, int securePort, Path dataDir) {
         String cfg = String.join("\n",
                 "# written by the Keeper benchmark; the same for both servers but for port and dataDir",
                 "tickTime=" + tickTime,
@@ -62,7 +103,28 @@ record ServerSetup(Path serverJar, String zookeeperClasspath, String heap, int t
                 "");
         // ZooKeeper turns zoo.cfg keys it does not know into zookeeper.* system properties, which is where its
         // SyncRequestProcessor reads snapCount from; ours reads the key itself.
-        return snapCount > 0 ? cfg + "snapCount=" + snapCount + "\n" : cfg;
+        if (snapCount > 0) {
+            cfg += "snapCount=" + snapCount + "\n";
+        }
+        if (tls != null) {
+            if (securePort <= 0) {
+                throw new IllegalArgumentException("a TLS setup needs a secure port");
+            }
+            TlsCerts.Stores st = tls.stores();
+            cfg += String.join("\n",
+                    "secureClientPort=" + securePort,
+                    "secureClientPortAddress=127.0.0.1",
+                    // ZooKeeper's TLS needs its Netty connection factory (for the plain port too); ours has only one.
+                    "serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory",
+                    "ssl.keyStore.location=" + st.serverKeyStore().toAbsolutePath(),
+                    "ssl.keyStore.password=" + st.password(),
+                    "ssl.trustStore.location=" + st.trustStore().toAbsolutePath(),
+                    "ssl.trustStore.password=" + st.password(),
+                    "ssl.clientAuth=" + tls.clientAuth(),
+                    "ssl.sslProvider=" + tls.provider(),
+                    "");
+        }
+        return cfg;
     }
 
     /**
@@ -119,16 +181,40 @@ record ServerSetup(Path serverJar, String zookeeperClasspath, String heap, int t
         // Each process's GC pauses, beside its zoo.cfg in the run directory: a latency tail is read against them.
         cmd.add("-Xlog:gc:file=" + zooCfg.toAbsolutePath().resolveSibling("gc-" + kind.name().toLowerCase()
                 + "-%p.log") + ":utctime,uptime");
-        if (kind == ServerKind.OURS) {
+        List<Path> extra = tls == null ? List.of() : tls.extraClasspath();
+        if (kind == ServerKind.OURS && extra.isEmpty()) {
             cmd.add("-jar");
             cmd.add(serverJar.toAbsolutePath().toString());
+        } else if (kind == ServerKind.OURS) {
+            List<String> cp = new ArrayList<>(List.of(serverJar.toAbsolutePath().toString()));
+            extra.forEach(p -> cp.add(p.toAbsolutePath().toString()));
+            cmd.add("-cp");
+            cmd.add(String.join(java.io.File.pathSeparator, cp));
+            cmd.add(OUR_MAIN);
         } else {
             cmd.add("-cp");
-            cmd.add(zookeeperClasspath);
+            cmd.add(withExtra(zookeeperClasspath, extra));
             cmd.add(zookeeperMain);
         }
         cmd.add(zooCfg.toAbsolutePath().toString());
         return cmd;
+    }
+
+    /** {@code classpath} and those of {@code extra} whose file name it does not hold already. */
+    static String withExtra(String classpath, List<Path> extra) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (String entry : classpath.split(java.io.File.pathSeparator)) {
+            if (!entry.isEmpty()) {
+                names.add(Path.of(entry).getFileName().toString());
+            }
+        }
+        StringBuilder sb = new StringBuilder(classpath);
+        for (Path p : extra) {
+            if (names.add(p.getFileName().toString())) {
+                sb.append(java.io.File.pathSeparator).append(p.toAbsolutePath());
+            }
+        }
+        return sb.toString();
     }
 
     /**
