@@ -21,11 +21,13 @@ import org.slf4j.LoggerFactory;
  * @param x509SuperUser  {@code zookeeper.X509AuthenticationProvider.superUser}: the certificate subject that is super
  * @param enforceSchemes a session needs an id of one of these schemes for any request but auth and sasl; empty
  *                       when not enforced ({@code enforce.auth.enabled}, {@code sessionRequireClientSASLAuth})
+ * @param x509Id         which part of a client certificate is its x509 id ({@code ssl.x509.clientCertIdType})
  */
 public record SecurityConfig(TlsConfig tls, SaslConfig sasl, Set<String> schemes, String x509SuperUser,
-        List<String> enforceSchemes) {
+        List<String> enforceSchemes, X509IdRule x509Id) {
     private static final Logger LOG = LoggerFactory.getLogger(SecurityConfig.class);
-    public static final SecurityConfig NONE = new SecurityConfig(null, null, Set.of(), null, List.of());
+    public static final SecurityConfig NONE = new SecurityConfig(null, null, Set.of(), null, List.of(),
+            X509IdRule.SUBJECT_DN);
     /** The provider classes whose schemes this server implements, by class name. */
     private static final Map<String, String> PROVIDERS = Map.of(
             "org.apache.zookeeper.server.auth.X509AuthenticationProvider", "x509",
@@ -36,6 +38,9 @@ public record SecurityConfig(TlsConfig tls, SaslConfig sasl, Set<String> schemes
     public SecurityConfig {
         schemes = Set.copyOf(schemes);
         enforceSchemes = List.copyOf(enforceSchemes);
+        if (x509Id == null) {
+            x509Id = X509IdRule.SUBJECT_DN;
+        }
     }
 
     public boolean x509() {
@@ -78,7 +83,8 @@ public record SecurityConfig(TlsConfig tls, SaslConfig sasl, Set<String> schemes
             schemes.add("x509");
         }
         return new SecurityConfig(tls, SaslConfig.read(settings, jaasFile), schemes,
-                settings.get("zookeeper.X509AuthenticationProvider.superUser"), enforced(settings, schemes));
+                settings.get("zookeeper.X509AuthenticationProvider.superUser"), enforced(settings, schemes),
+                X509IdRule.read(settings));
     }
 
     /** {@code AuthenticationHelper.initConfigurations}, with its checks and messages. */

@@ -150,7 +150,8 @@ public final class NettyServer implements AutoCloseable {
      * or an exception saying why it proves none ({@code NettyServerCnxnFactory.CertificateVerifier}).
      */
     List<Id> identify(X509Certificate[] chain) throws CertificateException {
-        return X509Auth.identify(chain, tls.trustManager(), config.security().x509SuperUser());
+        return X509Auth.identify(chain, tls.trustManager(), config.security().x509SuperUser(),
+                config.security().x509Id());
     }
 
     /**

@@ -100,6 +100,22 @@ class TlsConfigTest {
     }
 
     @Test
+    void clientCertIdTypeSan_isRead_andBadValuesAreRefused() {
+        X509IdRule rule = parse(Map.of("ssl.x509.clientCertIdType", "SAN", "ssl.x509.clientCertIdSanMatchType", "6",
+                "ssl.x509.clientCertIdSanExtractRegex", "/sa/([^/]+)$",
+                "ssl.x509.clientCertIdSanExtractMatcherGroupIndex", "1"), new Properties()).security().x509Id();
+        assertTrue(rule.san());
+        assertEquals(6, rule.sanType());
+        assertNull(rule.matchRegex());
+        assertEquals(1, rule.extractGroup());
+        assertEquals(X509IdRule.SUBJECT_DN, parse(Map.of(), new Properties()).security().x509Id());
+        assertThrows(IllegalArgumentException.class,
+                () -> parse(Map.of("ssl.x509.clientCertIdType", "CN"), new Properties()));
+        assertThrows(IllegalArgumentException.class, () -> parse(Map.of("ssl.x509.clientCertIdType", "SAN",
+                "ssl.x509.clientCertIdSanMatchRegex", "(unclosed"), new Properties()));
+    }
+
+    @Test
     void anAuthProviderLine_registersX509WithoutTls() {
         ServerConfig c = parse(Map.of("authProvider.1", "org.apache.zookeeper.server.auth.X509AuthenticationProvider",
                 "authProvider.2", "com.example.Unknown"), new Properties());

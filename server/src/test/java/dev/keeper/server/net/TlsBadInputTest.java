@@ -70,7 +70,7 @@ class TlsBadInputTest {
                 new TlsConfig.Store(keys, PASSWORD, "PKCS12"), new TlsConfig.Store(trust, PASSWORD, "PKCS12"),
                 TlsConfig.ClientAuth.NEED, List.of("TLSv1.3"), null, false, null, "x509", false);
         ServerConfig config = ServerConfig.builder().maxClientCnxns(0)
-                .security(new SecurityConfig(tls, null, Set.of("x509"), null, List.of())).build();
+                .security(new SecurityConfig(tls, null, Set.of("x509"), null, List.of(), null)).build();
         processor = new RequestProcessor(config, ServerClock.SYSTEM, new DataTree(false), TxnLog.NONE, null,
                 new ServerMetrics(), () -> { });
         processor.start();
