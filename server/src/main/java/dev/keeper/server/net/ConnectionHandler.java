@@ -82,19 +82,24 @@ final class ConnectionHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (connection == null || server.stopping() || !ctx.channel().isOpen()) {
-            // A stopping server answers what it took in before it stopped reading; this came after. A connection
-            // closed here already (a refused certificate) may still have frames decoded from its last read.
+        if (connection == null || server.stopping()) {
+            // A stopping server answers what it took in before it stopped reading; this came after.
             release(msg);
             return;
         }
         if (msg instanceof FrameDecoder.Unfinished rest) {
-            // ZooKeeper logs every client close ("Unable to read additional data from client"); a close in the
-            // middle of a frame is the one that is bad input, so that is the one we report.
+            // Comes once the channel has closed. ZooKeeper logs every client close ("Unable to read additional data
+            // from client"); a close in the middle of a frame is the one that is bad input, so that is the one we
+            // report.
             if (!closeExplained) {
                 LOG.info("Connection from {} closed by the client mid-frame: {} arrived and are discarded",
                         connection.remote(), rest);
             }
+            return;
+        }
+        if (!ctx.channel().isOpen()) {
+            // Closed here already (a refused certificate), with frames still decoded from its last read.
+            release(msg);
             return;
         }
         connection.packetReceived();
