@@ -4,17 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.keeper.server.config.X509IdRule;
-import java.io.IOException;
+import dev.keeper.server.testing.Keytool;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -38,7 +35,7 @@ class X509AuthTest {
     @BeforeAll
     static void certificate() throws Exception {
         Path keys = tmp.resolve("client.p12");
-        keytool("-genkeypair", "-alias", "c", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
+        Keytool.run("-genkeypair", "-alias", "c", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
                 "CN=alice, OU=clients, O=Keeper Test", "-ext",
                 "SAN=dns:alice.example.com,uri:spiffe://example.com/ns/prod/sa/alice,email:alice@example.com",
                 "-validity", "2", "-keystore", keys.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD);
@@ -80,14 +77,4 @@ class X509AuthTest {
         return X509Auth.identify(chain, trust, null, rule).get(0).getId();
     }
 
-    private static void keytool(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException("keytool " + String.join(" ", args) + ":\n" + out);
-        }
-    }
 }

@@ -11,6 +11,7 @@ import dev.keeper.server.config.TlsConfig;
 import dev.keeper.server.metrics.ServerMetrics;
 import dev.keeper.server.persist.TxnLog;
 import dev.keeper.server.processor.RequestProcessor;
+import dev.keeper.server.testing.Keytool;
 import dev.keeper.server.tree.DataTree;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +22,6 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -59,12 +59,12 @@ class TlsBadInputTest {
         keys = tmp.resolve("server.p12");
         trust = tmp.resolve("trust.p12");
         Path cert = tmp.resolve("server.crt");
-        keytool("-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
+        Keytool.run("-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
                 "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2", "-keystore",
                 keys.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD);
-        keytool("-exportcert", "-alias", "server", "-keystore", keys.toString(), "-storepass", PASSWORD, "-file",
+        Keytool.run("-exportcert", "-alias", "server", "-keystore", keys.toString(), "-storepass", PASSWORD, "-file",
                 cert.toString());
-        keytool("-importcert", "-noprompt", "-alias", "ca", "-file", cert.toString(), "-keystore", trust.toString(),
+        Keytool.run("-importcert", "-noprompt", "-alias", "ca", "-file", cert.toString(), "-keystore", trust.toString(),
                 "-storetype", "PKCS12", "-storepass", PASSWORD);
         TlsConfig tls = new TlsConfig(0, "127.0.0.1", false, false,
                 new TlsConfig.Store(keys, PASSWORD, "PKCS12"), new TlsConfig.Store(trust, PASSWORD, "PKCS12"),
@@ -218,15 +218,6 @@ class TlsBadInputTest {
         return rt.totalMemory() - rt.freeMemory();
     }
 
-    private static void keytool(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "keytool finished");
-        assertEquals(0, p.exitValue(), "keytool " + String.join(" ", args) + ":\n" + out);
-    }
 
     private static void awaitEquals(int expected, IntSupplier actual, String what) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
