@@ -50,8 +50,7 @@ final class QuotaCheck {
             limit(q.root(), "bytes", "Byte", q.bytes(), bytesDiff, q.bytesLimit(), q.byteHardLimit());
         } catch (OpError refused) {
             // ZooKeeperServer.updateQuotaExceededMetrics: counted under the quota root's first component
-            int end = q.root().indexOf('/', 1);
-            p.quotaExceeded().accept(end < 0 ? q.root().substring(1) : q.root().substring(1, end));
+            p.quotaExceeded().accept(q.namespace());
             throw refused;
         }
     }

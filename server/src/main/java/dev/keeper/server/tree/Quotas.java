@@ -98,9 +98,7 @@ final class Quotas {
     java.util.Collection<QuotaTotals> totals() {
         TreeMap<String, long[]> sums = new TreeMap<>();
         for (String root : roots) {
-            int end = root.indexOf('/', 1);
-            String namespace = end < 0 ? root.substring(1) : root.substring(1, end);
-            long[] sum = sums.computeIfAbsent(namespace, k -> new long[4]);
+            long[] sum = sums.computeIfAbsent(QuotaUse.namespaceOf(root), k -> new long[4]);
             Znode limits = tree.find(QUOTA_ROOT + root + "/" + LIMITS);
             if (limits != null) {
                 TreeMap<String, Long> l = parse(limits.data);
