@@ -97,7 +97,7 @@ record ServerSetup(Path serverJar, String zookeeperClasspath, String heap, int t
                 // The fan-out measurement holds 10,000 sessions from one address.
                 "maxClientCnxns=0",
                 "forceSync=" + (fsync ? "yes" : "no"),
-                // ZooKeeper's admin server would take port 8080; ours accepts the key and has none.
+                // Both servers' AdminServers would take port 8080 (ZooKeeper's only with Jetty on its class path).
                 "admin.enableServer=false",
                 "4lw.commands.whitelist=*",
                 "");

@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar keeper-server.jar zoo.cfg}: what {@code bin/zkServer.sh} runs. Exits 0 on a clean stop
- * (SIGTERM or SIGINT), 2 on a configuration error and 1 when the server cannot start or stops on a failure.
+ * (SIGTERM or SIGINT), 2 on a configuration error, 4 when the AdminServer's port cannot be bound (ZooKeeper's code)
+ * and 1 when the server cannot start otherwise or stops on a failure.
  */
 public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -41,6 +42,11 @@ public final class Main {
         ZkServer server;
         try {
             server = ZkServer.start(config);
+        } catch (ZkServer.AdminServerException e) {
+            LOG.error("Unable to start AdminServer, exiting abnormally: {}", e.getMessage());
+            System.err.println("Unable to start AdminServer, exiting abnormally");
+            System.exit(4); // ZooKeeper's ExitCode.ERROR_STARTING_ADMIN_SERVER
+            return;
         } catch (Exception e) {
             LOG.error("Unable to start the server: {}", e.getMessage(), e);
             System.exit(1);

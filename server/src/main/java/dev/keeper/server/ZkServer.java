@@ -1,5 +1,6 @@
 package dev.keeper.server;
 
+import dev.keeper.server.admin.AdminServer;
 import dev.keeper.server.admin.ServerView;
 import dev.keeper.server.config.ServerConfig;
 import dev.keeper.server.metrics.ServerMetrics;
@@ -11,6 +12,7 @@ import dev.keeper.server.persist.Disk;
 import dev.keeper.server.persist.FileTxnLog;
 import dev.keeper.server.persist.Purge;
 import dev.keeper.server.persist.Recovery;
+import dev.keeper.server.persist.SnapshotFile;
 import dev.keeper.server.persist.SnapshotJob;
 import dev.keeper.server.persist.Snapshotter;
 import dev.keeper.server.persist.TxnLog;
@@ -53,6 +55,8 @@ public final class ZkServer implements AutoCloseable, ServerView {
     /** This member's part of an ensemble, or null standalone. */
     private final RaftNode node;
     private final ScheduledExecutorService timer;
+    /** The AdminServer, or null (admin.enableServer=false, or it could not start on an ensemble member). */
+    private volatile AdminServer admin;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private volatile boolean failed;
     private InetSocketAddress address;
@@ -202,6 +206,7 @@ public final class ZkServer implements AutoCloseable, ServerView {
                         e);
             }
         }
+        startAdmin();
         try {
             address = net.start(this);
         } catch (InterruptedException e) {
@@ -228,8 +233,42 @@ public final class ZkServer implements AutoCloseable, ServerView {
                 config.minSessionTimeout(), config.maxSessionTimeout());
     }
 
+    /**
+     * The AdminServer, before the client port as ZooKeeper starts it. A port that cannot be bound stops a
+     * standalone server from starting ({@code ZooKeeperServerMain}: "Unable to start AdminServer, exiting
+     * abnormally", exit code 4); an ensemble member logs it and serves on without ({@code QuorumPeer.start}).
+     */
+    private void startAdmin() throws IOException {
+        if (!config.admin().enabled()) {
+            return;
+        }
+        try {
+            admin = AdminServer.start(config.admin(), this, r -> processor.submit(new Event.Task(r)));
+        } catch (IOException e) {
+            if (node != null) {
+                LOG.warn("{}; serving without it", e.getMessage());
+                return;
+            }
+            close();
+            throw new AdminServerException(e.getMessage(), e);
+        }
+    }
+
+    /** The AdminServer could not start: {@link Main} exits with ZooKeeper's code for it, 4. */
+    public static final class AdminServerException extends IOException {
+        AdminServerException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     public InetSocketAddress address() {
         return address;
+    }
+
+    /** The AdminServer's address, or null when it is not running. */
+    public InetSocketAddress adminAddress() {
+        AdminServer a = admin;
+        return a == null ? null : a.address();
     }
 
     public int port() {
@@ -300,6 +339,9 @@ public final class ZkServer implements AutoCloseable, ServerView {
             return;
         }
         timer.shutdownNow();
+        if (admin != null) {
+            admin.close();
+        }
         net.stopAccepting();
         if (node != null) {
             // Before the processor stops: the Raft server's last snapshot, at its stop, is walked by the processor.
@@ -369,6 +411,42 @@ public final class ZkServer implements AutoCloseable, ServerView {
             return "standalone";
         }
         return processor.readOnly() ? "read-only" : node.mode();
+    }
+
+    /**
+     * Reads the snapshot on a thread of its own (it may be large), then hands the tree to the processor, which
+     * installs it and writes it down ({@link RequestProcessor#restore}).
+     */
+    @Override
+    public CompletableFuture<Long> restore(Path file) {
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try {
+                DataTree t = new DataTree(config.extendedTypesEnabled());
+                long zxid = SnapshotFile.read(file, t);
+                if (zxid < 0) {
+                    // ZooKeeper's restore needs the zxid in the file (serializeLastProcessedZxid.enabled)
+                    throw new IOException("the snapshot does not record the zxid it was taken at");
+                }
+                t.setLastZxid(zxid);
+                processor.submit(new Event.Task(() -> processor.restore(t, done)));
+            } catch (IOException | RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        }, "keeper-restore");
+        reader.setDaemon(true);
+        reader.start();
+        return done;
+    }
+
+    @Override
+    public long fsyncThresholdExceedCount() {
+        return log instanceof FileTxnLog f ? f.slowSyncs() : 0;
+    }
+
+    @Override
+    public void takeSnapshot(CompletableFuture<Path> done) {
+        processor.takeSnapshot(done);
     }
 
     @Override

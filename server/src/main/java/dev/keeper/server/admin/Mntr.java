@@ -6,6 +6,8 @@ import dev.keeper.server.tree.QuotaTotals;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * mntr: "zk_name\tvalue" lines, under ZooKeeper's names ({@code ZooKeeperServer.registerMetrics} and
@@ -14,63 +16,81 @@ import java.lang.management.OperatingSystemMXBean;
 final class Mntr implements Word {
     @Override
     public void run(ServerView v, PrintWriter out) {
-        String mode = v.mode();
-        if (mode == null) {
+        Map<String, Object> values = values(v);
+        if (values == null) {
             out.println(Srvr.NOT_SERVING);
             return;
         }
+        values.forEach((key, value) -> put(out, key, value));
+    }
+
+    /**
+     * The figures, by ZooKeeper's names without the "zk_" mntr prefixes them with (the AdminServer's monitor
+     * command shows them so), or null while a member of an ensemble is not serving.
+     */
+    static Map<String, Object> values(ServerView v) {
+        String mode = v.mode();
+        if (mode == null) {
+            return null;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
         ServerMetrics m = v.metrics();
-        put(out, "version", Version.full());
-        put(out, "server_state", mode);
+        out.put("version", Version.full());
+        out.put("server_state", mode);
         dev.keeper.server.quorum.RaftNode.Figures q = v.quorum();
         if (q != null) {
-            put(out, "peer_state", q.peerState());
-            put(out, "quorum_size", q.quorumSize());
+            out.put("peer_state", q.peerState());
+            out.put("quorum_size", q.quorumSize());
             if (q.leading()) {
-                put(out, "learners", q.learners());
-                put(out, "synced_followers", q.syncedFollowers());
-                put(out, "synced_non_voting_followers", 0);
-                put(out, "synced_observers", q.syncedObservers());
-                put(out, "pending_syncs", 0);
-                put(out, "leader_uptime", q.leaderUptimeMs());
+                out.put("learners", q.learners());
+                out.put("synced_followers", q.syncedFollowers());
+                out.put("synced_non_voting_followers", 0);
+                out.put("synced_observers", q.syncedObservers());
+                out.put("pending_syncs", 0);
+                out.put("leader_uptime", q.leaderUptimeMs());
                 // The older name, still in ZooKeeper's documentation and emitted by other servers of the protocol.
-                put(out, "followers", q.syncedFollowers());
+                out.put("followers", q.syncedFollowers());
             }
         }
-        put(out, "avg_latency", m.avgLatency());
-        put(out, "max_latency", m.maxLatency());
-        put(out, "min_latency", m.minLatency());
-        put(out, "packets_received", m.packetsReceived());
-        put(out, "packets_sent", m.packetsSent());
-        put(out, "num_alive_connections", v.connections().size());
-        put(out, "outstanding_requests", v.outstanding());
-        put(out, "uptime", m.uptimeMillis());
-        put(out, "znode_count", v.tree().nodeCount());
-        put(out, "watch_count", v.watches().watchCount());
-        put(out, "ephemerals_count", v.tree().ephemeralCount());
-        put(out, "approximate_data_size", v.tree().approximateDataSize());
-        put(out, "global_sessions", v.sessions().size());
-        put(out, "local_sessions", 0);
+        out.put("avg_latency", m.avgLatency());
+        out.put("max_latency", m.maxLatency());
+        out.put("min_latency", m.minLatency());
+        out.put("packets_received", m.packetsReceived());
+        out.put("packets_sent", m.packetsSent());
+        out.put("num_alive_connections", v.connections().size());
+        out.put("outstanding_requests", v.outstanding());
+        out.put("uptime", m.uptimeMillis());
+        out.put("znode_count", v.tree().reportedNodeCount());
+        out.put("watch_count", v.watches().watchCount());
+        out.put("ephemerals_count", v.tree().ephemeralCount());
+        out.put("approximate_data_size", v.tree().approximateDataSize());
+        out.put("global_sessions", v.sessions().size());
+        out.put("local_sessions", 0);
         OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         if (os instanceof UnixOperatingSystemMXBean unix) {
-            put(out, "open_file_descriptor_count", unix.getOpenFileDescriptorCount());
-            put(out, "max_file_descriptor_count", unix.getMaxFileDescriptorCount());
+            out.put("open_file_descriptor_count", unix.getOpenFileDescriptorCount());
+            out.put("max_file_descriptor_count", unix.getMaxFileDescriptorCount());
         }
-        put(out, "connection_drop_probability", 0.0);
-        put(out, "connection_rejected", m.connectionsRejected());
-        put(out, "connection_drop_count", m.connectionsDroppedForBacklog());
-        put(out, "p50_request_latency", m.latencyPercentile(0.5));
-        put(out, "p99_request_latency", m.latencyPercentile(0.99));
-        put(out, "datadir_size", v.dataDirSize());
-        put(out, "logdir_size", v.logDirSize());
+        out.put("connection_drop_probability", 0.0);
+        out.put("connection_rejected", m.connectionsRejected());
+        out.put("connection_drop_count", m.connectionsDroppedForBacklog());
+        long[] sizes = m.responseSizes();
+        out.put("last_client_response_size", sizes[0]);
+        out.put("min_client_response_size", sizes[1]);
+        out.put("max_client_response_size", sizes[2]);
+        out.put("p50_request_latency", m.latencyPercentile(0.5));
+        out.put("p99_request_latency", m.latencyPercentile(0.99));
+        out.put("datadir_size", v.dataDirSize());
+        out.put("logdir_size", v.logDirSize());
         // ZooKeeper's gauge sets and counter set print as <namespace>_<metric> (DefaultMetricsProvider.dump)
         for (QuotaTotals t : v.tree().quotaTotals()) {
-            put(out, t.namespace() + "_quota_count_limit_per_namespace", t.countLimit());
-            put(out, t.namespace() + "_quota_bytes_limit_per_namespace", t.bytesLimit());
-            put(out, t.namespace() + "_quota_count_usage_per_namespace", t.countUsage());
-            put(out, t.namespace() + "_quota_bytes_usage_per_namespace", t.bytesUsage());
+            out.put(t.namespace() + "_quota_count_limit_per_namespace", t.countLimit());
+            out.put(t.namespace() + "_quota_bytes_limit_per_namespace", t.bytesLimit());
+            out.put(t.namespace() + "_quota_count_usage_per_namespace", t.countUsage());
+            out.put(t.namespace() + "_quota_bytes_usage_per_namespace", t.bytesUsage());
         }
-        m.quotaExceededErrors().forEach((ns, n) -> put(out, ns + "_quota_exceeded_error_per_namespace", n));
+        m.quotaExceededErrors().forEach((ns, n) -> out.put(ns + "_quota_exceeded_error_per_namespace", n));
+        return out;
     }
 
     private static void put(PrintWriter out, String key, Object value) {

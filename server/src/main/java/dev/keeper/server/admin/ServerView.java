@@ -38,6 +38,21 @@ public interface ServerView {
     /** The ensemble's figures for mntr, or null for a standalone server. */
     dev.keeper.server.quorum.RaftNode.Figures quorum();
 
+    /**
+     * Starts a snapshot of the tree as it is now (the AdminServer's snapshot command); {@code done} gets its file
+     * once it is on disk, or why there is none.
+     */
+    void takeSnapshot(java.util.concurrent.CompletableFuture<java.nio.file.Path> done);
+
+    /**
+     * Any thread: makes the snapshot in {@code file} the server's state (the AdminServer's restore command);
+     * completes with the zxid the server stands at afterwards, or why it could not.
+     */
+    java.util.concurrent.CompletableFuture<Long> restore(java.nio.file.Path file);
+
+    /** fsyncs of the transaction log slower than {@code fsync.warningthresholdms}. */
+    long fsyncThresholdExceedCount();
+
     long dataDirSize();
 
     long logDirSize();

@@ -44,6 +44,6 @@ final class Srvr implements Word {
         out.print("Zxid: 0x" + Long.toHexString(v.tree().lastZxid()) + "\n");
         out.print("Mode: " + mode + "\n");
         out.print("Node count: ");
-        out.println(v.tree().nodeCount());
+        out.println(v.tree().reportedNodeCount());
     }
 }

@@ -41,6 +41,9 @@ import java.util.Set;
  * @param security           TLS on the client port and the authentication schemes beyond digest and ip
  * @param configFile           the zoo.cfg this configuration was read from, or null: after a {@code reconfig} the
  *                             member writes the next dynamic configuration file beside it, as ZooKeeper does
+ * @param admin                the AdminServer (HTTP commands): on port 8080 from zoo.cfg unless
+ *                             {@code admin.enableServer=false}; off in a config built in code (tests)
+ * @param initialConfig        the text of the zoo.cfg read at start (the initial_configuration command), or null
  */
 public record ServerConfig(
         int tickTime,
@@ -74,7 +77,9 @@ public record ServerConfig(
         boolean reconfigEnabled,
         boolean enforceQuota,
         Path configFile,
-        SecurityConfig security) {
+        SecurityConfig security,
+        AdminConfig admin,
+        String initialConfig) {
 
     public ServerConfig {
         if (tickTime <= 0) {
@@ -97,6 +102,9 @@ public record ServerConfig(
         raftProperties = java.util.Map.copyOf(raftProperties);
         if (security == null) {
             security = SecurityConfig.NONE;
+        }
+        if (admin == null) {
+            admin = AdminConfig.DISABLED;
         }
     }
 
@@ -139,6 +147,8 @@ public record ServerConfig(
         b.enforceQuota = enforceQuota;
         b.configFile = configFile;
         b.security = security;
+        b.admin = admin;
+        b.initialConfig = initialConfig;
         return b;
     }
 
@@ -189,6 +199,8 @@ public record ServerConfig(
         private boolean enforceQuota;
         private Path configFile;
         private SecurityConfig security = SecurityConfig.NONE;
+        private AdminConfig admin = AdminConfig.DISABLED;
+        private String initialConfig;
 
         public Builder tickTime(int v) {
             tickTime = v;
@@ -350,13 +362,24 @@ public record ServerConfig(
             return this;
         }
 
+        public Builder admin(AdminConfig v) {
+            this.admin = v;
+            return this;
+        }
+
+        public Builder initialConfig(String v) {
+            this.initialConfig = v;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(tickTime, clientPortAddress, clientPort, dataDir, dataLogDir, maxClientCnxns,
                     minSessionTimeout, maxSessionTimeout, fourLetterWords, containerCheckIntervalMs,
                     containerMaxPerMinute, juteMaxBuffer, extendedTypesEnabled, superDigest,
                     maxClientOutboundBytes, forceSync, snapCount, preAllocSize, snapRetainCount,
                     purgeIntervalHours, fsyncWarningThresholdMs, snapshotTrustEmpty, globalOutstandingLimit, quorum, initLimit, syncLimit,
-                    raftProperties, readOnlyMode, reconfigEnabled, enforceQuota, configFile, security);
+                    raftProperties, readOnlyMode, reconfigEnabled, enforceQuota, configFile, security, admin,
+                    initialConfig);
         }
     }
 }

@@ -28,24 +28,28 @@ public final class ZooCfg {
     private static final Logger LOG = LoggerFactory.getLogger(ZooCfg.class);
 
     /** Keys ZooKeeper knows that this server accepts without acting on them. */
-    private static final Set<String> IGNORED = Set.of("electionAlg", "peerType", "admin.enableServer", "admin.serverPort",
-            "admin.serverAddress", "metricsProvider.className", "metricsProvider.httpPort",
+    private static final Set<String> IGNORED = Set.of("electionAlg", "peerType", "metricsProvider.className", "metricsProvider.httpPort",
             "metricsProvider.httpHost", "metricsProvider.exportJvmInfo", "audit.enable", "clientPortListenBacklog", "localSessionsEnabled",
             "localSessionsUpgradingEnabled", "quorumListenOnAllIPs", "maxCnxns", "connectToLearnerMasterLimit",
             "jvm.pause.monitor", "multiAddress.enabled", "sslQuorum", "portUnification",
             "serverCnxnFactory", "syncEnabled", "zookeeper.serverCnxnFactory");
 
-    /** Prefixes of the keys ZooKeeper reads as {@code zookeeper.<key>} properties for TLS and authentication. */
+    /**
+     * Prefixes of the keys ZooKeeper reads as {@code zookeeper.<key>} properties: TLS, authentication and the
+     * AdminServer.
+     */
     private static final List<String> SECURITY = List.of("ssl.", "client.portUnification", "client.certReload",
             "authProvider.", "X509AuthenticationProvider.", "fips-mode", "superUser", "sasl.", "kerberos.",
-            "enforce.auth.", "sessionRequireClientSASLAuth", "SASLAuthenticationProvider.", "allowSaslFailedClients");
+            "enforce.auth.", "sessionRequireClientSASLAuth", "SASLAuthenticationProvider.", "allowSaslFailedClients",
+            "admin.");
 
     private ZooCfg() {
     }
 
     public static ServerConfig load(Path file) throws IOException {
         Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        try (Reader r = new java.io.StringReader(text)) {
             p.load(r);
         }
         Map<String, String> kv = new TreeMap<>();
@@ -54,7 +58,7 @@ public final class ZooCfg {
         }
         // Like ZooKeeper, a relative dataDir is taken from the working directory, not from zoo.cfg's.
         return parse(kv, System.getProperties(), Path.of("").toAbsolutePath()).toBuilder()
-                .configFile(file.toAbsolutePath()).build();
+                .configFile(file.toAbsolutePath()).initialConfig(text).build();
     }
 
     /** Builds the config from zoo.cfg entries and system properties; relative paths resolve against {@code base}. */
@@ -177,6 +181,7 @@ public final class ZooCfg {
         settings.putAll(zk);
         b.security(SecurityConfig.read(settings, sys.getProperty("java.security.auth.login.config"), securePort,
                 secureAddress, base));
+        b.admin(AdminConfig.read(settings::get, base));
         if (securePort != null && !plainPort) {
             // ZooKeeperServerMain opens no plain port when zoo.cfg names only the secure one
             b.clientPort(-1);

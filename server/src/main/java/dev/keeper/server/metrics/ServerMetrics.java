@@ -20,6 +20,8 @@ public final class ServerMetrics {
     private final Counter connectionsRejected = registry.counter("connection_rejected");
     private final Counter connectionsDroppedForBacklog = registry.counter("connection_drop_backlog");
     private final Counter watchEventsSent = registry.counter("watch_events_sent");
+    /** TLS clients whose certificate the x509 scheme refused ({@code ServerStats.incrementAuthFailedCount}). */
+    private final Counter authFailed = registry.counter("auth_failed_count");
     /**
      * Requests the latency percentiles are drawn from. ZooKeeper keeps a uniform sample of 4,096 of them
      * ({@code AvgMinMaxPercentileCounter}'s {@code ResettableUniformReservoir}), cleared by srst: a fixed size
@@ -34,6 +36,14 @@ public final class ServerMetrics {
     private long totalLatency;
     private long latencyCount;
     private final long startedAt = System.currentTimeMillis();
+    /**
+     * Sizes of the replies and notifications sent (ZooKeeper's {@code BufferStats}: the serialized header and
+     * record, without the length prefix): the last, the smallest and the largest, -1 until one is sent. Guarded
+     * by {@code this}; updated once per written batch, by whichever I/O thread wrote it.
+     */
+    private long lastResponseSize = -1;
+    private long minResponseSize = -1;
+    private long maxResponseSize = -1;
     /** Writes refused by a hard quota, per top-level namespace ({@code quota_exceeded_error_per_namespace}). */
     private final java.util.concurrent.ConcurrentSkipListMap<String, LongAdder> quotaExceeded =
             new java.util.concurrent.ConcurrentSkipListMap<>();
@@ -62,6 +72,22 @@ public final class ServerMetrics {
         return m;
     }
 
+    /** I/O thread: a batch went out whose last response had {@code last} bytes, the smallest min, the largest max. */
+    public synchronized void responsesSent(int last, int min, int max) {
+        lastResponseSize = last;
+        if (minResponseSize < 0 || min < minResponseSize) {
+            minResponseSize = min;
+        }
+        if (max > maxResponseSize) {
+            maxResponseSize = max;
+        }
+    }
+
+    /** The last, smallest and largest response size, as ZooKeeper's {@code client_response_stats} shows them. */
+    public synchronized long[] responseSizes() {
+        return new long[] {lastResponseSize, minResponseSize, maxResponseSize};
+    }
+
     public long packetsReceived() {
         return packetsReceived.sum();
     }
@@ -84,6 +110,14 @@ public final class ServerMetrics {
 
     public long watchEventsSent() {
         return watchEventsSent.getCount();
+    }
+
+    public void authFailed() {
+        authFailed.inc();
+    }
+
+    public long authFailedCount() {
+        return authFailed.getCount();
     }
 
     public long connectionsRejected() {
@@ -111,9 +145,16 @@ public final class ServerMetrics {
         return maxLatency;
     }
 
-    /** ZooKeeper prints the average with decimals (a double) in srvr and mntr. */
+    /**
+     * ZooKeeper prints the average with decimals (a double) in srvr and mntr, rounded half up to four
+     * ({@code AvgMinMaxCounter.getAvg}).
+     */
     public double avgLatency() {
-        return latencyCount == 0 ? 0 : (double) totalLatency / latencyCount;
+        if (latencyCount == 0) {
+            return 0;
+        }
+        return new java.math.BigDecimal((double) totalLatency / latencyCount)
+                .setScale(4, java.math.RoundingMode.HALF_UP).doubleValue();
     }
 
     public double latencyPercentile(double q) {
@@ -128,7 +169,7 @@ public final class ServerMetrics {
         return new Histogram(new UniformReservoir(LATENCY_SAMPLE));
     }
 
-    /** srst: ZooKeeper resets the latency summary, its sample, and the packet counts. */
+    /** srst: ZooKeeper resets the latency summary, its sample, the packet counts and the response sizes. */
     public void reset() {
         registry.remove(LATENCY);
         latency = registry.register(LATENCY, newLatencyHistogram());
@@ -138,5 +179,10 @@ public final class ServerMetrics {
         latencyCount = 0;
         packetsReceived.reset();
         packetsSent.reset();
+        synchronized (this) {
+            lastResponseSize = -1;
+            minResponseSize = -1;
+            maxResponseSize = -1;
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.keeper.server.net;
 
 import dev.keeper.server.metrics.ServerMetrics;
 import dev.keeper.server.op.Caller;
+import dev.keeper.wire.Handshake;
 import dev.keeper.wire.Notification;
 import dev.keeper.wire.Outbound;
 import dev.keeper.wire.Reply;
@@ -14,7 +15,9 @@ import io.netty.channel.ChannelOutboundBuffer;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.security.sasl.SaslServer;
@@ -67,7 +70,12 @@ public final class Connection implements Caller {
     private long count;
     private long malformed;
 
-    Connection(Channel channel, ServerMetrics metrics, OutstandingLimit limit, long maxOutboundBytes) {
+    /** Accepted on the secureClientPort (the cons command lists these apart, as ZooKeeper's second factory's). */
+    private final boolean secure;
+
+    Connection(Channel channel, ServerMetrics metrics, OutstandingLimit limit, long maxOutboundBytes,
+            boolean secure) {
+        this.secure = secure;
         this.channel = channel;
         this.remote = (InetSocketAddress) channel.remoteAddress();
         this.metrics = metrics;
@@ -194,11 +202,20 @@ public final class Connection implements Caller {
         }
         int replies = 0;
         ByteBuf buf = null;
+        int last = -1;
+        int min = Integer.MAX_VALUE;
+        int max = -1;
         for (Outbound m : batch) {
             if (buf == null) {
                 buf = channel.alloc().ioBuffer(Math.min(CHUNK, 64 * batch.size()));
             }
+            int before = buf.writerIndex();
             ReplyEncoder.encode(m, buf);
+            if (!(m instanceof Handshake.Response)) {
+                last = buf.writerIndex() - before - 4; // ServerCnxn.sendResponse counts what follows the length
+                min = Math.min(min, last);
+                max = Math.max(max, last);
+            }
             if (m instanceof Reply) {
                 replies++;
             }
@@ -218,6 +235,9 @@ public final class Connection implements Caller {
             }
         }
         answered(replies);
+        if (last >= 0) {
+            metrics.responsesSent(last, min, max);
+        }
         if (closeAfter) {
             if (batch.isEmpty()) {
                 // Nothing to say first (an expired session): close now, whatever the client left unread.
@@ -300,6 +320,38 @@ public final class Connection implements Caller {
     /** Closes the socket. Any thread. */
     public void close() {
         channel.close();
+    }
+
+    /** True if this connection came in on the secureClientPort. */
+    public boolean secure() {
+        return secure;
+    }
+
+    /**
+     * Processor thread: this connection as the AdminServer's connections and stats commands show it
+     * ({@code ServerCnxn.getConnectionInfo}): the brief form has the first five entries.
+     */
+    public Map<String, Object> info(boolean brief) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("remote_socket_address", remote.getAddress().getHostAddress() + ":" + remote.getPort());
+        m.put("interest_ops", channel.config().isAutoRead() ? 1 : 0); // OP_READ, as NIO's selection key says
+        m.put("outstanding_requests", (long) outstanding);
+        m.put("packets_received", received.get());
+        m.put("packets_sent", sent.get());
+        if (!brief) {
+            m.put("session_id", sessionId);
+            m.put("last_operation", lastOp);
+            m.put("established", established);
+            m.put("session_timeout", sessionTimeout);
+            m.put("last_cxid", lastCxid);
+            m.put("last_zxid", lastZxid);
+            m.put("last_response_time", lastResponseTime);
+            m.put("last_latency", lastLatency);
+            m.put("min_latency", count == 0 ? 0 : minLatency);
+            m.put("avg_latency", count == 0 ? 0 : totalLatency / count);
+            m.put("max_latency", maxLatency);
+        }
+        return m;
     }
 
     /** The cons/stat line for this connection ({@code ServerCnxn.dumpConnectionInfo}). */

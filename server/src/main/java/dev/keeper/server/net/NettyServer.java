@@ -150,8 +150,13 @@ public final class NettyServer implements AutoCloseable {
      * or an exception saying why it proves none ({@code NettyServerCnxnFactory.CertificateVerifier}).
      */
     List<Id> identify(X509Certificate[] chain) throws CertificateException {
-        return X509Auth.identify(chain, tls.trustManager(), config.security().x509SuperUser(),
-                config.security().x509Id());
+        try {
+            return X509Auth.identify(chain, tls.trustManager(), config.security().x509SuperUser(),
+                    config.security().x509Id());
+        } catch (CertificateException e) {
+            metrics.authFailed();
+            throw e;
+        }
     }
 
     /**
@@ -178,7 +183,9 @@ public final class NettyServer implements AutoCloseable {
             ch.close();
             return null;
         }
-        Connection c = new Connection(ch, metrics, outstanding, config.maxClientOutboundBytes());
+        boolean secure = secureAddress != null
+                && ((InetSocketAddress) ch.localAddress()).getPort() == secureAddress.getPort();
+        Connection c = new Connection(ch, metrics, outstanding, config.maxClientOutboundBytes(), secure);
         connections.put(c, Boolean.TRUE);
         if (stopping) {
             // accepted just as the listener closed: it would only wait for close() to end it

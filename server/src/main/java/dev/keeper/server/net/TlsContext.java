@@ -66,12 +66,17 @@ final class TlsContext {
 
     /** Loads the stores; a store that cannot be loaded stops the server from starting. */
     TlsContext(TlsConfig config) throws IOException, GeneralSecurityException {
+        this(config, "the client port");
+    }
+
+    /** ... for {@code what}, which the log line names. */
+    TlsContext(TlsConfig config, String what) throws IOException, GeneralSecurityException {
         this.config = config;
         this.provider = config.provider() != null ? SslProvider.valueOf(config.provider())
                 : OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
         this.current = load();
-        LOG.info("TLS on the client port: {} engine, protocols {}, client certificates {}, key store {} ({}),"
-                + " trust store {}", provider, config.protocols(), config.clientAuth().name().toLowerCase(),
+        LOG.info("TLS on {}: {} engine, protocols {}, client certificates {}, key store {} ({}),"
+                + " trust store {}", what, provider, config.protocols(), config.clientAuth().name().toLowerCase(),
                 config.keyStore().location(),
                 config.keyStore().type(), config.trustStore() == null ? "the JDK's" : config.trustStore().location());
     }

@@ -185,6 +185,11 @@ public final class DataDir implements AutoCloseable {
         return list(snapDir, SNAP_PREFIX, true);
     }
 
+    /** The snapshot files in {@code snapDir} (a data directory's version-2), newest first; for readers from outside. */
+    public static List<Path> snapshotsIn(Path snapDir) throws IOException {
+        return list(snapDir, SNAP_PREFIX, true);
+    }
+
     static List<Path> list(Path dir, String prefix, boolean newestFirst) throws IOException {
         List<Path> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {

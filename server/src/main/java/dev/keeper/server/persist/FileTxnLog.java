@@ -62,6 +62,8 @@ public final class FileTxnLog implements TxnLog {
     private final Syncer syncer;
     private final Runnable onFatal;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** fsyncs slower than fsync.warningthresholdms ({@code ServerStats.getFsyncThresholdExceedCount}). */
+    private final java.util.concurrent.atomic.AtomicLong slowSyncs = new java.util.concurrent.atomic.AtomicLong();
     private final BlockingQueue<Batch> queue = new LinkedBlockingQueue<>(MAX_QUEUED_BATCHES);
     private final Thread thread;
 
@@ -204,6 +206,11 @@ public final class FileTxnLog implements TxnLog {
         }
     }
 
+    /** fsyncs that took longer than {@code fsync.warningthresholdms}, each logged. */
+    public long slowSyncs() {
+        return slowSyncs.get();
+    }
+
     /**
      * Any thread: waits until every transaction up to {@code zxid} that was committed is durable. Throws if the
      * log fails or stops first. Only for zxids already committed: the wait ends when their batch is synced.
@@ -281,6 +288,7 @@ public final class FileTxnLog implements TxnLog {
         syncer.sync(current);
         long ms = (System.nanoTime() - start) / 1_000_000;
         if (ms > warnMs) {
+            slowSyncs.incrementAndGet();
             LOG.warn("fsync-ing the write ahead log in {} took {}ms which will adversely effect operation latency."
                     + " File size is {} bytes. See the ZooKeeper troubleshooting guide", Thread.currentThread().getName(),
                     ms, allocated);

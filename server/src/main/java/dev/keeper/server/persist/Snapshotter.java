@@ -77,7 +77,8 @@ public final class Snapshotter implements AutoCloseable {
 
     /**
      * Processor thread: starts a snapshot of the tree as it is now, completing {@code done} with its file once it
-     * is on disk (or failed). The processor keeps answering reads while it steps the walk between batches.
+     * is on disk (or failed). The processor keeps answering reads while it steps the walk between batches. Asked
+     * by the Raft server on an ensemble member, and by the AdminServer's snapshot command on a standalone one.
      */
     public void takeNow(CompletableFuture<Path> done) {
         if (job != null || requested != null) {
@@ -85,7 +86,9 @@ public final class Snapshotter implements AutoCloseable {
             return;
         }
         requested = done;
-        job = new SnapshotJob(tree, dir, writer, SnapshotJob.Durability.ALREADY);
+        // Standalone, the tree runs ahead of the log's last fsync: the file waits for its zxid to be durable, as
+        // the snapshots snapCount starts do. An ensemble member's applied entries are committed already.
+        job = new SnapshotJob(tree, dir, writer, log != null ? log::awaitDurable : SnapshotJob.Durability.ALREADY);
         LOG.info("Creating snapshot {}", dir.snapshotPath(job.zxid()).getFileName());
     }
 

@@ -660,6 +660,63 @@ public final class RequestProcessor implements OpContext {
     }
 
     /**
+     * The AdminServer's snapshot command ({@code ZooKeeperServer.takeSnapshot}): a snapshot of the tree as it is
+     * now, written beside the others; {@code done} gets its file. Standalone only: an ensemble member's snapshots
+     * each stand for an index of the Raft log, which the Raft server chooses.
+     */
+    public void takeSnapshot(CompletableFuture<Path> done) {
+        if (snapshots == null) {
+            done.completeExceptionally(new IllegalStateException("this server keeps no snapshots (no dataDir)"));
+        } else if (broadcast != null) {
+            done.completeExceptionally(new IllegalStateException(
+                    "an ensemble member snapshots when its Raft log says, not on request"));
+        } else {
+            snapshots.takeNow(done);
+        }
+    }
+
+    /**
+     * The AdminServer's restore command ({@code ZooKeeperServer.restoreFromSnapshot}): {@code restored}, read from
+     * a posted snapshot, becomes the tree, and its sessions the sessions (each given a full timeout). Standalone
+     * only. Unlike ZooKeeper, whose restored database is lost at the next restart unless a snapshot follows, the
+     * restored tree takes the zxid the server stood at (or the snapshot's, if higher), so no zxid ever goes back,
+     * and a snapshot of it is written before {@code done} completes with that zxid: a restart starts from it. The
+     * clients are disconnected, as a learner's are when it takes a snapshot; they reconnect, re-arm their watches
+     * and see the restored state (a session the snapshot does not have is expired).
+     */
+    public void restore(DataTree restored, CompletableFuture<Long> done) {
+        if (broadcast != null) {
+            done.completeExceptionally(new IllegalStateException(
+                    "restore is for a standalone server: an ensemble member's state is the Raft log's"));
+            return;
+        }
+        if (snapshots == null) {
+            done.completeExceptionally(new IllegalStateException("this server keeps no snapshots (no dataDir)"));
+            return;
+        }
+        if (snapshots.inProgress()) {
+            done.completeExceptionally(new IllegalStateException("a snapshot is being taken; try again"));
+            return;
+        }
+        long at = Math.max(tree.lastZxid(), restored.lastZxid());
+        LOG.info("Restoring from a posted snapshot: {} nodes and {} sessions at zxid 0x{}, replacing {} nodes at"
+                + " 0x{}", restored.nodeCount(), restored.sessions().size(), Long.toHexString(restored.lastZxid()),
+                tree.nodeCount(), Long.toHexString(tree.lastZxid()));
+        restored.setLastZxid(at);
+        stopServing("the server is restored from a snapshot");
+        install(restored, null, term, false);
+        CompletableFuture<Path> file = new CompletableFuture<>();
+        file.whenComplete((path, failure) -> {
+            if (failure != null) {
+                done.completeExceptionally(failure);
+            } else {
+                done.complete(at);
+            }
+        });
+        snapshots.takeNow(file);
+    }
+
+    /**
      * ZooKeeper's read-only server: a member that has been without a leader for a grace period (two seconds, or a
      * tick if longer, as {@code QuorumPeer} waits before it decides it is partitioned) serves what it has.
      */

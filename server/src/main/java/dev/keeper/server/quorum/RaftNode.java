@@ -529,7 +529,7 @@ public final class RaftNode implements Broadcast, AutoCloseable {
      *                         broadcast", "observing - broadcast", or "looking"
      */
     public record Figures(boolean leading, String peerState, int quorumSize, int learners, int syncedFollowers,
-            int syncedObservers, long leaderUptimeMs) {
+            int syncedObservers, long leaderUptimeMs, long leaderId, List<Peer> members) {
     }
 
     public Figures figures() {
@@ -541,9 +541,11 @@ public final class RaftNode implements Broadcast, AutoCloseable {
         };
         List<Peer> now = members;
         int quorumSize = (int) now.stream().filter(p -> !p.observer()).count();
+        RaftPeerId l = leader;
+        long leaderId = l == null || mode == null ? -1 : Long.parseLong(l.toString());
         RaftServer.Division d = division;
         if (d == null || !"leader".equals(mode)) {
-            return new Figures(false, state, quorumSize, 0, 0, 0, 0);
+            return new Figures(false, state, quorumSize, 0, 0, 0, 0, leaderId, now);
         }
         var role = d.getInfo().getRoleInfoProto();
         int learners = 0;
@@ -562,7 +564,8 @@ public final class RaftNode implements Broadcast, AutoCloseable {
                 followers++;
             }
         }
-        return new Figures(true, state, quorumSize, learners, followers, observers, role.getRoleElapsedTimeMs());
+        return new Figures(true, state, quorumSize, learners, followers, observers, role.getRoleElapsedTimeMs(),
+                leaderId, now);
     }
 
     @Override

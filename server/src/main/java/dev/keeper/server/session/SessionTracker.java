@@ -150,6 +150,16 @@ public final class SessionTracker {
         return Collections.unmodifiableCollection(byId.values());
     }
 
+    /**
+     * The dump command's {@code expiry_time_to_session_ids}: each expiry bucket's time (ms on the server's
+     * monotonic clock, as ZooKeeper's are on its elapsed-time clock) and the sessions in it.
+     */
+    public Map<Long, List<Long>> expiryBuckets() {
+        Map<Long, List<Long>> m = new java.util.LinkedHashMap<>();
+        buckets.forEach((at, sessions) -> m.put(at, sessions.stream().map(Session::id).toList()));
+        return m;
+    }
+
     /** The "dump" four-letter word's session section ({@code SessionTrackerImpl.dumpSessions}). */
     public void dump(PrintWriter out, long nowMillis, long wallMillis) {
         out.print("Session Sets (");

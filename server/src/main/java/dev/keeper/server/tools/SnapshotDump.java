@@ -47,7 +47,7 @@ public final class SnapshotDump {
     public static void dump(Path file, boolean withData, PrintStream out) throws IOException {
         DataTree tree = new DataTree(true);
         long recorded = SnapshotFile.read(file, tree);
-        out.println("ZNode Details (count=" + tree.nodeCount() + "):");
+        out.println("ZNode Details (count=" + tree.reportedNodeCount() + "):");
         print(tree, "/", tree.root(), withData, out);
         out.println("Session Details (sid, timeout, ephemeralCount):");
         for (Map.Entry<Long, Integer> e : tree.sessions().entrySet()) {

@@ -150,6 +150,15 @@ public final class DataTree implements TreeView {
         return nodeCount;
     }
 
+    /**
+     * The node count ZooKeeper reports (srvr's "Node count", mntr's znode_count, the admin node_count, a snapshot
+     * dump's count): {@code DataTree.getNodeCount} is the size of its path map, which holds the root twice, under ""
+     * and "/", so it is one more than the nodes there are.
+     */
+    public long reportedNodeCount() {
+        return nodeCount + 1;
+    }
+
     public long approximateDataSize() {
         return dataSize;
     }

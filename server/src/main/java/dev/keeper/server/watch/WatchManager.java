@@ -156,6 +156,29 @@ public final class WatchManager {
         out.print("Total watches:" + data.watchCount());
     }
 
+    /**
+     * The watch_summary command's figures, from the data-side table as wchs ({@code WatchesSummary}): connections
+     * watching, paths watched, watches.
+     */
+    public long[] summary() {
+        return new long[] {data.watcherCount(), data.pathCount(), data.watchCount()};
+    }
+
+    /** The watches command: each watching session's paths ({@code WatchesReport}), from the data-side table. */
+    public java.util.Map<Long, java.util.List<String>> pathsBySession() {
+        java.util.Map<Long, java.util.List<String>> m = new java.util.LinkedHashMap<>();
+        data.forEachWatcher((w, paths) -> m.computeIfAbsent(w.sessionId(), k -> new java.util.ArrayList<>())
+                .addAll(paths.stream().map(WatchManager::shown).toList()));
+        return m;
+    }
+
+    /** The watches_by_path command: each watched path's sessions ({@code WatchesPathReport}). */
+    public java.util.Map<String, java.util.List<Long>> sessionsByPath() {
+        java.util.Map<String, java.util.List<Long>> m = new java.util.LinkedHashMap<>();
+        data.forEachPath((path, ws) -> m.put(shown(path), ws.stream().map(Watcher::sessionId).toList()));
+        return m;
+    }
+
     /** A path as ZooKeeper prints it: its null key as "null". */
     private static String shown(String path) {
         return NULL_PATH.equals(path) ? "null" : path;
