@@ -43,6 +43,8 @@ final class MemberProcess {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Djava.net.preferIPv4Stack=true"));
+        // No AdminServer (both servers' default is 0.0.0.0:8080) unless the test's options or zoo.cfg ask for one
+        command.add("-Dzookeeper.admin.enableServer=false");
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass, cfg.toString()));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -38,6 +38,9 @@ public final class Subprocess {
                 ProcessBuilder pb = new ProcessBuilder(command).directory(REPO.toFile())
                         .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                         .redirectOutput(out.toFile()).redirectError(err.toFile());
+                // A server bin/zkServer.sh starts here gets no AdminServer, whose default is 0.0.0.0:8080: the tests'
+                // servers listen on loopback only (a test that wants one sets it in zoo.cfg, which wins)
+                pb.environment().put("SERVER_JVMFLAGS", "-Dzookeeper.admin.enableServer=false");
                 pb.environment().putAll(env);
                 Process p = pb.start();
                 if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -64,6 +64,8 @@ public final class ServerProcess implements AutoCloseable {
         Path log = dir.resolve(name + ".log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        // No AdminServer (both servers' default is 0.0.0.0:8080) unless the test's options or zoo.cfg ask for one
+        command.add("-Dzookeeper.admin.enableServer=false");
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass, zooCfg.toString()));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
