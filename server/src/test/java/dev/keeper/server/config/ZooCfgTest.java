@@ -1,7 +1,9 @@
 package dev.keeper.server.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -69,5 +71,29 @@ class ZooCfgTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ZooCfg.load(cfg));
         assertEquals("jute.maxbuffer must be a number from -2147483648 to 2147483647, got '4294967296'",
                 e.getMessage());
+    }
+
+    @Test
+    void adminServer_isOnPort8080UnlessZooCfgSaysOtherwise() {
+        AdminConfig dflt = parse(Map.of(), new Properties()).admin();
+        assertTrue(dflt.enabled());
+        assertEquals("0.0.0.0", dflt.address());
+        assertEquals(8080, dflt.port());
+        assertEquals("/commands", dflt.commandUrl());
+        assertEquals(30_000, dflt.idleTimeoutMs());
+        Properties sys = new Properties();
+        sys.setProperty("zookeeper.admin.enableServer", "false");
+        sys.setProperty("zookeeper.admin.serverPort", "9000");
+        assertFalse(parse(Map.of(), sys).admin().enabled(), "the system property, as ZooKeeper reads it");
+        AdminConfig cfg = parse(Map.of("admin.enableServer", "true", "admin.serverAddress", "127.0.0.1",
+                "admin.commandURL", "/cmds", "admin.idleTimeout", "500"), sys).admin();
+        assertTrue(cfg.enabled(), "zoo.cfg's key wins over the system property");
+        assertEquals(9000, cfg.port());
+        assertEquals("127.0.0.1", cfg.address());
+        assertEquals("/cmds", cfg.commandUrl());
+        assertEquals(500, cfg.idleTimeoutMs());
+        assertFalse(ServerConfig.builder().build().admin().enabled(), "a config built in code has none");
+        assertThrows(IllegalArgumentException.class, () -> parse(Map.of("admin.serverPort", "http"),
+                new Properties()));
     }
 }
