@@ -48,6 +48,9 @@ final class Mntr implements Word {
                 out.put("synced_observers", q.syncedObservers());
                 out.put("pending_syncs", 0);
                 out.put("leader_uptime", q.leaderUptimeMs());
+                out.put("last_proposal_size", q.proposalSizes()[0]);
+                out.put("min_proposal_size", q.proposalSizes()[1]);
+                out.put("max_proposal_size", q.proposalSizes()[2]);
                 // The older name, still in ZooKeeper's documentation and emitted by other servers of the protocol.
                 out.put("followers", q.syncedFollowers());
             }

@@ -6,8 +6,9 @@ import java.util.Map;
 
 /**
  * The server_stats command's body, and the first part of stats': ZooKeeper's {@code SrvrCommand}, whose
- * {@code server_stats} object is its {@code ServerStats} bean as Jackson writes it (snake_case getter names, in the
- * order Jackson finds them).
+ * {@code server_stats} object is its {@code ServerStats} bean as Jackson writes it: snake_case getter names, in the
+ * order Jackson finds the getters, which is the JVM's reflection order and not the same from one ZooKeeper process
+ * to the next (measured: provider_null second, fifth or last). Ours is one of its orders.
  */
 final class ServerStats {
     private ServerStats() {
@@ -41,6 +42,15 @@ final class ServerStats {
         out.put("read_only", "read-only".equals(v.mode()));
         out.put("server_stats", s);
         out.put("client_response", responseSizes(m));
+        if (v.quorum() != null && v.quorum().leading()) {
+            // LeaderZooKeeperServer's proposal sizes (here: as each proposal is encoded in the Raft log)
+            long[] p = v.quorum().proposalSizes();
+            Map<String, Object> proposals = new LinkedHashMap<>();
+            proposals.put("last_buffer_size", p[0]);
+            proposals.put("min_buffer_size", p[1]);
+            proposals.put("max_buffer_size", p[2]);
+            out.put("proposal_stats", proposals);
+        }
         out.put("node_count", v.tree().reportedNodeCount());
         return out;
     }

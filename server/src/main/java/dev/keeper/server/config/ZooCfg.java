@@ -63,7 +63,8 @@ public final class ZooCfg {
 
     /** Builds the config from zoo.cfg entries and system properties; relative paths resolve against {@code base}. */
     public static ServerConfig parse(Map<String, String> cfg, Properties sys, Path base) {
-        ServerConfig.Builder b = ServerConfig.builder().clientPortAddress(null).clientPort(2181);
+        // ZooKeeperServer.DEFAULT_TICK_TIME: a zoo.cfg without tickTime gets 3000 ms (and so 6 s minimum sessions)
+        ServerConfig.Builder b = ServerConfig.builder().clientPortAddress(null).clientPort(2181).tickTime(3000);
         // System properties first, then zoo.cfg, which wins (zoo.cfg keys become zookeeper.* properties in
         // ZooKeeper and so override -D settings too).
         String whitelist = sys.getProperty("zookeeper.4lw.commands.whitelist");
@@ -105,7 +106,7 @@ public final class ZooCfg {
             String key = e.getKey();
             String v = e.getValue();
             switch (key) {
-                case "tickTime" -> b.tickTime(intOf(v, 2000, key));
+                case "tickTime" -> b.tickTime(intOf(v, 3000, key));
                 case "clientPort" -> {
                     b.clientPort(intOf(v, 2181, key));
                     plainPort = true;

@@ -151,6 +151,15 @@ public final class Connection implements Caller {
         return malformed;
     }
 
+    /**
+     * A four-letter word's answer went out: ZooKeeper counts it as a packet sent, as it counted the word as one
+     * received ({@code NIOServerCnxn.checkFourLetterWord}, {@code sendBufferSync}).
+     */
+    void fourLetterWordAnswered() {
+        sent.incrementAndGet();
+        metrics.packetsSent(1);
+    }
+
     void packetReceived() {
         received.incrementAndGet();
         metrics.packetReceived();
@@ -163,7 +172,8 @@ public final class Connection implements Caller {
             lastCxid = cxid;
         }
         lastZxid = zxid;
-        lastResponseTime = System.currentTimeMillis();
+        // ZooKeeper's lresp / last_response_time is on its elapsed-time clock (Time.currentElapsedTime), not the wall's
+        lastResponseTime = System.nanoTime() / 1_000_000;
         lastLatency = latency;
         minLatency = Math.min(minLatency, latency);
         maxLatency = Math.max(maxLatency, latency);

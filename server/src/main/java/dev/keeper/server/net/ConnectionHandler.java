@@ -108,6 +108,7 @@ final class ConnectionHandler extends ChannelDuplexHandler {
             LOG.info("Processing {} command from {}", word.word(), connection.remote());
             processor.submit(new Event.Task(() -> {
                 String text = FourLetterWords.answer(word, view);
+                connection.fourLetterWordAnswered();
                 ctx.writeAndFlush(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8))
                         .addListener(ChannelFutureListener.CLOSE);
             }));

@@ -676,6 +676,22 @@ public final class RequestProcessor implements OpContext {
     }
 
     /**
+     * JMX's {@code terminateSession} on a connection ({@code ConnectionBean}): the session is closed as if it had
+     * expired, its ephemerals with it. Only where sessions are expired: standalone, or on the leader.
+     */
+    public void terminateSession(long id) {
+        if (sessions.get(id) == null || !leads()) {
+            return;
+        }
+        LOG.info("Terminating session 0x{} (JMX)", Long.toHexString(id));
+        try {
+            propose(Proposal.expireSession(myId, id, clock.wallMillis()));
+        } catch (IOException e) {
+            LOG.warn("Could not terminate session 0x{}: {}", Long.toHexString(id), e.getMessage());
+        }
+    }
+
+    /**
      * The AdminServer's restore command ({@code ZooKeeperServer.restoreFromSnapshot}): {@code restored}, read from
      * a posted snapshot, becomes the tree, and its sessions the sessions (each given a full timeout). Standalone
      * only. Unlike ZooKeeper, whose restored database is lost at the next restart unless a snapshot follows, the
@@ -836,7 +852,7 @@ public final class RequestProcessor implements OpContext {
                 if (readOnly) {
                     yield closeLocalSession(c, r);
                 }
-                order.proposed(c, r.xid(), broadcast != null);
+                order.proposed(c, r.xid(), broadcast != null, receivedNanos);
                 propose(Proposal.closeSession(myId, session, r.xid(), clock.wallMillis(), receivedNanos));
                 yield null; // answered when applied
             }
@@ -858,6 +874,15 @@ public final class RequestProcessor implements OpContext {
         c.unbind();
         outbox.closeAfter(c);
         return new Reply(r.xid(), tree.lastZxid(), ErrorCode.OK, null);
+    }
+
+    /**
+     * When the request behind {@code p}, which came on {@code c}, was received: the proposal's own figure
+     * standalone, this member's record of it in an ensemble (the Raft log does not carry it), else now.
+     */
+    private long receivedNanos(Connection c, Proposal p) {
+        long at = p.receivedNanos() != 0 ? p.receivedNanos() : order.receivedAt(c, p.cxid());
+        return at != 0 ? at : System.nanoTime();
     }
 
     private void reply(Connection c, int opCode, Reply reply, long receivedNanos) {
@@ -935,7 +960,7 @@ public final class RequestProcessor implements OpContext {
         if (r.malformed()) {
             logMalformed(c, r.opCode()); // a multi: it still takes a zxid when applied
         }
-        order.proposed(c, r.xid(), broadcast != null);
+        order.proposed(c, r.xid(), broadcast != null, receivedNanos);
         propose(Proposal.request(myId, c.sessionId(), r.xid(), r.opCode(), clock.wallMillis(), c.auth(), r.body(),
                 r.malformed(), receivedNanos));
         return null;
@@ -988,7 +1013,7 @@ public final class RequestProcessor implements OpContext {
                 return;
             }
             if (reply != null && reply != LATER) {
-                reply(c, p.opCode(), reply, p.receivedNanos());
+                reply(c, p.opCode(), reply, receivedNanos(c, p));
             }
             if (broadcast != null) {
                 answerDeferred(c, p.cxid());
@@ -1187,7 +1212,7 @@ public final class RequestProcessor implements OpContext {
         if (c == null || c.gone() || bySession.get(p.session()) != c) {
             return;
         }
-        reply(c, OpCode.RECONFIG, reply, p.receivedNanos());
+        reply(c, OpCode.RECONFIG, reply, receivedNanos(c, p));
         for (Membership.Held h : held) {
             reply(c, h.opCode(), h.reply(), h.receivedNanos());
         }
@@ -1288,7 +1313,7 @@ public final class RequestProcessor implements OpContext {
             bySession.remove(p.session());
             c.unbind();
             if (p.kind() == Proposal.CLOSE_SESSION && p.origin() == myId && !c.gone()) {
-                reply(c, OpCode.CLOSE_SESSION, new Reply(p.cxid(), a.zxid(), a.err(), null), p.receivedNanos());
+                reply(c, OpCode.CLOSE_SESSION, new Reply(p.cxid(), a.zxid(), a.err(), null), receivedNanos(c, p));
             }
             outbox.closeAfter(c);
             order.forget(c);

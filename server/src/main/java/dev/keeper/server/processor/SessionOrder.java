@@ -29,6 +29,8 @@ final class SessionOrder {
     private static final class Line {
         /** The xids of the connection's writes in the log, in the order sent. */
         final ArrayDeque<Integer> inLog = new ArrayDeque<>();
+        /** When each write in the log was received, by xid: its latency is counted from then once applied. */
+        final Map<Integer, Long> receivedAt = new java.util.HashMap<>();
         long proposed;
         long applied;
         final ArrayDeque<Deferred> waiting = new ArrayDeque<>();
@@ -40,12 +42,23 @@ final class SessionOrder {
      * {@code c} sent write {@code xid}, which goes through the log (nothing to track when {@code replicated} is
      * false).
      */
-    void proposed(Connection c, int xid, boolean replicated) {
+    void proposed(Connection c, int xid, boolean replicated, long receivedNanos) {
         if (replicated) {
             Line l = lines.computeIfAbsent(c, k -> new Line());
             l.proposed++;
             l.inLog.add(xid);
+            l.receivedAt.put(xid, receivedNanos);
         }
+    }
+
+    /**
+     * When {@code c}'s write {@code xid}, in the log, was received here (System.nanoTime), or 0 if unknown: a
+     * proposal that came back through the Raft log does not carry it.
+     */
+    long receivedAt(Connection c, int xid) {
+        Line l = lines.get(c);
+        Long at = l == null ? null : l.receivedAt.get(xid);
+        return at == null ? 0 : at;
     }
 
     /** True if write {@code xid}, now applied, came on {@code c} (and {@code c} has not been forgotten since). */
@@ -71,6 +84,7 @@ final class SessionOrder {
         if (l == null || !l.inLog.remove(xid)) {
             return List.of();
         }
+        l.receivedAt.remove(xid);
         l.applied++;
         List<Deferred> ready = new java.util.ArrayList<>(0);
         while (!l.waiting.isEmpty() && l.waiting.peek().after() <= l.applied) {

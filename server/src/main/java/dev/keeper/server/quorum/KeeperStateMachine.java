@@ -278,11 +278,15 @@ final class KeeperStateMachine extends BaseStateMachine {
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto entry = trx.getLogEntry();
         List<Proposal> proposals;
+        java.nio.ByteBuffer data = entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer();
         try {
-            proposals = codec.decodeAll(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
+            proposals = codec.decodeAll(data.duplicate());
         } catch (IOException e) {
             // Every member reads the same bytes: none can apply it, and none may skip it.
             throw new IllegalStateException("undecodable proposal at index " + entry.getIndex(), e);
+        }
+        if (node.leads()) {
+            node.proposalsCommitted(ProposalCodec.sizes(data));
         }
         CompletableFuture<Message> done = new CompletableFuture<>();
         // Ratis moves the applied index itself for the entries it keeps (configuration, a new leader's first

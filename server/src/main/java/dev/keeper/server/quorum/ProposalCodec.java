@@ -82,6 +82,24 @@ final class ProposalCodec {
     }
 
     /** The proposals of an entry, in the order they were made. */
+    /**
+     * The size of each proposal in an entry (a batch's, or the entry's own), in the order {@link #decodeAll} gives
+     * them: what the leader reports as its proposal sizes. Call on an entry {@link #decodeAll} has accepted.
+     */
+    static int[] sizes(ByteBuffer entry) {
+        ByteBuffer e = entry.duplicate();
+        if (!e.hasRemaining() || e.get(e.position()) != BATCH) {
+            return new int[] {e.remaining()};
+        }
+        e.get();
+        int[] sizes = new int[e.getInt()];
+        for (int i = 0; i < sizes.length; i++) {
+            sizes[i] = e.getInt();
+            e.position(e.position() + sizes[i]);
+        }
+        return sizes;
+    }
+
     List<Proposal> decodeAll(ByteBuffer entry) throws IOException {
         if (!entry.hasRemaining() || entry.get(entry.position()) != BATCH) {
             return List.of(decode(entry));

@@ -528,8 +528,34 @@ public final class RaftNode implements Broadcast, AutoCloseable {
      * @param peerState        {@code QuorumPeer.getDetailedPeerState}: "leading - broadcast", "following -
      *                         broadcast", "observing - broadcast", or "looking"
      */
+    /**
+     * ... and, on the leader, the sizes of the proposals committed while it led: the last, the smallest and the
+     * largest, -1 before the first ({@code Leader.getProposalStats}, a {@code BufferStats}).
+     */
     public record Figures(boolean leading, String peerState, int quorumSize, int learners, int syncedFollowers,
-            int syncedObservers, long leaderUptimeMs, long leaderId, List<Peer> members) {
+            int syncedObservers, long leaderUptimeMs, long leaderId, List<Peer> members, long[] proposalSizes) {
+    }
+
+    /** Guarded by itself: last, min, max proposal size in bytes, -1 before the first. */
+    private final long[] proposalSizes = {-1, -1, -1};
+
+    /** The state machine's thread: the leader applied proposals of these sizes (bytes as encoded in the log). */
+    void proposalsCommitted(int[] sizes) {
+        synchronized (proposalSizes) {
+            for (int size : sizes) {
+                proposalSizes[0] = size;
+                if (proposalSizes[1] < 0 || size < proposalSizes[1]) {
+                    proposalSizes[1] = size;
+                }
+                proposalSizes[2] = Math.max(proposalSizes[2], size);
+            }
+        }
+    }
+
+    private long[] proposalSizes() {
+        synchronized (proposalSizes) {
+            return proposalSizes.clone();
+        }
     }
 
     public Figures figures() {
@@ -545,7 +571,7 @@ public final class RaftNode implements Broadcast, AutoCloseable {
         long leaderId = l == null || mode == null ? -1 : Long.parseLong(l.toString());
         RaftServer.Division d = division;
         if (d == null || !"leader".equals(mode)) {
-            return new Figures(false, state, quorumSize, 0, 0, 0, 0, leaderId, now);
+            return new Figures(false, state, quorumSize, 0, 0, 0, 0, leaderId, now, proposalSizes());
         }
         var role = d.getInfo().getRoleInfoProto();
         int learners = 0;
@@ -565,7 +591,7 @@ public final class RaftNode implements Broadcast, AutoCloseable {
             }
         }
         return new Figures(true, state, quorumSize, learners, followers, observers, role.getRoleElapsedTimeMs(),
-                leaderId, now);
+                leaderId, now, proposalSizes());
     }
 
     @Override

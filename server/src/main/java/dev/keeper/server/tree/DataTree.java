@@ -69,6 +69,10 @@ public final class DataTree implements TreeView {
         Znode config = addBuiltIn(zookeeper, "config");
         config.acl = acls.acquire(AclCache.READ_ACL_UNSAFE);
         config.aversion = -1;
+        // ZooKeeper's approximate data size is each path's length plus its data's, over its path map: the root
+        // counts as "" and again as "/", and the built-in nodes count too
+        dataSize = "".length() + "/".length() + "/zookeeper".length() + "/zookeeper/quota".length()
+                + "/zookeeper/config".length();
     }
 
     /**

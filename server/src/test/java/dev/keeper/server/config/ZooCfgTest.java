@@ -75,6 +75,7 @@ class ZooCfgTest {
 
     @Test
     void adminServer_isOnPort8080UnlessZooCfgSaysOtherwise() {
+        assertEquals(3000, parse(Map.of(), new Properties()).tickTime(), "ZooKeeperServer.DEFAULT_TICK_TIME");
         AdminConfig dflt = parse(Map.of(), new Properties()).admin();
         assertTrue(dflt.enabled());
         assertEquals("0.0.0.0", dflt.address());

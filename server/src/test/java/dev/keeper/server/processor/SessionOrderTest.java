@@ -24,12 +24,14 @@ class SessionOrderTest {
     @Test
     void readsWaitForTheWritesSentBeforeThem_andGoInOrder() {
         assertFalse(order.mustWait(c), "nothing in flight: a read goes at once");
-        order.proposed(c, 1, true);               // write 1
+        order.proposed(c, 1, true, 1234);            // write 1
         assertTrue(order.mustWait(c));
+        assertEquals(1234, order.receivedAt(c, 1), "kept for its latency: the Raft log does not carry it");
         order.defer(c, read(2), 0);               // read after write 1
-        order.proposed(c, 3, true);               // write 3
+        order.proposed(c, 3, true, 0);               // write 3
         order.defer(c, read(4), 0);               // read after write 3
         List<SessionOrder.Deferred> first = order.applied(c, 1);
+        assertEquals(0, order.receivedAt(c, 1), "forgotten once applied");
         assertEquals(List.of(2), first.stream().map(d -> d.request().xid()).toList(),
                 "write 1 applied: the read sent after it goes, the one after write 3 still waits");
         assertTrue(order.mustWait(c));
@@ -40,7 +42,7 @@ class SessionOrderTest {
 
     @Test
     void standalone_tracksNothing() {
-        order.proposed(c, 1, false);
+        order.proposed(c, 1, false, 0);
         assertFalse(order.mustWait(c));
         assertFalse(order.sent(c, 1));
         assertTrue(order.applied(c, 1).isEmpty());
@@ -53,7 +55,7 @@ class SessionOrderTest {
      */
     @Test
     void aWriteTheConnectionDidNotSend_isNotItsToAnswer_andReleasesNoneOfItsReads() {
-        order.proposed(c, 7, true);
+        order.proposed(c, 7, true, 0);
         order.defer(c, read(8), 0);
         assertTrue(order.sent(c, 7));
         assertFalse(order.sent(c, 3), "xid 3 came on an earlier connection");
