@@ -217,6 +217,26 @@ final class Commands {
         out.put("current_config", view);
     }
 
+    /**
+     * How zabstate shows a member's quorum and election address: ZooKeeper's {@code MultipleAddresses} as Jackson
+     * writes a bean, each of its getters a field; one address here, as a {@code server.N} line without "|" gives.
+     */
+    private static Map<String, Object> multipleAddresses(String host, int port) {
+        String one = host + ":" + port;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("empty", false);
+        m.put("all_addresses", List.of(one));
+        m.put("wildcard_addresses", List.of("0.0.0.0:" + port));
+        m.put("all_ports", List.of(port));
+        m.put("all_host_strings", List.of(host));
+        m.put("reachable_address", one);
+        m.put("all_reachable_addresses", List.of(one));
+        m.put("all_reachable_addresses_or_all", List.of(one));
+        m.put("reachable_or_one", one);
+        m.put("one", one);
+        return m;
+    }
+
     private static void watchSummary(Command.Call c, CommandResponse out) {
         long[] s = c.view().watches().summary();
         out.put("num_connections", (int) s[0]);
@@ -238,8 +258,8 @@ final class Commands {
         long zxid = c.view().tree().lastZxid();
         out.put("myid", myId);
         out.put("is_leader", q.leading());
-        out.put("quorum_address", me.host() + ":" + me.quorumPort());
-        out.put("election_address", me.host() + ":" + me.electionPort());
+        out.put("quorum_address", multipleAddresses(me.host(), me.quorumPort()));
+        out.put("election_address", multipleAddresses(me.host(), me.electionPort()));
         out.put("client_address", (cfg.clientPortAddress() == null ? "0.0.0.0" : cfg.clientPortAddress()) + ":"
                 + cfg.clientPort());
         out.put("voting", !me.observer() && q.members().stream().anyMatch(p -> p.id() == myId));

@@ -1,6 +1,7 @@
 package dev.keeper.server.config;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -71,9 +72,11 @@ public record AdminConfig(
             // Jetty asks for a client certificate only with needClientAuth (setNeedClientAuth), whatever
             // ssl.quorum.clientAuth says
             boolean need = Boolean.parseBoolean(setting.apply(P + "needClientAuth"));
+            // Nor does it read ssl.quorum.protocol, enabledProtocols, ciphersuites or sslProvider: Jetty's JDK
+            // engine with its defaults, TLSv1.3 and TLSv1.2
             tls = new TlsConfig(port, null, unified, read.certReload(), read.keyStore(), read.trustStore(),
-                    need ? TlsConfig.ClientAuth.NEED : TlsConfig.ClientAuth.NONE, read.protocols(), read.ciphers(),
-                    false, read.provider(), read.authProvider(), read.revocation());
+                    need ? TlsConfig.ClientAuth.NEED : TlsConfig.ClientAuth.NONE, List.of("TLSv1.3", "TLSv1.2"),
+                    null, false, "JDK", read.authProvider(), read.revocation());
         }
         return new AdminConfig(enabled, orDefault(setting.apply(P + "serverAddress"), "0.0.0.0"), port,
                 orDefault(setting.apply(P + "commandURL"), "/commands"), intOf(setting, P + "idleTimeout", 30_000),

@@ -149,8 +149,10 @@ public final class HttpListener implements AutoCloseable {
             if (evt instanceof IdleStateEvent) {
                 ctx.close();
             } else if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
-                LOG.info("AdminServer: TLS handshake with {} failed: {}", ctx.channel().remoteAddress(),
-                        done.cause().getMessage());
+                if (done.cause().getMessage() != null) { // null: closed before a byte came (a port probe)
+                    LOG.info("AdminServer: TLS handshake with {} failed: {}", ctx.channel().remoteAddress(),
+                            done.cause().getMessage());
+                }
                 ctx.close();
             } else {
                 ctx.fireUserEventTriggered(evt);
