@@ -206,13 +206,46 @@ _ZOO_DAEMON_OUT="$ZOO_LOG_DIR/zookeeper-$ZOO_USER-server-$HOSTNAME.out"
 LOGBACK_XML="$ZOOCFGDIR/logback.xml"
 [ -f "$LOGBACK_XML" ] || LOGBACK_XML="$KEEPER_HOME/conf/logback.xml"
 
+# JMX as ZooKeeper's script sets it up, with its variables and its messages on stderr: JMXDISABLE (true: no
+# remote JMX flags; the server's MBeans are registered either way, as ZooKeeper's are), JMXPORT (remote JMX on that
+# port, with JMXAUTH and JMXSSL, default false, and JMXHOSTNAME), JMXLOCALONLY (without JMXPORT; default false).
+# ZooKeeper's script prints these lines for every verb; this one for the verbs that start the server.
+jmx_args() {
+  JMX_ARGS=()
+  if [ -z "$JMXDISABLE" ] || [ "$JMXDISABLE" = false ]; then
+    echo "ZooKeeper JMX enabled by default" >&2
+    if [ -z "$JMXPORT" ]; then
+      JMX_ARGS=(-Dcom.sun.management.jmxremote "-Dcom.sun.management.jmxremote.local.only=${JMXLOCALONLY:-false}")
+    else
+      JMXAUTH="${JMXAUTH:-false}"
+      JMXSSL="${JMXSSL:-false}"
+      JMXLOG4J="${JMXLOG4J:-true}"
+      echo "ZooKeeper remote JMX Port set to $JMXPORT" >&2
+      echo "ZooKeeper remote JMX authenticate set to $JMXAUTH" >&2
+      echo "ZooKeeper remote JMX ssl set to $JMXSSL" >&2
+      echo "ZooKeeper remote JMX log4j set to $JMXLOG4J" >&2
+      JMX_ARGS=(-Dcom.sun.management.jmxremote)
+      if [ -n "$JMXHOSTNAME" ]; then
+        echo "ZooKeeper remote JMX Hostname set to $JMXHOSTNAME" >&2
+        JMX_ARGS+=("-Djava.rmi.server.hostname=$JMXHOSTNAME")
+      fi
+      JMX_ARGS+=("-Dcom.sun.management.jmxremote.port=$JMXPORT"
+        "-Dcom.sun.management.jmxremote.authenticate=$JMXAUTH" "-Dcom.sun.management.jmxremote.ssl=$JMXSSL"
+        "-Dzookeeper.jmx.log4j.disable=$JMXLOG4J")
+    fi
+  else
+    echo "JMX disabled by user request" >&2
+  fi
+}
+
 # The server's java arguments after the executable; $1 is the root logger (CONSOLE or ROLLINGFILE).
-# JVMFLAGS come last so a -D there overrides ours.
+# JVMFLAGS come after ours (a -D there overrides them); the JMX flags last, where ZooKeeper's script puts them.
 server_args() {
+  jmx_args
   SERVER_ARGS=("-Dlogback.configurationFile=$LOGBACK_XML" "-Dzookeeper.root.logger=$1"
     "-Dzookeeper.log.dir=$ZOO_LOG_DIR" "-Dzookeeper.log.file=$ZOO_LOG_FILE"
     -XX:+HeapDumpOnOutOfMemoryError "-XX:OnOutOfMemoryError=kill -9 %p"
-    -cp "$CP" $SERVER_JVMFLAGS $JVMFLAGS dev.keeper.server.Main "$ZOOCFG")
+    -cp "$CP" $SERVER_JVMFLAGS $JVMFLAGS "${JMX_ARGS[@]}" dev.keeper.server.Main "$ZOOCFG")
 }
 
 case "$VERB" in

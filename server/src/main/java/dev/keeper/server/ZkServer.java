@@ -1,6 +1,7 @@
 package dev.keeper.server;
 
 import dev.keeper.server.admin.AdminServer;
+import dev.keeper.server.admin.Jmx;
 import dev.keeper.server.admin.ServerView;
 import dev.keeper.server.config.ServerConfig;
 import dev.keeper.server.metrics.ServerMetrics;
@@ -57,6 +58,8 @@ public final class ZkServer implements AutoCloseable, ServerView {
     private final ScheduledExecutorService timer;
     /** The AdminServer, or null (admin.enableServer=false, or it could not start on an ensemble member). */
     private volatile AdminServer admin;
+    /** ZooKeeper's MBeans; null in an ensemble (its MBean names are not built yet) or when they could not be registered. */
+    private volatile Jmx jmx;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private volatile boolean failed;
     private InetSocketAddress address;
@@ -229,6 +232,7 @@ public final class ZkServer implements AutoCloseable, ServerView {
         } catch (java.util.concurrent.RejectedExecutionException stoppedMeanwhile) {
             throw new IOException("the server stopped while it was starting (see the log for why)");
         }
+        startJmx();
         LOG.info("Serving on {} (tickTime {} ms, sessions {}..{} ms)", address, config.tickTime(),
                 config.minSessionTimeout(), config.maxSessionTimeout());
     }
@@ -251,6 +255,28 @@ public final class ZkServer implements AutoCloseable, ServerView {
             }
             close();
             throw new AdminServerException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * ZooKeeper's MBeans in the platform MBean server, as ZooKeeper registers them whatever its script's JMX flags
+     * (those only decide whether remote JMX listens). Connection beans follow the connections every second.
+     */
+    private void startJmx() {
+        if (node != null) {
+            return;
+        }
+        try {
+            jmx = new Jmx(this, this::onProcessor, address.getPort());
+            timer.scheduleAtFixedRate(() -> {
+                try {
+                    jmx.refresh();
+                } catch (RuntimeException e) {
+                    LOG.debug("JMX refresh: {}", e.toString());
+                }
+            }, 1, 1, TimeUnit.SECONDS);
+        } catch (javax.management.JMException | RuntimeException e) {
+            LOG.warn("Failed to register with JMX: {}", e.toString());
         }
     }
 
@@ -339,6 +365,9 @@ public final class ZkServer implements AutoCloseable, ServerView {
             return;
         }
         timer.shutdownNow();
+        if (jmx != null) {
+            jmx.close();
+        }
         if (admin != null) {
             admin.close();
         }
@@ -437,6 +466,23 @@ public final class ZkServer implements AutoCloseable, ServerView {
         reader.setDaemon(true);
         reader.start();
         return done;
+    }
+
+    @Override
+    public void terminateSession(long id) {
+        processor.terminateSession(id);
+    }
+
+    @Override
+    public long lastFsyncMs() {
+        return log instanceof FileTxnLog f ? f.lastSyncMs() : 0;
+    }
+
+    @Override
+    public void resetFsyncThresholdExceedCount() {
+        if (log instanceof FileTxnLog f) {
+            f.resetSlowSyncs();
+        }
     }
 
     @Override

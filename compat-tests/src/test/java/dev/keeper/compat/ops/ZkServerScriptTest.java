@@ -175,6 +175,33 @@ class ZkServerScriptTest {
                 + "3\\.9\\.5-\\S+, built on .+\n"), version.describe());
     }
 
+    /**
+     * JMXPORT, as ZooKeeper's script reads it: its messages on stderr, and remote JMX on that port serving
+     * ZooKeeper's server MBean. (JVMFLAGS keeps the JMX and RMI ports on loopback.)
+     */
+    @Test
+    void jmxPort_servesZooKeepersMBeansRemotely() throws Exception {
+        int jmxPort = freePort();
+        Map<String, String> env = new java.util.HashMap<>(env());
+        env.put("JMXPORT", Integer.toString(jmxPort));
+        env.put("JVMFLAGS", "-Dcom.sun.management.jmxremote.host=127.0.0.1 -Djava.rmi.server.hostname=127.0.0.1"
+                + " -Dcom.sun.management.jmxremote.rmi.port=" + jmxPort);
+        Subprocess.Result start = Subprocess.run(SCRIPT_TIMEOUT, env, List.of(SCRIPT.toString(), "start",
+                cfg.toString()));
+        assertEquals(0, start.exitCode(), start.describe());
+        pidInFile();
+        assertTrue(start.stderr().contains("ZooKeeper JMX enabled by default\nZooKeeper remote JMX Port set to "
+                + jmxPort + "\nZooKeeper remote JMX authenticate set to false\n"), start.describe());
+        javax.management.remote.JMXServiceURL url = new javax.management.remote.JMXServiceURL(
+                "service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi");
+        try (javax.management.remote.JMXConnector jmx = javax.management.remote.JMXConnectorFactory.connect(url)) {
+            Object clientPort = jmx.getMBeanServerConnection().getAttribute(new javax.management.ObjectName(
+                    "org.apache.ZooKeeperService:name0=StandaloneServer_port" + port), "ClientPort");
+            assertEquals(Integer.toString(port), clientPort);
+        }
+        assertEquals(0, script("stop").exitCode());
+    }
+
     @Test
     void unknownVerb_printsUsage() {
         Subprocess.Result usage = script("bogus");

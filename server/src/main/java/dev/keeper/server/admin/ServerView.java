@@ -50,6 +50,15 @@ public interface ServerView {
      */
     java.util.concurrent.CompletableFuture<Long> restore(java.nio.file.Path file);
 
+    /** Processor thread: closes the session as if it had expired (JMX's terminateSession). */
+    void terminateSession(long id);
+
+    /** How long the transaction log's last fsync took, ms (0 without a log of our own). Any thread. */
+    long lastFsyncMs();
+
+    /** Any thread: JMX's resetFsyncThresholdExceedCount. */
+    void resetFsyncThresholdExceedCount();
+
     /** fsyncs of the transaction log slower than {@code fsync.warningthresholdms}. */
     long fsyncThresholdExceedCount();
 

@@ -169,14 +169,29 @@ public final class ServerMetrics {
         return new Histogram(new UniformReservoir(LATENCY_SAMPLE));
     }
 
-    /** srst: ZooKeeper resets the latency summary, its sample, the packet counts and the response sizes. */
-    public void reset() {
+    /** JMX's resetLatency: the latency summary and its sample, not the packet counts. */
+    public void resetLatency() {
         registry.remove(LATENCY);
         latency = registry.register(LATENCY, newLatencyHistogram());
         minLatency = Long.MAX_VALUE;
         maxLatency = 0;
         totalLatency = 0;
         latencyCount = 0;
+    }
+
+    /** JMX's resetMaxLatency. */
+    public void resetMaxLatency() {
+        maxLatency = 0;
+    }
+
+    /** JMX's resetAuthFailedCount. */
+    public void resetAuthFailed() {
+        authFailed.dec(authFailed.getCount());
+    }
+
+    /** srst: ZooKeeper resets the latency summary, its sample, the packet counts and the response sizes. */
+    public void reset() {
+        resetLatency();
         packetsReceived.reset();
         packetsSent.reset();
         synchronized (this) {

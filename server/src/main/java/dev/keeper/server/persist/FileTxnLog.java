@@ -64,6 +64,7 @@ public final class FileTxnLog implements TxnLog {
     private final AtomicInteger inFlight = new AtomicInteger();
     /** fsyncs slower than fsync.warningthresholdms ({@code ServerStats.getFsyncThresholdExceedCount}). */
     private final java.util.concurrent.atomic.AtomicLong slowSyncs = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long lastSyncMs;
     private final BlockingQueue<Batch> queue = new LinkedBlockingQueue<>(MAX_QUEUED_BATCHES);
     private final Thread thread;
 
@@ -211,6 +212,16 @@ public final class FileTxnLog implements TxnLog {
         return slowSyncs.get();
     }
 
+    /** JMX's resetFsyncThresholdExceedCount. */
+    public void resetSlowSyncs() {
+        slowSyncs.set(0);
+    }
+
+    /** How long the last fsync took, ms ({@code FileTxnLog.getTxnLogSyncElapsedTime}). */
+    public long lastSyncMs() {
+        return lastSyncMs;
+    }
+
     /**
      * Any thread: waits until every transaction up to {@code zxid} that was committed is durable. Throws if the
      * log fails or stops first. Only for zxids already committed: the wait ends when their batch is synced.
@@ -287,6 +298,7 @@ public final class FileTxnLog implements TxnLog {
         long start = System.nanoTime();
         syncer.sync(current);
         long ms = (System.nanoTime() - start) / 1_000_000;
+        lastSyncMs = ms;
         if (ms > warnMs) {
             slowSyncs.incrementAndGet();
             LOG.warn("fsync-ing the write ahead log in {} took {}ms which will adversely effect operation latency."
