@@ -5,6 +5,7 @@
 #
 # Needs: a JDK 17 and Maven on PATH. Installs when missing (as root, or through sudo when it can):
 #   python3-kazoo, python3-pytest  Debian's Kazoo and pytest, run by /usr/bin/python3 (KazooTest)
+#   python3-prometheus-client      the Prometheus exposition parser that reads our /metrics (PrometheusTest)
 #   libzookeeper-mt-dev, gcc       the ZooKeeper C client library and headers, and a compiler for the C test
 #   zookeeper-bin                  the C client's shell, /usr/lib/zookeeper/bin/cli_mt (CClientTest)
 set -euo pipefail
@@ -13,6 +14,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 missing=()
 /usr/bin/python3 -c 'import kazoo.client' 2>/dev/null || missing+=(python3-kazoo)
 /usr/bin/python3 -c 'import pytest' 2>/dev/null || missing+=(python3-pytest)
+/usr/bin/python3 -c 'import prometheus_client.parser' 2>/dev/null || missing+=(python3-prometheus-client)
 [ -f /usr/include/zookeeper/zookeeper.h ] && compgen -G '/usr/lib/*/libzookeeper_mt.so' >/dev/null \
   || missing+=(libzookeeper-mt-dev)
 [ -x /usr/lib/zookeeper/bin/cli_mt ] || missing+=(zookeeper-bin)

@@ -2,6 +2,7 @@ package dev.keeper.server;
 
 import dev.keeper.server.admin.AdminServer;
 import dev.keeper.server.admin.Jmx;
+import dev.keeper.server.admin.PrometheusEndpoint;
 import dev.keeper.server.admin.ServerView;
 import dev.keeper.server.config.ServerConfig;
 import dev.keeper.server.metrics.ServerMetrics;
@@ -60,6 +61,8 @@ public final class ZkServer implements AutoCloseable, ServerView {
     private volatile AdminServer admin;
     /** ZooKeeper's MBeans; null in an ensemble (its MBean names are not built yet) or when they could not be registered. */
     private volatile Jmx jmx;
+    /** The Prometheus endpoint, or null without ZooKeeper's Prometheus provider in zoo.cfg. */
+    private volatile PrometheusEndpoint prometheus;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private volatile boolean failed;
     private InetSocketAddress address;
@@ -90,11 +93,15 @@ public final class ZkServer implements AutoCloseable, ServerView {
         this.config = config;
         this.dataDir = dataDir;
         this.node = null;
+        long loading = System.nanoTime();
         DataTree tree = Recovery.recover(dataDir, config.extendedTypesEnabled(), config.snapshotTrustEmpty());
+        metrics.summary("dbinittime").add((System.nanoTime() - loading) / 1_000_000);
         FileTxnLog fileLog = new FileTxnLog(dataDir, config.forceSync(), config.preAllocSize(),
                 config.fsyncWarningThresholdMs(), syncer, this::fatal);
+        fileLog.observeSyncs(metrics.summary("fsynctime")::add);
         this.log = fileLog;
         this.snapshots = new Snapshotter(tree, dataDir, fileLog, config.snapCount(), this::fatal);
+        snapshots.observeSnapshots(metrics.summary("snapshottime")::add);
         try {
             SnapshotJob.takeNow(tree, dataDir, snapshots.writer());
         } catch (IOException e) {
@@ -124,9 +131,15 @@ public final class ZkServer implements AutoCloseable, ServerView {
         this.config = config;
         this.dataDir = dataDir;
         this.node = node;
+        // ZooKeeper's leader proposes every write and commits each: here the leader counts each one it applies
+        node.observeCommits(n -> {
+            metrics.counter("proposal_count").add(n);
+            metrics.counter("commit_count").add(n);
+        });
         this.log = TxnLog.NONE;
         DataTree tree = new DataTree(config.extendedTypesEnabled());
         this.snapshots = new Snapshotter(tree, dataDir, this::fatal);
+        snapshots.observeSnapshots(metrics.summary("snapshottime")::add);
         Path importSource = DataDirImport.prepare(dataDir, config.dataDir().resolve("ratis"),
                 config.extendedTypesEnabled(), config.snapshotTrustEmpty(), snapshots.writer());
         this.processor = new RequestProcessor(config, clock, tree, log, snapshots, metrics, this::fatal, node,
@@ -209,6 +222,7 @@ public final class ZkServer implements AutoCloseable, ServerView {
                         e);
             }
         }
+        startPrometheus();
         startAdmin();
         try {
             address = net.start(this);
@@ -256,6 +270,30 @@ public final class ZkServer implements AutoCloseable, ServerView {
             close();
             throw new AdminServerException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * ZooKeeper's Prometheus provider, started first as ZooKeeper starts its metrics provider: a port that cannot be
+     * bound stops the start ("Cannot boot MetricsProvider").
+     */
+    private void startPrometheus() throws IOException {
+        if (!config.metrics().prometheus()) {
+            return;
+        }
+        try {
+            prometheus = PrometheusEndpoint.start(config.metrics(), this, this::onProcessor);
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw new IOException("Cannot boot MetricsProvider " + dev.keeper.server.config.MetricsConfig.PROMETHEUS
+                    + " on " + config.metrics().httpHost() + ":" + config.metrics().httpPort() + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** The Prometheus endpoint's port, or -1 without one. */
+    public int prometheusPort() {
+        PrometheusEndpoint p = prometheus;
+        return p == null ? -1 : p.port();
     }
 
     /**
@@ -371,6 +409,9 @@ public final class ZkServer implements AutoCloseable, ServerView {
         if (admin != null) {
             admin.close();
         }
+        if (prometheus != null) {
+            prometheus.close();
+        }
         net.stopAccepting();
         if (node != null) {
             // Before the processor stops: the Raft server's last snapshot, at its stop, is walked by the processor.
@@ -458,6 +499,8 @@ public final class ZkServer implements AutoCloseable, ServerView {
                     throw new IOException("the snapshot does not record the zxid it was taken at");
                 }
                 t.setLastZxid(zxid);
+                long started = System.nanoTime();
+                done.thenRun(() -> metrics.summary("restore_time").add((System.nanoTime() - started) / 1_000_000));
                 processor.submit(new Event.Task(() -> processor.restore(t, done)));
             } catch (IOException | RuntimeException e) {
                 done.completeExceptionally(e);

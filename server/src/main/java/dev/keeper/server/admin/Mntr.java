@@ -37,9 +37,36 @@ final class Mntr implements Word {
         ServerMetrics m = v.metrics();
         out.put("version", Version.full());
         out.put("server_state", mode);
+        if (v.quorum() != null) {
+            out.put("peer_state", v.quorum().peerState());
+        }
+        out.putAll(gauges(v));
+        if (v.quorum() != null && v.quorum().leading()) {
+            // The older name, still in ZooKeeper's documentation and emitted by other servers of the protocol.
+            out.put("followers", v.quorum().syncedFollowers());
+        }
+        // ours, from older ZooKeepers' mntr
+        out.put("p50_request_latency", m.latencyPercentile(0.5));
+        out.put("p99_request_latency", m.latencyPercentile(0.99));
+        out.put("datadir_size", v.dataDirSize());
+        out.put("logdir_size", v.logDirSize());
+        // ZooKeeper's gauge sets print as <namespace>_<metric> (DefaultMetricsProvider.dump)
+        gaugeSets(v).forEach((name, byKey) -> byKey.forEach((key, value) -> out.put(key + "_" + name, value)));
+        // and ZooKeeper's ServerMetrics, its counters and summaries
+        m.dump(out::put);
+        return out;
+    }
+
+    /**
+     * ZooKeeper's gauges by name, as its servers register them: the quorum's ({@code QuorumZooKeeperServer},
+     * {@code LeaderZooKeeperServer}) where they apply, then {@code ZooKeeperServer.registerMetrics}' in its order.
+     * Processor thread.
+     */
+    static Map<String, Number> gauges(ServerView v) {
+        Map<String, Number> out = new LinkedHashMap<>();
+        ServerMetrics m = v.metrics();
         dev.keeper.server.quorum.RaftNode.Figures q = v.quorum();
         if (q != null) {
-            out.put("peer_state", q.peerState());
             out.put("quorum_size", q.quorumSize());
             if (q.leading()) {
                 out.put("learners", q.learners());
@@ -51,8 +78,6 @@ final class Mntr implements Word {
                 out.put("last_proposal_size", q.proposalSizes()[0]);
                 out.put("min_proposal_size", q.proposalSizes()[1]);
                 out.put("max_proposal_size", q.proposalSizes()[2]);
-                // The older name, still in ZooKeeper's documentation and emitted by other servers of the protocol.
-                out.put("followers", q.syncedFollowers());
             }
         }
         out.put("avg_latency", m.avgLatency());
@@ -75,25 +100,33 @@ final class Mntr implements Word {
             out.put("max_file_descriptor_count", unix.getMaxFileDescriptorCount());
         }
         out.put("connection_drop_probability", 0.0);
-        out.put("connection_rejected", m.connectionsRejected());
-        out.put("connection_drop_count", m.connectionsDroppedForBacklog());
         long[] sizes = m.responseSizes();
         out.put("last_client_response_size", sizes[0]);
-        out.put("min_client_response_size", sizes[1]);
         out.put("max_client_response_size", sizes[2]);
-        out.put("p50_request_latency", m.latencyPercentile(0.5));
-        out.put("p99_request_latency", m.latencyPercentile(0.99));
-        out.put("datadir_size", v.dataDirSize());
-        out.put("logdir_size", v.logDirSize());
-        // ZooKeeper's gauge sets and counter set print as <namespace>_<metric> (DefaultMetricsProvider.dump)
-        for (QuotaTotals t : v.tree().quotaTotals()) {
-            out.put(t.namespace() + "_quota_count_limit_per_namespace", t.countLimit());
-            out.put(t.namespace() + "_quota_bytes_limit_per_namespace", t.bytesLimit());
-            out.put(t.namespace() + "_quota_count_usage_per_namespace", t.countUsage());
-            out.put(t.namespace() + "_quota_bytes_usage_per_namespace", t.bytesUsage());
-        }
-        m.quotaExceededErrors().forEach((ns, n) -> out.put(ns + "_quota_exceeded_error_per_namespace", n));
+        out.put("min_client_response_size", sizes[1]);
+        // TLS handshakes in progress: Netty's SslHandler runs them here, uncounted (ZooKeeper counts its own)
+        out.put("outstanding_tls_handshake", 0);
+        out.put("auth_failed_count", m.authFailedCount());
+        // plaintext connections counted when client certificates are required: no such setting here
+        out.put("non_mtls_remote_conn_count", 0L);
+        out.put("non_mtls_local_conn_count", 0L);
         return out;
+    }
+
+    /** ZooKeeper's gauge sets: the quota figures per top-level namespace. Processor thread. */
+    static Map<String, Map<String, Number>> gaugeSets(ServerView v) {
+        Map<String, Map<String, Number>> sets = new LinkedHashMap<>();
+        for (String name : new String[] {"quota_count_limit_per_namespace", "quota_bytes_limit_per_namespace",
+                "quota_count_usage_per_namespace", "quota_bytes_usage_per_namespace"}) {
+            sets.put(name, new LinkedHashMap<>());
+        }
+        for (QuotaTotals t : v.tree().quotaTotals()) {
+            sets.get("quota_count_limit_per_namespace").put(t.namespace(), t.countLimit());
+            sets.get("quota_bytes_limit_per_namespace").put(t.namespace(), t.bytesLimit());
+            sets.get("quota_count_usage_per_namespace").put(t.namespace(), t.countUsage());
+            sets.get("quota_bytes_usage_per_namespace").put(t.namespace(), t.bytesUsage());
+        }
+        return sets;
     }
 
     private static void put(PrintWriter out, String key, Object value) {

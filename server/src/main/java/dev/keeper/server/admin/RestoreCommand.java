@@ -35,12 +35,14 @@ final class RestoreCommand {
         }
         if (!limit.allow()) {
             LOG.warn("Restore request was rate limited");
+            c.view().metrics().counter("restore_rate_limited_count").increment();
             out.status(429);
             return;
         }
         out.later(c.view().restore(c.body()).handle((zxid, failure) -> {
             if (failure != null) {
                 LOG.warn("Restoring from the posted snapshot failed: {}", failure.getMessage());
+                c.view().metrics().counter("restore_error_count").increment();
                 return out.status(500);
             }
             return out.put("last_zxid", zxid);

@@ -41,6 +41,7 @@ final class SnapshotCommand {
         }
         if (!limit.allow()) {
             LOG.warn("Snapshot request was rate limited");
+            c.view().metrics().counter("snapshot_rate_limited_count").increment();
             out.status(429);
             return;
         }
@@ -49,7 +50,13 @@ final class SnapshotCommand {
         boolean streaming = s == null || Boolean.parseBoolean(s);
         CompletableFuture<Path> file = new CompletableFuture<>();
         c.view().takeSnapshot(file);
-        out.later(file.handle((path, failure) -> finish(out, path, failure, streaming)));
+        out.later(file.handle((path, failure) -> {
+            CommandResponse r = finish(out, path, failure, streaming);
+            if (r.status() == 500) {
+                c.view().metrics().counter("snapshot_error_count").increment();
+            }
+            return r;
+        }));
     }
 
     /** Once the snapshot is on disk (or failed): the headers, status and body ZooKeeper sends. */

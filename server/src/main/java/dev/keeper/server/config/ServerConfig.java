@@ -44,6 +44,7 @@ import java.util.Set;
  * @param admin                the AdminServer (HTTP commands): on port 8080 from zoo.cfg unless
  *                             {@code admin.enableServer=false}; off in a config built in code (tests)
  * @param initialConfig        the text of the zoo.cfg read at start (the initial_configuration command), or null
+ * @param metrics              {@code metricsProvider.*}: Prometheus on its own port, or not
  */
 public record ServerConfig(
         int tickTime,
@@ -79,7 +80,8 @@ public record ServerConfig(
         Path configFile,
         SecurityConfig security,
         AdminConfig admin,
-        String initialConfig) {
+        String initialConfig,
+        MetricsConfig metrics) {
 
     public ServerConfig {
         if (tickTime <= 0) {
@@ -105,6 +107,9 @@ public record ServerConfig(
         }
         if (admin == null) {
             admin = AdminConfig.DISABLED;
+        }
+        if (metrics == null) {
+            metrics = MetricsConfig.NONE;
         }
     }
 
@@ -149,6 +154,7 @@ public record ServerConfig(
         b.security = security;
         b.admin = admin;
         b.initialConfig = initialConfig;
+        b.metrics = metrics;
         return b;
     }
 
@@ -201,6 +207,7 @@ public record ServerConfig(
         private SecurityConfig security = SecurityConfig.NONE;
         private AdminConfig admin = AdminConfig.DISABLED;
         private String initialConfig;
+        private MetricsConfig metrics = MetricsConfig.NONE;
 
         public Builder tickTime(int v) {
             tickTime = v;
@@ -367,6 +374,11 @@ public record ServerConfig(
             return this;
         }
 
+        public Builder metrics(MetricsConfig v) {
+            this.metrics = v;
+            return this;
+        }
+
         public Builder initialConfig(String v) {
             this.initialConfig = v;
             return this;
@@ -379,7 +391,7 @@ public record ServerConfig(
                     maxClientOutboundBytes, forceSync, snapCount, preAllocSize, snapRetainCount,
                     purgeIntervalHours, fsyncWarningThresholdMs, snapshotTrustEmpty, globalOutstandingLimit, quorum, initLimit, syncLimit,
                     raftProperties, readOnlyMode, reconfigEnabled, enforceQuota, configFile, security, admin,
-                    initialConfig);
+                    initialConfig, metrics);
         }
     }
 }

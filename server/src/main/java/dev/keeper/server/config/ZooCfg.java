@@ -28,8 +28,7 @@ public final class ZooCfg {
     private static final Logger LOG = LoggerFactory.getLogger(ZooCfg.class);
 
     /** Keys ZooKeeper knows that this server accepts without acting on them. */
-    private static final Set<String> IGNORED = Set.of("electionAlg", "peerType", "metricsProvider.className", "metricsProvider.httpPort",
-            "metricsProvider.httpHost", "metricsProvider.exportJvmInfo", "audit.enable", "clientPortListenBacklog", "localSessionsEnabled",
+    private static final Set<String> IGNORED = Set.of("electionAlg", "peerType", "audit.enable", "clientPortListenBacklog", "localSessionsEnabled",
             "localSessionsUpgradingEnabled", "quorumListenOnAllIPs", "maxCnxns", "connectToLearnerMasterLimit",
             "jvm.pause.monitor", "multiAddress.enabled", "sslQuorum", "portUnification",
             "serverCnxnFactory", "syncEnabled", "zookeeper.serverCnxnFactory");
@@ -94,6 +93,7 @@ public final class ZooCfg {
         Set<String> unknown = new LinkedHashSet<>();
         Map<Long, String> servers = new TreeMap<>();
         Map<String, String> raft = new TreeMap<>();
+        Map<String, String> metricsKeys = new TreeMap<>();
         Path dataDir = null;
         boolean standaloneEnabled = true;
         Path dynamic = null;
@@ -147,6 +147,8 @@ public final class ZooCfg {
                 default -> {
                     if (key.startsWith("server.")) {
                         servers.put(serverId(key), v);
+                    } else if (key.startsWith("metricsProvider.")) {
+                        metricsKeys.put(key, v);
                     } else if (key.startsWith("raft.")) {
                         raft.put(key, v); // Apache Ratis's own settings, for an ensemble member
                     } else if (key.startsWith("group.") || key.startsWith("weight.")) {
@@ -183,6 +185,7 @@ public final class ZooCfg {
         b.security(SecurityConfig.read(settings, sys.getProperty("java.security.auth.login.config"), securePort,
                 secureAddress, base));
         b.admin(AdminConfig.read(settings::get, base));
+        b.metrics(MetricsConfig.read(metricsKeys::get));
         if (securePort != null && !plainPort) {
             // ZooKeeperServerMain opens no plain port when zoo.cfg names only the secure one
             b.clientPort(-1);

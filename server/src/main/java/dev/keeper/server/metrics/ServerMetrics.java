@@ -12,13 +12,48 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Packet counters are bumped by I/O threads; the latency summary (min/avg/max, as {@code ServerStats}
  * keeps it) by the processor thread, which is also where reports read it.
+ *
+ * <p>ZooKeeper's {@code ServerMetrics} catalog ({@link ZooKeeperMetrics}) is kept here too, every metric by its
+ * name, and dumped as ZooKeeper's {@code DefaultMetricsProvider} dumps it ({@link #dump}). This server feeds those
+ * whose events it has: {@code readlatency} and {@code updatelatency}, {@code fsynctime}, {@code snapshottime},
+ * {@code dbinittime}, {@code bytes_received_count}, {@code response_bytes}, {@code watch_bytes},
+ * {@code connection_request_count}, {@code connection_revalidate_count}, {@code stale_sessions_expired},
+ * {@code prep_processor_request_queued}, {@code connection_rejected}, {@code connection_drop_count}, the
+ * {@code node_*_watch_count} summaries, the snapshot and restore commands' counters and {@code restore_time},
+ * {@code unsuccessful_handshake}, and on an ensemble's leader {@code proposal_count} and {@code commit_count}.
  */
 public final class ServerMetrics {
     private final MetricRegistry registry = new MetricRegistry();
+    private final java.util.Map<String, LongAdder> counters = new java.util.LinkedHashMap<>();
+    private final java.util.Map<String, Summary> summaries = new java.util.LinkedHashMap<>();
+    /** Keyed summaries (per namespace, per server id): each key's summary appears with its first value. */
+    private final java.util.Map<String, java.util.concurrent.ConcurrentSkipListMap<String, Summary>> summarySets =
+            new java.util.LinkedHashMap<>();
+    private final java.util.Map<String, ZooKeeperMetrics.Kind> kinds = new java.util.HashMap<>();
+
+    {
+        for (ZooKeeperMetrics.Metric m : ZooKeeperMetrics.ALL) {
+            kinds.put(m.name(), m.kind());
+            switch (m.kind()) {
+                case COUNTER -> counters.put(m.name(), new LongAdder());
+                case SUMMARY, SUMMARY_ADVANCED -> summaries.put(m.name(), new Summary(m.name(),
+                        m.kind().advanced()));
+                case SUMMARY_SET, SUMMARY_SET_ADVANCED -> summarySets.put(m.name(),
+                        new java.util.concurrent.ConcurrentSkipListMap<>());
+                case COUNTER_SET -> { } // quota_exceeded_error_per_namespace: quotaExceeded below
+            }
+        }
+    }
+
+    private final LongAdder bytesReceived = counter("bytes_received_count");
+    private final LongAdder responseBytes = counter("response_bytes");
+    private final LongAdder watchBytes = counter("watch_bytes");
+    private final Summary readLatency = summary("readlatency");
+    private final Summary updateLatency = summary("updatelatency");
     private final LongAdder packetsReceived = new LongAdder();
     private final LongAdder packetsSent = new LongAdder();
-    private final Counter connectionsRejected = registry.counter("connection_rejected");
-    private final Counter connectionsDroppedForBacklog = registry.counter("connection_drop_backlog");
+    private final LongAdder connectionsRejected = counter("connection_rejected");
+    private final LongAdder connectionsDroppedForBacklog = counter("connection_drop_count");
     private final Counter watchEventsSent = registry.counter("watch_events_sent");
     /** TLS clients whose certificate the x509 scheme refused ({@code ServerStats.incrementAuthFailedCount}). */
     private final Counter authFailed = registry.counter("auth_failed_count");
@@ -97,11 +132,93 @@ public final class ServerMetrics {
     }
 
     public void connectionRejected() {
-        connectionsRejected.inc();
+        connectionsRejected.increment();
     }
 
     public void connectionDroppedForBacklog() {
-        connectionsDroppedForBacklog.inc();
+        connectionsDroppedForBacklog.increment();
+    }
+
+    /** One of ZooKeeper's counters, by name ({@link ZooKeeperMetrics}). */
+    public LongAdder counter(String name) {
+        LongAdder c = counters.get(name);
+        if (c == null) {
+            throw new IllegalArgumentException("no counter " + name + " in ZooKeeper's catalog");
+        }
+        return c;
+    }
+
+    /** One of ZooKeeper's summaries, by name ({@link ZooKeeperMetrics}). */
+    public Summary summary(String name) {
+        Summary m = summaries.get(name);
+        if (m == null) {
+            throw new IllegalArgumentException("no summary " + name + " in ZooKeeper's catalog");
+        }
+        return m;
+    }
+
+    /** A value of a keyed summary (a summary set), under {@code key}. */
+    public void observe(String set, String key, long value) {
+        summarySets.get(set).computeIfAbsent(key, k -> new Summary(k + "_" + set, kinds.get(set).advanced()))
+                .add(value);
+    }
+
+    /** I/O thread: a frame of {@code bytes} (its length prefix included) came in. */
+    public void bytesReceived(long bytes) {
+        bytesReceived.add(bytes);
+    }
+
+    /** I/O thread: replies and notifications of these sizes went out. */
+    public void bytesSent(long replies, long notifications) {
+        responseBytes.add(replies);
+        watchBytes.add(notifications);
+    }
+
+    /** Processor thread: a request was answered after {@code ms}, a read or a write. */
+    public void requestLatency(boolean write, long ms) {
+        (write ? updateLatency : readLatency).add(ms);
+    }
+
+    /**
+     * ZooKeeper's catalog as its {@code DefaultMetricsProvider.dump} lists it: counters, counter sets, BASIC
+     * summaries, ADVANCED summaries, then the summary sets, each key's.
+     */
+    public void dump(java.util.function.BiConsumer<String, Object> sink) {
+        counters.forEach((name, c) -> sink.accept(name, c.sum()));
+        quotaExceededErrors().forEach((ns, n) -> sink.accept(ns + "_quota_exceeded_error_per_namespace", n));
+        for (boolean advanced : new boolean[] {false, true}) {
+            summaries.values().stream().filter(m -> m.advanced() == advanced).forEach(m -> m.dump(m.name(), sink));
+        }
+        for (boolean advanced : new boolean[] {false, true}) {
+            summarySets.forEach((set, byKey) -> {
+                if (kinds.get(set).advanced() == advanced) {
+                    byKey.values().forEach(m -> m.dump(m.name(), sink));
+                }
+            });
+        }
+    }
+
+    /** Every counter of the catalog and its value, for Prometheus. */
+    public java.util.Map<String, Long> counterValues() {
+        java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
+        counters.forEach((name, c) -> m.put(name, c.sum()));
+        return m;
+    }
+
+    /** Every summary of the catalog. */
+    public java.util.Collection<Summary> summaries() {
+        return java.util.Collections.unmodifiableCollection(summaries.values());
+    }
+
+    /** Every summary set of the catalog: its name, and its summaries by key. */
+    public java.util.Map<String, java.util.Map<String, Summary>> summarySets() {
+        java.util.Map<String, java.util.Map<String, Summary>> m = new java.util.LinkedHashMap<>();
+        summarySets.forEach((set, byKey) -> m.put(set, java.util.Collections.unmodifiableMap(byKey)));
+        return m;
+    }
+
+    public boolean advanced(String name) {
+        return kinds.get(name).advanced();
     }
 
     public void watchEventSent() {
@@ -121,11 +238,11 @@ public final class ServerMetrics {
     }
 
     public long connectionsRejected() {
-        return connectionsRejected.getCount();
+        return connectionsRejected.sum();
     }
 
     public long connectionsDroppedForBacklog() {
-        return connectionsDroppedForBacklog.getCount();
+        return connectionsDroppedForBacklog.sum();
     }
 
     /** Processor thread: one request answered after {@code ms}. */
@@ -189,8 +306,16 @@ public final class ServerMetrics {
         authFailed.dec(authFailed.getCount());
     }
 
-    /** srst: ZooKeeper resets the latency summary, its sample, the packet counts and the response sizes. */
+    /**
+     * srst: ZooKeeper resets the latency summary, its sample, the packet counts and the response sizes, and
+     * ({@code ServerMetrics.resetAll}) every counter and summary of its catalog.
+     */
     public void reset() {
+        counters.values().forEach(LongAdder::reset);
+        quotaExceeded.values().forEach(LongAdder::reset);
+        summaries.values().forEach(Summary::reset);
+        // a set's keys stay, at zero, as ZooKeeper's AvgMinMaxCounterSet.reset leaves them
+        summarySets.values().forEach(byKey -> byKey.values().forEach(Summary::reset));
         resetLatency();
         packetsReceived.reset();
         packetsSent.reset();

@@ -160,9 +160,10 @@ public final class Connection implements Caller {
         metrics.packetsSent(1);
     }
 
-    void packetReceived() {
+    void packetReceived(long bytes) {
         received.incrementAndGet();
         metrics.packetReceived();
+        metrics.bytesReceived(bytes);
     }
 
     /** Processor thread: a reply went out for {@code cxid} after {@code latency} ms. */
@@ -215,6 +216,8 @@ public final class Connection implements Caller {
         int last = -1;
         int min = Integer.MAX_VALUE;
         int max = -1;
+        long replyBytes = 0;
+        long eventBytes = 0;
         for (Outbound m : batch) {
             if (buf == null) {
                 buf = channel.alloc().ioBuffer(Math.min(CHUNK, 64 * batch.size()));
@@ -225,6 +228,11 @@ public final class Connection implements Caller {
                 last = buf.writerIndex() - before - 4; // ServerCnxn.sendResponse counts what follows the length
                 min = Math.min(min, last);
                 max = Math.max(max, last);
+                if (m instanceof Notification) {
+                    eventBytes += last;
+                } else {
+                    replyBytes += last;
+                }
             }
             if (m instanceof Reply) {
                 replies++;
@@ -247,6 +255,7 @@ public final class Connection implements Caller {
         answered(replies);
         if (last >= 0) {
             metrics.responsesSent(last, min, max);
+            metrics.bytesSent(replyBytes, eventBytes);
         }
         if (closeAfter) {
             if (batch.isEmpty()) {

@@ -102,7 +102,8 @@ final class ConnectionHandler extends ChannelDuplexHandler {
             release(msg);
             return;
         }
-        connection.packetReceived();
+        // ZooKeeper counts a four-letter word as a packet of 4 bytes, a frame as its length prefix and payload
+        connection.packetReceived(msg instanceof ByteBuf b ? 4 + b.readableBytes() : 4);
         if (msg instanceof FourLetterWord word) {
             handshaken = true;
             LOG.info("Processing {} command from {}", word.word(), connection.remote());
@@ -166,6 +167,7 @@ final class ConnectionHandler extends ChannelDuplexHandler {
         }
         Object who = connection != null ? connection.remote() : ctx.channel().remoteAddress();
         if (!done.isSuccess()) {
+            server.handshakeFailed();
             if (!closeExplained) {
                 closeExplained = true;
                 LOG.info("TLS handshake with {} failed: {}", who, rootMessage(done.cause()));

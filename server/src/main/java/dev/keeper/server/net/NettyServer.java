@@ -202,6 +202,11 @@ public final class NettyServer implements AutoCloseable {
         }
     }
 
+    /** I/O thread: a TLS handshake on the client port failed ({@code unsuccessful_handshake}). */
+    void handshakeFailed() {
+        metrics.counter("unsuccessful_handshake").increment();
+    }
+
     /** True once the server has begun to stop: nothing read from now on is processed. */
     boolean stopping() {
         return stopping;

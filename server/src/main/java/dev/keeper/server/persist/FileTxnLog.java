@@ -65,6 +65,8 @@ public final class FileTxnLog implements TxnLog {
     /** fsyncs slower than fsync.warningthresholdms ({@code ServerStats.getFsyncThresholdExceedCount}). */
     private final java.util.concurrent.atomic.AtomicLong slowSyncs = new java.util.concurrent.atomic.AtomicLong();
     private volatile long lastSyncMs;
+    /** Told each fsync's duration, ms (ZooKeeper's fsynctime summary). */
+    private volatile java.util.function.LongConsumer syncTimes = ms -> { };
     private final BlockingQueue<Batch> queue = new LinkedBlockingQueue<>(MAX_QUEUED_BATCHES);
     private final Thread thread;
 
@@ -212,6 +214,11 @@ public final class FileTxnLog implements TxnLog {
         return slowSyncs.get();
     }
 
+    /** {@code times} is told how long each fsync takes, ms, on the log's thread. */
+    public void observeSyncs(java.util.function.LongConsumer times) {
+        syncTimes = times;
+    }
+
     /** JMX's resetFsyncThresholdExceedCount. */
     public void resetSlowSyncs() {
         slowSyncs.set(0);
@@ -299,6 +306,7 @@ public final class FileTxnLog implements TxnLog {
         syncer.sync(current);
         long ms = (System.nanoTime() - start) / 1_000_000;
         lastSyncMs = ms;
+        syncTimes.accept(ms);
         if (ms > warnMs) {
             slowSyncs.incrementAndGet();
             LOG.warn("fsync-ing the write ahead log in {} took {}ms which will adversely effect operation latency."

@@ -46,6 +46,9 @@ public final class Snapshotter implements AutoCloseable {
     private int randRoll;
     private SnapshotJob job;
     private boolean failed;
+    /** When the snapshot in progress started (System.nanoTime), and who is told how long each one took, ms. */
+    private long jobStarted;
+    private java.util.function.LongConsumer snapshotTimes = ms -> { };
     /** Who waits for the snapshot in progress, if it was asked for ({@link #takeNow}). */
     private CompletableFuture<Path> requested;
 
@@ -70,6 +73,11 @@ public final class Snapshotter implements AutoCloseable {
         this.onFatal = onFatal;
     }
 
+    /** {@code times} is told how long each snapshot took, walk and write, ms (ZooKeeper's snapshottime). */
+    public void observeSnapshots(java.util.function.LongConsumer times) {
+        snapshotTimes = times;
+    }
+
     /** Processor thread: the tree a snapshot is taken of from now on (an ensemble member installed another). */
     public void tree(DataTree t) {
         this.tree = t;
@@ -89,6 +97,7 @@ public final class Snapshotter implements AutoCloseable {
         // Standalone, the tree runs ahead of the log's last fsync: the file waits for its zxid to be durable, as
         // the snapshots snapCount starts do. An ensemble member's applied entries are committed already.
         job = new SnapshotJob(tree, dir, writer, log != null ? log::awaitDurable : SnapshotJob.Durability.ALREADY);
+        jobStarted = System.nanoTime();
         LOG.info("Creating snapshot {}", dir.snapshotPath(job.zxid()).getFileName());
     }
 
@@ -110,6 +119,7 @@ public final class Snapshotter implements AutoCloseable {
                 LOG.warn("Too busy to snap, skipping");
             } else {
                 job = new SnapshotJob(tree, dir, writer, log::awaitDurable);
+                jobStarted = System.nanoTime();
                 LOG.info("Creating snapshot {}", dir.snapshotPath(job.zxid()).getFileName());
             }
         }
@@ -120,6 +130,9 @@ public final class Snapshotter implements AutoCloseable {
                 job.step(BUSY_NODES, BUSY_NANOS);
             }
             if (job.finished()) {
+                if (job.failure() == null) {
+                    snapshotTimes.accept((System.nanoTime() - jobStarted) / 1_000_000);
+                }
                 if (requested != null) {
                     if (job.failure() != null) {
                         requested.completeExceptionally(job.failure());

@@ -188,6 +188,15 @@ public final class RequestProcessor implements OpContext {
         this.log = log;
         this.snapshots = snapshots;
         this.metrics = metrics;
+        watches.observeFired((type, n) -> {
+            switch (type) {
+                case dev.keeper.wire.EventType.NODE_CREATED -> metrics.summary("node_created_watch_count").add(n);
+                case dev.keeper.wire.EventType.NODE_DELETED -> metrics.summary("node_deleted_watch_count").add(n);
+                case dev.keeper.wire.EventType.NODE_DATA_CHANGED ->
+                        metrics.summary("node_changed_watch_count").add(n);
+                default -> metrics.summary("node_children_watch_count").add(n);
+            }
+        });
         this.onFatal = onFatal;
         // A standalone ZooKeeper puts server id 1 in its session ids' top byte (ZooKeeperServer's
         // createSessionTrackerServerId); a quorum peer puts its myid there.
@@ -515,6 +524,10 @@ public final class RequestProcessor implements OpContext {
         }
         int timeout = Math.max(config.minSessionTimeout(), Math.min(config.maxSessionTimeout(), req.getTimeOut()));
         long now = clock.elapsedMillis();
+        metrics.counter("connection_request_count").increment();
+        if (req.getSessionId() != 0) {
+            metrics.counter("connection_revalidate_count").increment(); // ZooKeeperServer.reopenSession
+        }
         if (readOnly && req.getSessionId() == 0) {
             // A session of a read-only member is its own (ZooKeeper's local session): nothing can be logged. A
             // client that has not seen a read-write server asks for a new session when it finds one.
@@ -528,7 +541,7 @@ public final class RequestProcessor implements OpContext {
         if (req.getSessionId() == 0) {
             // The id is this member's to give (its myid in the top byte); the session exists once the log says so.
             long id = sessions.nextId();
-            pendingConnects.put(id, new PendingConnect(c, timeout, hs.readOnlySent()));
+            pendingConnects.put(id, new PendingConnect(c, timeout, hs.readOnlySent(), System.nanoTime()));
             propose(Proposal.createSession(myId, id, timeout, clock.wallMillis()));
             return;
         }
@@ -544,7 +557,7 @@ public final class RequestProcessor implements OpContext {
         if (valid && broadcast != null && !readOnly && owners.owner(id) != myId) {
             // The session was attached to another member: ZooKeeper's follower revalidates it with the leader,
             // which makes this member its owner, before it answers. Here the move goes through the log.
-            pendingConnects.put(id, new PendingConnect(c, timeout, hs.readOnlySent()));
+            pendingConnects.put(id, new PendingConnect(c, timeout, hs.readOnlySent(), System.nanoTime()));
             propose(Proposal.moveSession(myId, id, timeout, clock.wallMillis()));
             return;
         }
@@ -559,7 +572,8 @@ public final class RequestProcessor implements OpContext {
     }
 
     /** A connection waiting for the session it asked for to be created. */
-    private record PendingConnect(Connection connection, int timeout, boolean readOnlyByte) {
+    /** A handshake waiting for its session's proposal; {@code receivedNanos}: when it was taken in. */
+    private record PendingConnect(Connection connection, int timeout, boolean readOnlyByte, long receivedNanos) {
     }
 
     private void bind(Connection c, long session, int timeout, boolean readOnlyByte) {
@@ -796,6 +810,7 @@ public final class RequestProcessor implements OpContext {
             return;
         }
         for (Session s : sessions.expire(clock.elapsedMillis())) {
+            metrics.counter("stale_sessions_expired").increment();
             LOG.info("Expiring session 0x{}, timeout of {}ms exceeded", Long.toHexString(s.id()), s.timeout());
             propose(Proposal.expireSession(myId, s.id(), clock.wallMillis()));
         }
@@ -823,7 +838,16 @@ public final class RequestProcessor implements OpContext {
     // ---------------------------------------------------------------------------------------------------
     // Requests
 
+    /**
+     * The requests that are transactions, whose latency ZooKeeper counts as updatelatency (a request with a txn
+     * header); every other answered request, pings included, is readlatency ({@code ServerStats.updateLatency}).
+     */
+    private static final Set<Integer> WRITES = Set.of(OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER,
+            OpCode.CREATE_TTL, OpCode.DELETE, OpCode.DELETE_CONTAINER, OpCode.SET_DATA, OpCode.SET_ACL, OpCode.MULTI,
+            OpCode.RECONFIG, OpCode.CLOSE_SESSION, OpCode.CREATE_SESSION);
+
     private void received(Connection c, Request r, long receivedNanos) throws IOException {
+        metrics.counter("prep_processor_request_queued").increment();
         long session = c.sessionId();
         if (session == 0 || c.gone() || sessions.get(session) == null) {
             return;
@@ -891,6 +915,7 @@ public final class RequestProcessor implements OpContext {
         }
         long latency = (System.nanoTime() - receivedNanos) / 1_000_000;
         metrics.recordLatency(latency);
+        metrics.requestLatency(WRITES.contains(opCode), latency);
         c.replied(lastOpName(opCode), reply.xid(), reply.zxid(), latency);
         outbox.add(c, reply);
     }
@@ -925,6 +950,7 @@ public final class RequestProcessor implements OpContext {
         }
         try {
             Record body = read.read(this, c, r.body());
+            readStat(r.body(), body);
             return new Reply(r.xid(), tree.lastZxid(), ErrorCode.OK, body);
         } catch (OpError e) {
             if (e.code() == ErrorCode.MARSHALLING_ERROR) {
@@ -932,6 +958,43 @@ public final class RequestProcessor implements OpContext {
             }
             return new Reply(r.xid(), tree.lastZxid(), e.code(), e.body());
         }
+    }
+
+    /**
+     * read_per_namespace ({@code DataTree.updateReadStat}): a getData, exists or getChildren answered reads the
+     * path, the data or the children's names, and a Stat's 68 bytes, under the path's top-level namespace.
+     */
+    private void readStat(Object request, Record answer) {
+        String path;
+        long bytes;
+        if (request instanceof org.apache.zookeeper.proto.GetDataRequest q
+                && answer instanceof org.apache.zookeeper.proto.GetDataResponse a) {
+            path = q.getPath();
+            bytes = a.getData() == null ? 0 : a.getData().length;
+        } else if (request instanceof org.apache.zookeeper.proto.ExistsRequest q && answer != null) {
+            path = q.getPath();
+            bytes = 0;
+        } else if (request instanceof org.apache.zookeeper.proto.GetChildrenRequest q
+                && answer instanceof org.apache.zookeeper.proto.GetChildrenResponse a) {
+            path = q.getPath();
+            bytes = a.getChildren().stream().mapToLong(String::length).sum();
+        } else if (request instanceof org.apache.zookeeper.proto.GetChildren2Request q
+                && answer instanceof org.apache.zookeeper.proto.GetChildren2Response a) {
+            path = q.getPath();
+            bytes = a.getChildren().stream().mapToLong(String::length).sum();
+        } else {
+            return;
+        }
+        String namespace = topNamespace(path);
+        if (namespace != null) {
+            metrics.observe("read_per_namespace", namespace, path.length() + bytes + 68);
+        }
+    }
+
+    /** {@code PathUtils.getTopNamespace}: the first component of a path, or null for the root. */
+    private static String topNamespace(String path) {
+        String[] parts = path.split("/");
+        return parts.length > 1 ? parts[1] : null;
     }
 
     /**
@@ -1260,6 +1323,12 @@ public final class RequestProcessor implements OpContext {
         PendingConnect pending = p.origin() == myId ? pendingConnects.remove(p.session()) : null;
         if (pending != null && !pending.connection().gone()) {
             bind(pending.connection(), p.session(), pending.timeout(), pending.readOnlyByte());
+            // FinalRequestProcessor's createSession: its latency is a request's, an update's, and the connection's
+            // last operation is "SESS" with cxid 0
+            long latency = (System.nanoTime() - pending.receivedNanos()) / 1_000_000;
+            metrics.recordLatency(latency);
+            metrics.requestLatency(true, latency);
+            pending.connection().replied("SESS", 0, tree.lastZxid(), latency);
             outbox.add(pending.connection(), new Handshake.Response(pending.timeout(), p.session(),
                     SessionIds.password(p.session()), pending.readOnlyByte()));
         }
@@ -1379,6 +1448,10 @@ public final class RequestProcessor implements OpContext {
         log.append(hdr, txn);
         Applied a = tree.apply(hdr, txn);
         for (Change change : a.changes()) {
+            String namespace = topNamespace(change.path());
+            if (namespace != null) {
+                metrics.observe("write_per_namespace", namespace, change.writeBytes()); // DataTree.updateWriteStat
+            }
             watches.fire(change, hdr.getZxid(), this::deliver);
         }
         return a;

@@ -286,7 +286,7 @@ final class KeeperStateMachine extends BaseStateMachine {
             throw new IllegalStateException("undecodable proposal at index " + entry.getIndex(), e);
         }
         if (node.leads()) {
-            node.proposalsCommitted(ProposalCodec.sizes(data));
+            node.proposalsCommitted(ProposalCodec.sizes(data)); // mntr's proposal sizes, proposal_count, commit_count
         }
         CompletableFuture<Message> done = new CompletableFuture<>();
         // Ratis moves the applied index itself for the entries it keeps (configuration, a new leader's first

@@ -539,8 +539,16 @@ public final class RaftNode implements Broadcast, AutoCloseable {
     /** Guarded by itself: last, min, max proposal size in bytes, -1 before the first. */
     private final long[] proposalSizes = {-1, -1, -1};
 
+    /** Told how many proposals this member committed as the leader (proposal_count, commit_count). */
+    private volatile java.util.function.IntConsumer committed = n -> { };
+
+    public void observeCommits(java.util.function.IntConsumer n) {
+        committed = n;
+    }
+
     /** The state machine's thread: the leader applied proposals of these sizes (bytes as encoded in the log). */
     void proposalsCommitted(int[] sizes) {
+        committed.accept(sizes.length);
         synchronized (proposalSizes) {
             for (int size : sizes) {
                 proposalSizes[0] = size;

@@ -458,7 +458,8 @@ public final class DataTree implements TreeView {
                 z.version = t.getVersion();
                 z.mtime = hdr.getTime();
                 z.mzxid = zxid;
-                changes.add(new Change(Change.Kind.DATA_CHANGED, t.getPath(), acls.get(z.acl), null, null));
+                changes.add(new Change(Change.Kind.DATA_CHANGED, t.getPath(), acls.get(z.acl), null, null,
+                        length(z.data)));
                 return result(type, zxid, ErrorCode.OK, t.getPath(), stat(z));
             }
             case OpCode.SET_ACL -> {
@@ -526,7 +527,7 @@ public final class DataTree implements TreeView {
         track(path, owner);
         quotas.created(path, parentPath, ZPath.name(path), length(data));
         changes.add(new Change(Change.Kind.CREATED, path, acl, parentPath.isEmpty() ? "/" : parentPath,
-                acls.get(parent.acl)));
+                acls.get(parent.acl), length(data)));
         return result(type, zxid, ErrorCode.OK, path, type == OpCode.CREATE ? null : stat(child));
     }
 
@@ -608,7 +609,7 @@ public final class DataTree implements TreeView {
         untrack(path, z.ephemeralOwner());
         quotas.deleted(path, parentPath, ZPath.name(path), length(z.data));
         changes.add(new Change(Change.Kind.DELETED, path, acl, parentPath.isEmpty() ? "/" : parentPath,
-                acls.get(parent.acl)));
+                acls.get(parent.acl), 0));
         return ErrorCode.OK;
     }
 

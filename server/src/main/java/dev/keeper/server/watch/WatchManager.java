@@ -71,6 +71,16 @@ public final class WatchManager {
         }
     }
 
+    /**
+     * Told, for each event that fires watches, its type and how many watches it fired (ZooKeeper's
+     * node_created_watch_count and its siblings, recorded per table as its two WatchManagers do).
+     */
+    private java.util.function.BiConsumer<Integer, Integer> fired = (type, n) -> { };
+
+    public void observeFired(java.util.function.BiConsumer<Integer, Integer> observer) {
+        fired = observer;
+    }
+
     /** Fires the watches one applied change triggers, in ZooKeeper's order. */
     public void fire(Change c, long zxid, Delivery delivery) {
         switch (c.kind()) {
@@ -95,11 +105,12 @@ public final class WatchManager {
         }
     }
 
-    private static void send(List<Watcher> watchers, Notification n, List<ACL> acl, List<Watcher> suppress,
+    private void send(List<Watcher> watchers, Notification n, List<ACL> acl, List<Watcher> suppress,
             Delivery delivery) {
         if (watchers.isEmpty()) {
             return;
         }
+        fired.accept(n.type(), watchers.size());
         Set<Watcher> skip = null;
         if (suppress != null && !suppress.isEmpty()) {
             skip = Collections.newSetFromMap(new IdentityHashMap<>());
