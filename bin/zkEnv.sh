@@ -54,13 +54,19 @@ keeper_mvn() {
   (cd "$KEEPER_HOME" && mvn -q -B "$@") >&2
 }
 
-# Prints the server's class path: KEEPER_CLASSPATH if set, else the shaded jar, built on first use.
+# Prints the server's class path: KEEPER_CLASSPATH if set; else, in the release tarball, the jar in lib/ (no
+# Maven needed); else, in a source checkout, the shaded jar, built on first use.
 keeper_server_classpath() {
   if [ -n "$KEEPER_CLASSPATH" ]; then
     echo "$KEEPER_CLASSPATH"
     return 0
   fi
   local jar
+  jar="$(ls -t "$KEEPER_HOME"/lib/keeper-server-*-all.jar 2>/dev/null | head -n 1)"
+  if [ -n "$jar" ]; then
+    echo "$jar"
+    return 0
+  fi
   jar="$(ls -t "$KEEPER_HOME"/server/target/keeper-server-*-all.jar 2>/dev/null | head -n 1)"
   if [ -z "$jar" ]; then
     echo "Building the server jar (first run): mvn -q -B -pl server -am package -DskipTests" >&2
