@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keeper.compat.persist.ServerProcess;
+import dev.keeper.compat.support.JsonShape;
 import dev.keeper.compat.support.LoopbackPorts;
 import dev.keeper.compat.support.Server;
 import java.io.ByteArrayInputStream;
@@ -199,8 +200,8 @@ class AdminServerDiffTest {
                     }
                 });
             } else {
-                String os = shape(o);
-                String zs = shape(z);
+                String os = JsonShape.shape(o);
+                String zs = JsonShape.shape(z);
                 if (!os.equals(zs)) {
                     failures.add(name + ":\n  ours " + os + "\n  zk   " + zs);
                 }
@@ -228,58 +229,14 @@ class AdminServerDiffTest {
             String k = it.next();
             if (!zk.has(k)) {
                 extra.add(k);
-            } else if (!type(ours.get(k)).equals(type(zk.get(k)))) {
-                failures.add(name + ": " + k + " is " + type(ours.get(k)) + ", ZooKeeper's " + type(zk.get(k)));
+            } else if (!JsonShape.type(ours.get(k)).equals(JsonShape.type(zk.get(k)))) {
+                failures.add(name + ": " + k + " is " + JsonShape.type(ours.get(k)) + ", ZooKeeper's "
+                        + JsonShape.type(zk.get(k)));
             }
         }
         if (!extra.equals(OUR_EXTRA_MONITOR_KEYS)) {
             failures.add(name + ": keys ZooKeeper lacks " + extra);
         }
-    }
-
-    /**
-     * A JSON value's shape: objects by field name in order (names that are numbers, such as session ids and expiry
-     * times, become "#" and their values' shapes merge), arrays by their first element's shape, scalars by type.
-     */
-    static String shape(JsonNode n) {
-        if (n.isObject()) {
-            StringBuilder b = new StringBuilder("{");
-            // paths are a hash map's keys on ZooKeeper's side, and server_stats a bean whose getters Jackson finds in
-            // the JVM's reflection order, which changes from one ZooKeeper process to the next: their order means
-            // nothing
-            Map<String, String> fields = new java.util.TreeMap<>();
-            if (!n.has("provider_null") && (!n.fieldNames().hasNext() || !n.fieldNames().next().startsWith("/"))) {
-                fields = new LinkedHashMap<>();
-            }
-            Map<String, String> f = fields;
-            n.fields().forEachRemaining(e -> {
-                String key = e.getKey().matches("-?\\d+") ? "#" : e.getKey();
-                String value = shape(e.getValue());
-                f.merge(key, value, (a, c) -> a.equals("[]") ? c : a);
-            });
-            fields.forEach((k, v) -> b.append(k).append(':').append(v).append(','));
-            return b.append('}').toString();
-        }
-        if (n.isArray()) {
-            return n.isEmpty() ? "[]" : "[" + shape(n.get(0)) + "]";
-        }
-        return type(n);
-    }
-
-    private static String type(JsonNode n) {
-        if (n.isNull()) {
-            return "null";
-        }
-        if (n.isBoolean()) {
-            return "boolean";
-        }
-        if (n.isIntegralNumber()) {
-            return "integer";
-        }
-        if (n.isNumber()) {
-            return "decimal";
-        }
-        return n.isTextual() ? "string" : n.getNodeType().toString();
     }
 
     /** The values the shared history fixes are equal. */

@@ -74,8 +74,8 @@ class PrometheusTest {
     private static Map<String, JsonNode> scrape(int port) throws IOException {
         Subprocess.Result r = Subprocess.run(Duration.ofMinutes(1), Map.of("PYTHONDONTWRITEBYTECODE", "1"),
                 List.of(PYTHON, SCRIPT, "http://127.0.0.1:" + port + "/metrics"));
-        assertEquals(0, r.exitCode(), "the scrape or its parse failed (the parser is Debian's python3-prometheus-client:"
-                + " apt-get install -y python3-prometheus-client)\n" + r.describe());
+        assertEquals(0, r.exitCode(), "the scrape or its parse failed (the parser is Debian's"
+                + " python3-prometheus-client: apt-get install -y python3-prometheus-client)\n" + r.describe());
         JsonNode answer = JSON.readTree(r.stdout());
         assertTrue(answer.get("content_type").asText().startsWith("text/plain; version=0.0.4"), answer.toString());
         Map<String, JsonNode> families = new LinkedHashMap<>();

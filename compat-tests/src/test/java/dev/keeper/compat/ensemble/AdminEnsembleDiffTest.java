@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keeper.compat.ensemble.EnsembleUnderTest.Server;
 import dev.keeper.compat.ops.Subprocess;
+import dev.keeper.compat.support.JsonShape;
 import dev.keeper.compat.support.LoopbackPorts;
 import java.io.IOException;
 import java.net.URI;
@@ -198,8 +199,8 @@ class AdminEnsembleDiffTest {
             for (int id = 1; id <= size; id++) {
                 awaitAdmin(o, id, members);
             }
-            try (ZooKeeper onLeader = client("127.0.0.1:" + o.clientPorts[o.leader]);
-                    ZooKeeper onFollower = client("127.0.0.1:" + o.clientPorts[o.follower])) {
+            try (ZooKeeper onLeader = ReconfigEnsembles.client("127.0.0.1:" + o.clientPorts[o.leader]);
+                    ZooKeeper onFollower = ReconfigEnsembles.client("127.0.0.1:" + o.clientPorts[o.follower])) {
                 onLeader.create("/app", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
                 onLeader.create("/app/a", "data".getBytes(StandardCharsets.UTF_8), ZooDefs.Ids.OPEN_ACL_UNSAFE,
                         CreateMode.PERSISTENT);
@@ -323,21 +324,6 @@ class AdminEnsembleDiffTest {
         return null;
     }
 
-    private static ZooKeeper client(String connectString) throws Exception {
-        CompletableFuture<Void> connected = new CompletableFuture<>();
-        ZooKeeper zk = new ZooKeeper(connectString, SESSION_MS, e -> {
-            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.complete(null);
-            }
-        });
-        try {
-            connected.get(20, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            zk.close();
-            throw new AssertionError("not connected to " + connectString, e);
-        }
-        return zk;
-    }
 
     private static void sync(ZooKeeper zk, String path) throws Exception {
         CompletableFuture<Integer> done = new CompletableFuture<>();
@@ -393,7 +379,8 @@ class AdminEnsembleDiffTest {
             compareMonitor(o.json(), z.json(), failures);
             assertTrue(failures.isEmpty(), "monitor on the " + role + ":\n" + String.join("\n", failures));
         } else {
-            assertEquals(shape(z.json()), shape(o.json()), command + " on the " + role + ": the shape" + both);
+            assertEquals(JsonShape.shape(z.json()), JsonShape.shape(o.json()), command + " on the " + role
+                    + ": the shape" + both);
         }
     }
 
@@ -404,9 +391,9 @@ class AdminEnsembleDiffTest {
             String k = it.next();
             if (!zk.has(k)) {
                 extra.add(k);
-            } else if (!type(ours.get(k)).equals(type(zk.get(k)))) {
-                failures.add(k + " is " + type(ours.get(k)) + ", ZooKeeper's " + type(zk.get(k)) + " (ours "
-                        + ours.get(k) + ", ZooKeeper's " + zk.get(k) + ")");
+            } else if (!JsonShape.type(ours.get(k)).equals(JsonShape.type(zk.get(k)))) {
+                failures.add(k + " is " + JsonShape.type(ours.get(k)) + ", ZooKeeper's " + JsonShape.type(zk.get(k))
+                        + " (ours " + ours.get(k) + ", ZooKeeper's " + zk.get(k) + ")");
             }
         }
         Set<String> expected = new TreeSet<>(OUR_EXTRA_MONITOR_KEYS);
@@ -426,50 +413,6 @@ class AdminEnsembleDiffTest {
         }
     }
 
-    /**
-     * A JSON value's shape: objects by field name in order (names that are numbers, such as session ids and server
-     * ids, become "#" and their values' shapes merge), arrays by their first element's shape, scalars by type.
-     */
-    static String shape(JsonNode n) {
-        if (n.isObject()) {
-            StringBuilder b = new StringBuilder("{");
-            // paths are a hash map's keys on ZooKeeper's side, and server_stats a bean whose getters Jackson finds in
-            // the JVM's reflection order, which changes from one ZooKeeper process to the next: their order means
-            // nothing
-            Map<String, String> fields = new java.util.TreeMap<>();
-            if (!n.has("provider_null") && (!n.fieldNames().hasNext() || !n.fieldNames().next().startsWith("/"))) {
-                fields = new LinkedHashMap<>();
-            }
-            Map<String, String> f = fields;
-            n.fields().forEachRemaining(e -> {
-                String key = e.getKey().matches("-?\\d+") ? "#" : e.getKey();
-                String value = shape(e.getValue());
-                f.merge(key, value, (a, c) -> a.equals("[]") ? c : a);
-            });
-            fields.forEach((k, v) -> b.append(k).append(':').append(v).append(','));
-            return b.append('}').toString();
-        }
-        if (n.isArray()) {
-            return n.isEmpty() ? "[]" : "[" + shape(n.get(0)) + "]";
-        }
-        return type(n);
-    }
-
-    private static String type(JsonNode n) {
-        if (n.isNull()) {
-            return "null";
-        }
-        if (n.isBoolean()) {
-            return "boolean";
-        }
-        if (n.isIntegralNumber()) {
-            return "integer";
-        }
-        if (n.isNumber()) {
-            return "decimal";
-        }
-        return n.isTextual() ? "string" : n.getNodeType().toString();
-    }
 
     // --- values the ensemble fixes
 
@@ -636,7 +579,8 @@ class AdminEnsembleDiffTest {
         assertEquals(fieldNames(z), fieldNames(o), where);
         if (z.has("proposal_stats")) {
             assertTrue(o.has("proposal_stats"), where);
-            assertEquals(shape(z.get("proposal_stats")), shape(o.get("proposal_stats")), where);
+            assertEquals(JsonShape.shape(z.get("proposal_stats")), JsonShape.shape(o.get("proposal_stats")),
+                    where);
         }
     }
 

@@ -201,16 +201,19 @@ public final class RaftNode implements Broadcast, AutoCloseable {
     }
 
     /**
-     * True if a running leader of the other members listed in zoo.cfg has a configuration without this member:
-     * this member is new and joins by reconfig. Asked at a first start only (no Raft storage yet); no leader
-     * answering means the ensemble is starting, this member with it. Each member gets two ticks and at least two
-     * seconds to answer: a fresh JVM's first gRPC call alone took half a second here, and a member that is down
-     * refuses the connection at once.
+     * True if the running ensemble's configuration leaves this member out: it is new, or a reconfig removed it, and
+     * it joins by reconfig. Asked at a first start only (no Raft storage yet) of each other member zoo.cfg lists: a
+     * leader's configuration settles it; failing that, any member's that leaves this one out (a CI run restarted a
+     * removed member while its old peers were electing a leader, and it took its old place as a voter when only a
+     * leader's answer counted). No member answering means the ensemble is starting, this member with it. Each gets
+     * two ticks and at least two seconds to answer: a fresh JVM's first gRPC call alone took half a second here,
+     * and a member that is down refuses the connection at once.
      */
     private boolean joining() {
         RaftProperties p = new RaftProperties();
         RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, ms(Math.max(2_000L, 2L * config.tickTime())));
+        boolean leftOutByAFollower = false;
         for (Peer other : quorum.peers()) {
             if (other.id() == quorum.myId()) {
                 continue;
@@ -218,15 +221,25 @@ public final class RaftNode implements Broadcast, AutoCloseable {
             try (RaftClient c = RaftClient.newBuilder().setProperties(p).setRaftGroup(group)
                     .setClientId(ClientId.randomId()).setRetryPolicy(RetryPolicies.noRetry()).build()) {
                 var info = c.getGroupManagementApi(peerId(other.id())).info(GROUP);
-                if (info.getRoleInfoProto().getRole() != RaftPeerRole.LEADER || info.getConf().isEmpty()) {
+                if (info.getConf().isEmpty()) {
                     continue;
                 }
                 var conf = info.getConf().get();
-                return java.util.stream.Stream.concat(conf.getPeersList().stream(), conf.getListenersList().stream())
+                boolean leftOut = java.util.stream.Stream.concat(conf.getPeersList().stream(),
+                        conf.getListenersList().stream())
                         .noneMatch(peer -> peer.getId().toStringUtf8().equals(me.toString()));
+                if (info.getRoleInfoProto().getRole() == RaftPeerRole.LEADER) {
+                    return leftOut;
+                }
+                leftOutByAFollower |= leftOut;
             } catch (IOException | RuntimeException e) {
                 LOG.info("Member {} did not say who the ensemble's members are: {}", other.id(), e.toString());
             }
+        }
+        if (leftOutByAFollower) {
+            LOG.info("No leader answered, but the members' configuration leaves member {} out: it joins by reconfig",
+                    quorum.myId());
+            return true;
         }
         LOG.info("No leader of members {} answered: member {} starts with them as zoo.cfg names them",
                 quorum.peers().stream().map(Peer::id).toList(), quorum.myId());
