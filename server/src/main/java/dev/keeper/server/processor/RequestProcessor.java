@@ -991,10 +991,16 @@ public final class RequestProcessor implements OpContext {
         }
     }
 
-    /** {@code PathUtils.getTopNamespace}: the first component of a path, or null for the root. */
+    /**
+     * {@code PathUtils.getTopNamespace}: the first component of a path, or null for the root. Once per request: no
+     * split of the whole path.
+     */
     private static String topNamespace(String path) {
-        String[] parts = path.split("/");
-        return parts.length > 1 ? parts[1] : null;
+        if (path.length() < 2) {
+            return null;
+        }
+        int end = path.indexOf('/', 1);
+        return end < 0 ? path.substring(1) : path.substring(1, end);
     }
 
     /**
