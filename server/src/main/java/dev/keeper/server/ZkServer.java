@@ -290,12 +290,6 @@ public final class ZkServer implements AutoCloseable, ServerView {
         }
     }
 
-    /** The Prometheus endpoint's port, or -1 without one. */
-    public int prometheusPort() {
-        PrometheusEndpoint p = prometheus;
-        return p == null ? -1 : p.port();
-    }
-
     /**
      * ZooKeeper's MBeans in the platform MBean server, as ZooKeeper registers them whatever its script's JMX flags
      * (those only decide whether remote JMX listens). Connection beans follow the connections every second.

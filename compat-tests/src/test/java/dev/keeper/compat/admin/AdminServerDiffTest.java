@@ -28,7 +28,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -224,16 +223,7 @@ class AdminServerDiffTest {
         if (!missing.isEmpty()) {
             failures.add(name + ": ZooKeeper's keys missing from ours: " + missing);
         }
-        Set<String> extra = new TreeSet<>();
-        for (Iterator<String> it = ours.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (!zk.has(k)) {
-                extra.add(k);
-            } else if (!JsonShape.type(ours.get(k)).equals(JsonShape.type(zk.get(k)))) {
-                failures.add(name + ": " + k + " is " + JsonShape.type(ours.get(k)) + ", ZooKeeper's "
-                        + JsonShape.type(zk.get(k)));
-            }
-        }
+        Set<String> extra = JsonShape.extraFields(ours, zk, m -> failures.add(name + ": " + m));
         if (!extra.equals(OUR_EXTRA_MONITOR_KEYS)) {
             failures.add(name + ": keys ZooKeeper lacks " + extra);
         }

@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -386,16 +385,7 @@ class AdminEnsembleDiffTest {
 
     /** monitor: every key both have has one type; the keys ours has that ZooKeeper's lacks are the known few. */
     private static void compareMonitor(JsonNode ours, JsonNode zk, List<String> failures) {
-        Set<String> extra = new TreeSet<>();
-        for (Iterator<String> it = ours.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (!zk.has(k)) {
-                extra.add(k);
-            } else if (!JsonShape.type(ours.get(k)).equals(JsonShape.type(zk.get(k)))) {
-                failures.add(k + " is " + JsonShape.type(ours.get(k)) + ", ZooKeeper's " + JsonShape.type(zk.get(k))
-                        + " (ours " + ours.get(k) + ", ZooKeeper's " + zk.get(k) + ")");
-            }
-        }
+        Set<String> extra = JsonShape.extraFields(ours, zk, failures::add);
         Set<String> expected = new TreeSet<>(OUR_EXTRA_MONITOR_KEYS);
         if (ours.has("learners")) {
             // the leader's older zk_followers, which tools written for ZooKeeper before 3.5 read; 3.9.5 no longer

@@ -43,6 +43,24 @@ public final class JsonShape {
         return type(n);
     }
 
+    /**
+     * The fields of {@code ours} that {@code zookeeper} lacks; each field both have with different JSON types goes
+     * to {@code mismatch} as "key is X, ZooKeeper's Y (ours v, ZooKeeper's w)".
+     */
+    public static java.util.Set<String> extraFields(JsonNode ours, JsonNode zookeeper,
+            java.util.function.Consumer<String> mismatch) {
+        java.util.Set<String> extra = new java.util.TreeSet<>();
+        ours.fieldNames().forEachRemaining(k -> {
+            if (!zookeeper.has(k)) {
+                extra.add(k);
+            } else if (!type(ours.get(k)).equals(type(zookeeper.get(k)))) {
+                mismatch.accept(k + " is " + type(ours.get(k)) + ", ZooKeeper's " + type(zookeeper.get(k)) + " (ours "
+                        + ours.get(k) + ", ZooKeeper's " + zookeeper.get(k) + ")");
+            }
+        });
+        return extra;
+    }
+
     /** A scalar's JSON type: null, boolean, integer, decimal or string. */
     public static String type(JsonNode n) {
         if (n.isNull()) {

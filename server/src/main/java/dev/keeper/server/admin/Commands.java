@@ -97,11 +97,6 @@ final class Commands {
         return Collections.unmodifiableSet(primaries);
     }
 
-    /** Every name, aliases included. */
-    Set<String> names() {
-        return Collections.unmodifiableSet(byName.keySet());
-    }
-
     /** {@code ZooKeeperServerConf.toMap}. */
     private static Map<String, Object> configuration(ServerView v) {
         ServerConfig c = v.config();

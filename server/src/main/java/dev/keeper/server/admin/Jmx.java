@@ -4,7 +4,6 @@ import dev.keeper.server.net.Connection;
 import java.lang.management.ManagementFactory;
 import java.util.Date;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import javax.management.JMException;
@@ -245,10 +244,6 @@ public final class Jmx implements AutoCloseable {
 
     static String hex(long v) {
         return "0x" + Long.toHexString(v);
-    }
-
-    static List<String> noneIfNull(List<String> l) {
-        return l == null ? List.of() : l;
     }
 
     static String date(long millis) {

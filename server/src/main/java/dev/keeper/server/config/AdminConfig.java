@@ -42,17 +42,6 @@ public record AdminConfig(
 
     private static final String P = "zookeeper.admin.";
 
-    /** An AdminServer on {@code address:port} over plain HTTP, with the other settings at their defaults (tests). */
-    public static AdminConfig on(String address, int port) {
-        return new AdminConfig(true, address, port, "/commands", 30_000, false, false, false, null, true, true,
-                300_000);
-    }
-
-    /** True when the port takes HTTPS (alone, or beside HTTP). */
-    public boolean https() {
-        return portUnification || forceHttps;
-    }
-
     /**
      * Reads the settings; {@code setting} answers a {@code zookeeper.*} property name (zoo.cfg's value, else the system
      * property's). {@code base} resolves relative store paths.

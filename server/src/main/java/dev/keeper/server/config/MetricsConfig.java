@@ -20,11 +20,6 @@ public record MetricsConfig(boolean prometheus, String httpHost, int httpPort, b
     static final String DEFAULT_PROVIDER = "org.apache.zookeeper.metrics.impl.DefaultMetricsProvider";
     public static final MetricsConfig NONE = new MetricsConfig(false, "0.0.0.0", 7000, true);
 
-    /** Prometheus on {@code host:port}, with the JVM's families (tests). */
-    public static MetricsConfig prometheus(String host, int port) {
-        return new MetricsConfig(true, host, port, true);
-    }
-
     /** Reads zoo.cfg's {@code metricsProvider.*} keys ({@code key} answers one, or null). */
     static MetricsConfig read(Function<String, String> key) {
         String className = key.apply("metricsProvider.className");
