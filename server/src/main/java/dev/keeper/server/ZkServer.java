@@ -323,6 +323,16 @@ public final class ZkServer implements AutoCloseable, ServerView {
         return address;
     }
 
+    @Override
+    public InetSocketAddress clientAddress() {
+        return config.clientPort() >= 0 ? address : null;
+    }
+
+    @Override
+    public void tap(dev.keeper.server.processor.WatchTap tap) {
+        processor.tap(tap);
+    }
+
     /** The AdminServer's address, or null when it is not running. */
     public InetSocketAddress adminAddress() {
         AdminServer a = admin;

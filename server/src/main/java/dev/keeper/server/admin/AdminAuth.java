@@ -24,11 +24,11 @@ import org.slf4j.LoggerFactory;
  * user:password", "ip" (the caller's address) or "x509" (the HTTPS client's certificate). The ids it proves must
  * hold ALL on "/", bit by bit, as a ZooKeeper client's would.
  */
-final class AdminAuth {
+public final class AdminAuth {
     private static final Logger LOG = LoggerFactory.getLogger(AdminAuth.class);
 
     /** The caller proves no identity: 401 "Not authenticated". */
-    static final class NotAuthenticated extends Exception {
+    public static final class NotAuthenticated extends Exception {
         NotAuthenticated(String why) {
             super(why, null, false, false);
         }
@@ -41,7 +41,7 @@ final class AdminAuth {
      * HTTP thread: the ids the header proves. {@code chain} is the HTTPS client's certificate chain (or null), and
      * {@code trust} what it is checked against.
      */
-    static List<Id> authenticate(String header, String remoteIp, X509Certificate[] chain, X509TrustManager trust,
+    public static List<Id> authenticate(String header, String remoteIp, X509Certificate[] chain, X509TrustManager trust,
             ServerConfig config) throws NotAuthenticated {
         String[] parts = header.split(" ");
         if (parts.length != 1 && parts.length != 2) {
@@ -79,7 +79,7 @@ final class AdminAuth {
     }
 
     /** Processor thread: true if {@code ids} hold every bit of {@code perms} on {@code path}'s ACL. */
-    static boolean authorized(DataTree tree, String path, int perms, List<Id> ids) {
+    public static boolean authorized(DataTree tree, String path, int perms, List<Id> ids) {
         NodeState node = tree.get(path);
         if (node == null) {
             return false;

@@ -3,6 +3,7 @@ package dev.keeper.server.admin;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keeper.server.config.AdminConfig;
+import dev.keeper.server.console.Console;
 import dev.keeper.server.net.HttpListener;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -70,6 +71,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<HttpObject> {
     private final Executor onProcessor;
     private final ObjectMapper json;
     private final Supplier<X509TrustManager> trust;
+    /** The web console, served beside the commands; null when it is off. */
+    private final Console console;
+    /** A console request's body, gathered until its last part; null for every other request. */
+    private ByteBuf consoleBody;
 
     /** The request being answered; null between requests. */
     private HttpRequest request;
@@ -85,8 +90,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<HttpObject> {
     private Map<String, String> args;
 
     AdminHandler(AdminConfig config, Commands commands, ServerView view, Executor onProcessor, ObjectMapper json,
-            Supplier<X509TrustManager> trust) {
+            Supplier<X509TrustManager> trust, Console console) {
         super(true);
+        this.console = console;
         this.config = config;
         this.commands = commands;
         this.view = view;
@@ -106,6 +112,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<HttpObject> {
                 return;
             }
             begin(ctx, r);
+        }
+        if (msg instanceof HttpContent content && consoleBody != null) {
+            gatherConsoleBody(ctx, content);
+            return;
         }
         // the body of a request answered already (refused early) is read by the codec and dropped here
         if (msg instanceof HttpContent content && upload != null) {
@@ -143,6 +153,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<HttpObject> {
         String base = config.commandUrl();
         if (r.method().equals(HttpMethod.TRACE)) {
             reply(ctx, text(HttpResponseStatus.FORBIDDEN, ""));
+            return;
+        }
+        if (console != null && Console.owns(path)) {
+            // the console's request is taken whole (a write carries a node's data), then answered
+            consoleBody = ctx.alloc().buffer(0);
+            ctx.channel().config().setAutoRead(true);
             return;
         }
         if (!path.equals(base) && !path.startsWith(base + "/")) {
@@ -198,6 +214,46 @@ final class AdminHandler extends SimpleChannelInboundHandler<HttpObject> {
             upload = FileChannel.open(uploadPath, StandardOpenOption.WRITE);
         }
         check(ctx, ids);
+    }
+
+    private void gatherConsoleBody(ChannelHandlerContext ctx, HttpContent content) {
+        ByteBuf part = content.content();
+        if (consoleBody.readableBytes() + part.readableBytes() > Console.MAX_BODY) {
+            LOG.info("AdminServer: closing connection from {}: a console request's body is over {} bytes",
+                    ctx.channel().remoteAddress(), Console.MAX_BODY);
+            releaseConsoleBody();
+            keepAlive = false;
+            reply(ctx, text(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "Request body over " + Console.MAX_BODY
+                    + " bytes\n"));
+            return;
+        }
+        consoleBody.writeBytes(part);
+        if (!(content instanceof LastHttpContent)) {
+            return;
+        }
+        ctx.channel().config().setAutoRead(false);
+        ByteBuf body = consoleBody;
+        consoleBody = null;
+        CompletableFuture<FullHttpResponse> answer;
+        try {
+            answer = console.handle(ctx, request, body, trust);
+        } finally {
+            body.release();
+        }
+        if (answer == null) {
+            // the live feed: this connection is the feed's until the page goes; anything it sends ends it
+            ctx.channel().config().setAutoRead(true);
+            return;
+        }
+        answer.whenComplete((resp, failure) -> ctx.executor().execute(() -> reply(ctx, resp != null ? resp
+                : text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "console: " + failure + "\n"))));
+    }
+
+    private void releaseConsoleBody() {
+        if (consoleBody != null) {
+            consoleBody.release();
+            consoleBody = null;
+        }
     }
 
     /** On the processor thread: is the server serving, and do the ids hold ALL on "/"? Then the command runs. */
@@ -397,6 +453,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<HttpObject> {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         dropUpload();
+        releaseConsoleBody();
         ctx.fireChannelInactive();
     }
 

@@ -3,6 +3,7 @@ package dev.keeper.server.admin;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.keeper.server.config.AdminConfig;
+import dev.keeper.server.console.Console;
 import dev.keeper.server.net.HttpListener;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -20,9 +21,11 @@ public final class AdminServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
 
     private final HttpListener listener;
+    private final Console console;
 
-    private AdminServer(HttpListener listener) {
+    private AdminServer(HttpListener listener, Console console) {
         this.listener = listener;
+        this.console = console;
     }
 
     /**
@@ -36,11 +39,13 @@ public final class AdminServer implements AutoCloseable {
         InetSocketAddress bind = new InetSocketAddress(config.address(), config.port());
         HttpListener[] self = new HttpListener[1];
         HttpListener listener;
+        Console console = Console.start(view, onProcessor, config.idleTimeoutMs(), System::currentTimeMillis);
         try {
             listener = HttpListener.bind(bind, config.tls(), config.portUnification(), config.idleTimeoutMs(),
                     () -> new AdminHandler(config, commands, view, onProcessor, json,
-                            () -> self[0] == null ? null : self[0].trustManager()));
+                            () -> self[0] == null ? null : self[0].trustManager(), console));
         } catch (IOException e) {
+            console.close();
             throw new IOException(String.format("Problem starting AdminServer on address %s, port %d and command URL"
                     + " %s: %s", config.address(), config.port(), config.commandUrl(), e.getMessage()), e);
         }
@@ -48,7 +53,9 @@ public final class AdminServer implements AutoCloseable {
         LOG.info("Started AdminServer on address {}, port {} and command URL {}{}",
                 listener.address().getAddress().getHostAddress(), listener.address().getPort(), config.commandUrl(),
                 config.forceHttps() ? " (HTTPS)" : config.portUnification() ? " (HTTP and HTTPS)" : "");
-        return new AdminServer(listener);
+        LOG.info("Web console at http{}://{}:{}{}/", config.forceHttps() ? "s" : "",
+                listener.address().getAddress().getHostAddress(), listener.address().getPort(), Console.BASE);
+        return new AdminServer(listener, console);
     }
 
     public InetSocketAddress address() {
@@ -58,5 +65,6 @@ public final class AdminServer implements AutoCloseable {
     @Override
     public void close() {
         listener.close();
+        console.close();
     }
 }

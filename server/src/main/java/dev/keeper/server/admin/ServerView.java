@@ -65,4 +65,10 @@ public interface ServerView {
     long dataDirSize();
 
     long logDirSize();
+
+    /** The plain client port's address (the console's writes go through it), or null without one. */
+    java.net.InetSocketAddress clientAddress();
+
+    /** Any thread: where the watch events the server sends are told (the console's live feed); null for nowhere. */
+    void tap(dev.keeper.server.processor.WatchTap tap);
 }

@@ -248,10 +248,23 @@ public final class ServerMetrics {
     /** Processor thread: one request answered after {@code ms}. */
     public void recordLatency(long ms) {
         latency.update(ms);
+        intervalMaxLatency = Math.max(intervalMaxLatency, ms);
         minLatency = Math.min(minLatency, ms);
         maxLatency = Math.max(maxLatency, ms);
         totalLatency += ms;
         latencyCount++;
+    }
+
+    /** Processor thread: requests answered and their total latency (ms) since the last reset. */
+    public long[] latencyTotals() {
+        return new long[] {latencyCount, totalLatency};
+    }
+
+    /** Processor thread: the slowest request since the last call (the console's figures), then starts again. */
+    public long takeIntervalMaxLatency() {
+        long m = intervalMaxLatency;
+        intervalMaxLatency = 0;
+        return m;
     }
 
     public long minLatency() {
@@ -277,6 +290,8 @@ public final class ServerMetrics {
     public double latencyPercentile(double q) {
         return latency.getSnapshot().getValue(q);
     }
+
+    private long intervalMaxLatency;
 
     public long uptimeMillis() {
         return System.currentTimeMillis() - startedAt;

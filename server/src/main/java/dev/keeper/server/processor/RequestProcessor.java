@@ -156,6 +156,9 @@ public final class RequestProcessor implements OpContext {
     private volatile boolean running = true;
     private volatile boolean ended;
     private int txnsInBatch;
+    /** The console's feed of fired watch events, or null; and the events of the batch in hand for it. */
+    private volatile WatchTap tap;
+    private List<WatchTap.Fired> tapped = new ArrayList<>();
     /** In an ensemble: transactions applied since this member last asked for, or was asked for, a snapshot. */
     private long txnsSinceRaftSnapshot;
 
@@ -197,6 +200,16 @@ public final class RequestProcessor implements OpContext {
                 default -> metrics.summary("node_children_watch_count").add(n);
             }
         });
+        watches.observeEvents((event, fired) -> {
+            WatchTap t = tap;
+            if (t != null && t.listening()) {
+                long[] ids = new long[fired.size()];
+                for (int i = 0; i < ids.length; i++) {
+                    ids[i] = fired.get(i).sessionId();
+                }
+                tapped.add(new WatchTap.Fired(clock.wallMillis(), event.type(), event.path(), event.zxid(), ids));
+            }
+        });
         this.onFatal = onFatal;
         // A standalone ZooKeeper puts server id 1 in its session ids' top byte (ZooKeeperServer's
         // createSessionTrackerServerId); a quorum peer puts its myid there.
@@ -211,6 +224,11 @@ public final class RequestProcessor implements OpContext {
 
     public void start() {
         thread.start();
+    }
+
+    /** Any thread: the console's feed of fired watch events (null: none). */
+    public void tap(WatchTap t) {
+        tap = t;
     }
 
     @Override
@@ -325,8 +343,18 @@ public final class RequestProcessor implements OpContext {
             }
             if (!outbox.isEmpty() || txnsInBatch > 0) {
                 Outbox.Batch out = outbox.take();
+                Runnable release = out::release;
+                if (!tapped.isEmpty()) {
+                    List<WatchTap.Fired> events = tapped;
+                    WatchTap t = tap;
+                    tapped = new ArrayList<>();
+                    release = () -> {
+                        out.release();
+                        t.published(events);
+                    };
+                }
                 try {
-                    log.commit(out::release);
+                    log.commit(release);
                 } catch (IOException fatal) {
                     fail(fatal);
                     return;

@@ -30,6 +30,16 @@ final class PathTable<E> {
         return size;
     }
 
+    /** The bytes this table itself takes (the object and its slot array), not its elements. */
+    long heapBytes(HeapLayout layout) {
+        return layout.object(2, 4) + layout.referenceArray(table.length);
+    }
+
+    /** The bytes of one element's slot, the table's free slots shared out over its elements. */
+    double slotBytes(HeapLayout layout) {
+        return size == 0 ? 0 : (double) heapBytes(layout) / size;
+    }
+
     @SuppressWarnings("unchecked")
     E get(String path) {
         Object[] t = table;

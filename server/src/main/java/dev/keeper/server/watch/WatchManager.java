@@ -81,6 +81,13 @@ public final class WatchManager {
         fired = observer;
     }
 
+    /** Told of each event with the watchers it fired (the console's feed), or null. */
+    private java.util.function.BiConsumer<Notification, List<Watcher>> events;
+
+    public void observeEvents(java.util.function.BiConsumer<Notification, List<Watcher>> observer) {
+        events = observer;
+    }
+
     /** Fires the watches one applied change triggers, in ZooKeeper's order. */
     public void fire(Change c, long zxid, Delivery delivery) {
         switch (c.kind()) {
@@ -111,6 +118,10 @@ public final class WatchManager {
             return;
         }
         fired.accept(n.type(), watchers.size());
+        if (events != null) {
+            events.accept(n, suppress == null || suppress.isEmpty() ? watchers
+                    : watchers.stream().filter(w -> !suppress.contains(w)).toList());
+        }
         Set<Watcher> skip = null;
         if (suppress != null && !suppress.isEmpty()) {
             skip = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -188,6 +199,132 @@ public final class WatchManager {
         java.util.Map<String, java.util.List<Long>> m = new java.util.LinkedHashMap<>();
         data.forEachPath((path, ws) -> m.put(shown(path), ws.stream().map(Watcher::sessionId).toList()));
         return m;
+    }
+
+    /** One watcher's watches on one path, both tables together: what the console lists. */
+    public record Watch(String path, long sessionId, List<String> kinds) {
+    }
+
+    /** Every watch on {@code path}, one per watcher. */
+    public List<Watch> watchersOf(String path) {
+        java.util.Map<Watcher, int[]> modes = new java.util.LinkedHashMap<>();
+        data.watchersOf(key(path), (p, w, m) -> modes.computeIfAbsent(w, k -> new int[2])[0] |= m);
+        child.watchersOf(key(path), (p, w, m) -> modes.computeIfAbsent(w, k -> new int[2])[1] |= m);
+        List<Watch> out = new java.util.ArrayList<>(modes.size());
+        modes.forEach((w, m) -> out.add(new Watch(path, w.sessionId(), kinds(m[0], m[1]))));
+        return out;
+    }
+
+    /** Every watch the connections of session {@code sessionId} hold, one per path. */
+    public List<Watch> pathsOf(long sessionId) {
+        java.util.Map<String, int[]> modes = new java.util.TreeMap<>();
+        for (Watcher w : watchersOfSession(sessionId)) {
+            data.pathsOf(w, (p, x, m) -> modes.computeIfAbsent(p, k -> new int[2])[0] |= m);
+            child.pathsOf(w, (p, x, m) -> modes.computeIfAbsent(p, k -> new int[2])[1] |= m);
+        }
+        List<Watch> out = new java.util.ArrayList<>(modes.size());
+        modes.forEach((p, m) -> out.add(new Watch(shown(p), sessionId, kinds(m[0], m[1]))));
+        return out;
+    }
+
+    private List<Watcher> watchersOfSession(long sessionId) {
+        Set<Watcher> ws = Collections.newSetFromMap(new IdentityHashMap<>());
+        data.forEachWatcherOnly(w -> {
+            if (w.sessionId() == sessionId) {
+                ws.add(w);
+            }
+        });
+        child.forEachWatcherOnly(w -> {
+            if (w.sessionId() == sessionId) {
+                ws.add(w);
+            }
+        });
+        return List.copyOf(ws);
+    }
+
+    /** The kinds a watcher holds, by the mode bits of its data-side and child-side entries. */
+    private static List<String> kinds(int dataModes, int childModes) {
+        List<String> k = new java.util.ArrayList<>(3);
+        if ((dataModes & WatchMode.STANDARD) != 0) {
+            k.add("data");
+        }
+        if ((childModes & WatchMode.STANDARD) != 0) {
+            k.add("child");
+        }
+        if (((dataModes | childModes) & WatchMode.PERSISTENT) != 0) {
+            k.add("persistent");
+        }
+        if ((dataModes & WatchMode.PERSISTENT_RECURSIVE) != 0) {
+            k.add("recursive");
+        }
+        return k;
+    }
+
+    /** Watches per session, both tables counted. O(watchers). */
+    public java.util.Map<Long, Long> countsBySession() {
+        java.util.Map<Long, Long> m = new java.util.HashMap<>();
+        data.forEachWatcherCount((w, n) -> m.merge(w.sessionId(), (long) n, Long::sum));
+        child.forEachWatcherCount((w, n) -> m.merge(w.sessionId(), (long) n, Long::sum));
+        return m;
+    }
+
+    /** The heap both tables hold, bytes ({@link WatchTable#footprint}). O(paths + watchers). */
+    public long heapBytes(HeapLayout layout) {
+        return data.footprint(layout).total() + child.footprint(layout).total();
+    }
+
+    /**
+     * The console's watch figures: totals, and the {@code top} paths and sessions holding the most watches (both
+     * tables counted), each with the heap charged to it. O(paths + watchers), and no copy of either table.
+     */
+    public WatchFigures figures(int top, HeapLayout layout) {
+        WatchTable.Footprint d = data.footprint(layout);
+        WatchTable.Footprint c = child.footprint(layout);
+        java.util.PriorityQueue<WatchFigures.PathFigure> paths = new java.util.PriorityQueue<>(
+                java.util.Comparator.comparingLong(WatchFigures.PathFigure::watches));
+        long[] distinct = {0};
+        d.forEachPath((p, w, n, bytes) -> {
+            distinct[0]++;
+            keep(paths, new WatchFigures.PathFigure(shown(p), n + child.watchesOn(p), bytes + c.pathCost(p)), top,
+                    WatchFigures.PathFigure::watches);
+        });
+        c.forEachPath((p, w, n, bytes) -> {
+            if (data.watchesOn(p) == 0) {
+                distinct[0]++;
+                keep(paths, new WatchFigures.PathFigure(shown(p), n, bytes), top, WatchFigures.PathFigure::watches);
+            }
+        });
+        java.util.Map<Long, long[]> bySession = new java.util.HashMap<>();
+        WatchTable.CostSink perSession = (p, w, n, bytes) -> {
+            long[] f = bySession.computeIfAbsent(w.sessionId(), k -> new long[2]);
+            f[0] += n;
+            f[1] += bytes;
+        };
+        d.forEachWatcher(perSession);
+        c.forEachWatcher(perSession);
+        java.util.PriorityQueue<WatchFigures.SessionFigure> sessions = new java.util.PriorityQueue<>(
+                java.util.Comparator.comparingLong(WatchFigures.SessionFigure::watches));
+        bySession.forEach((id, f) -> keep(sessions, new WatchFigures.SessionFigure(id, f[0], f[1]), top,
+                WatchFigures.SessionFigure::watches));
+        return new WatchFigures(watchCount(), distinct[0], bySession.size(), d.total() + c.total(),
+                descending(paths, WatchFigures.PathFigure::watches),
+                descending(sessions, WatchFigures.SessionFigure::watches));
+    }
+
+    private static <T> void keep(java.util.PriorityQueue<T> q, T x, int top,
+            java.util.function.ToLongFunction<T> by) {
+        if (q.size() < top) {
+            q.add(x);
+        } else if (top > 0 && by.applyAsLong(q.peek()) < by.applyAsLong(x)) {
+            q.poll();
+            q.add(x);
+        }
+    }
+
+    private static <T> List<T> descending(java.util.PriorityQueue<T> q, java.util.function.ToLongFunction<T> by) {
+        List<T> out = new java.util.ArrayList<>(q);
+        out.sort(java.util.Comparator.comparingLong(by).reversed());
+        return out;
     }
 
     /** A path as ZooKeeper prints it: its null key as "null". */

@@ -284,12 +284,136 @@ final class WatchTable {
         return watchCount;
     }
 
+    /** Watches on {@code path} in this table. */
+    int watchesOn(String path) {
+        Entry e = byPath.get(path);
+        return e == null ? 0 : e.size;
+    }
+
     int pathCount() {
         return byPath.size();
     }
 
     int watcherCount() {
         return byWatcher.size();
+    }
+
+    /** The watchers of {@code path} and each one's mode bits ({@link WatchMode}), or nothing. */
+    void watchersOf(String path, WatchSink sink) {
+        Entry e = byPath.get(path);
+        if (e != null) {
+            for (int i = 0; i < e.size; i++) {
+                sink.accept(e.path, e.watcher(i), e.mode(i));
+            }
+        }
+    }
+
+    /** Every path {@code w} watches here and its mode bits there. */
+    void pathsOf(Watcher w, WatchSink sink) {
+        PathTable<String> paths = byWatcher.get(w);
+        if (paths != null) {
+            paths.forEach(p -> {
+                Entry e = byPath.get(p);
+                int i = e == null ? -1 : e.indexOf(w);
+                if (i >= 0) {
+                    sink.accept(p, w, e.mode(i));
+                }
+            });
+        }
+    }
+
+    /** One watch: a path, its watcher and the mode bits it holds there. */
+    interface WatchSink {
+        void accept(String path, Watcher w, byte modes);
+    }
+
+    /**
+     * What this table holds on the heap, by path and by watcher ({@link Footprint}), from the tables' shapes: per
+     * path its {@code Entry}, the arrays of its second and later watchers, its path string and its slot; per
+     * watcher its set of paths and its slot in the index. Each side's cost is shared out: a path is charged its
+     * own part plus, per watch, the mean cost a watch adds to a watcher's set, and a watcher the converse, so
+     * that the paths' figures and the watchers' figures each add up to the total. O(paths + watchers).
+     */
+    Footprint footprint(HeapLayout layout) {
+        long entryObject = layout.object(4, 5); // path, first, more, moreModes; firstMode, size
+        long[] entries = {0};
+        byPath.forEach(e -> entries[0] += entryBytes(e, layout, entryObject));
+        long pathSide = byPath.heapBytes(layout) + entries[0];
+        long watcherSide = identityTable(byWatcher.size(), layout);
+        for (PathTable<String> paths : byWatcher.values()) {
+            watcherSide += paths.heapBytes(layout);
+        }
+        return new Footprint(this, layout, entryObject, pathSide, watcherSide);
+    }
+
+    private static long entryBytes(Entry e, HeapLayout layout, long entryObject) {
+        long b = entryObject + layout.string(e.path);
+        if (e.more != null) {
+            b += layout.referenceArray(e.more.length) + layout.byteArray(e.moreModes.length);
+        }
+        return b;
+    }
+
+    /** {@code IdentityHashMap}'s table for {@code size} keys: keys and values side by side, kept under 1/3 full. */
+    private static long identityTable(int size, HeapLayout layout) {
+        int length = 64;
+        while (3 * size > length) {
+            length *= 2;
+        }
+        return layout.object(3, 12) + layout.referenceArray(length);
+    }
+
+    /** A table's heap, with the per-path and per-watcher figures the console ranks. */
+    static final class Footprint {
+        private final WatchTable table;
+        private final HeapLayout layout;
+        private final long entryObject;
+        final long pathSide;
+        final long watcherSide;
+
+        Footprint(WatchTable table, HeapLayout layout, long entryObject, long pathSide, long watcherSide) {
+            this.table = table;
+            this.layout = layout;
+            this.entryObject = entryObject;
+            this.pathSide = pathSide;
+            this.watcherSide = watcherSide;
+        }
+
+        long total() {
+            return pathSide + watcherSide;
+        }
+
+        private double perWatch(long side) {
+            return table.watchCount == 0 ? 0 : (double) side / table.watchCount;
+        }
+
+        /** The heap charged to {@code path} in this table (0 when it has no watch here). */
+        long pathCost(String path) {
+            Entry e = table.byPath.get(path);
+            return e == null ? 0 : (long) (entryBytes(e, layout, entryObject) + table.byPath.slotBytes(layout)
+                    + e.size * perWatch(watcherSide));
+        }
+
+        /** Each path: its watches and the heap charged to it. */
+        void forEachPath(CostSink sink) {
+            double slot = table.byPath.slotBytes(layout);
+            double watcherShare = perWatch(watcherSide);
+            table.byPath.forEach(e -> sink.accept(e.path, null, e.size,
+                    (long) (entryBytes(e, layout, entryObject) + slot + e.size * watcherShare)));
+        }
+
+        /** Each watcher: its watches and the heap charged to it. */
+        void forEachWatcher(CostSink sink) {
+            double pathShare = perWatch(pathSide);
+            double slot = table.byWatcher.isEmpty() ? 0
+                    : (double) identityTable(table.byWatcher.size(), layout) / table.byWatcher.size();
+            table.byWatcher.forEach((w, paths) -> sink.accept(null, w, paths.size(),
+                    (long) (paths.heapBytes(layout) + slot + paths.size() * pathShare)));
+        }
+    }
+
+    interface CostSink {
+        void accept(String path, Watcher w, int watches, long heapBytes);
     }
 
     void forEachPath(BiConsumer<String, List<Watcher>> action) {
@@ -300,6 +424,14 @@ final class WatchTable {
             }
             action.accept(e.path, ws);
         });
+    }
+
+    void forEachWatcherCount(java.util.function.ObjIntConsumer<Watcher> action) {
+        byWatcher.forEach((w, paths) -> action.accept(w, paths.size()));
+    }
+
+    void forEachWatcherOnly(java.util.function.Consumer<Watcher> action) {
+        byWatcher.keySet().forEach(action);
     }
 
     void forEachWatcher(BiConsumer<Watcher, List<String>> action) {
