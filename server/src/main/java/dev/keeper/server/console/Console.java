@@ -148,7 +148,7 @@ public final class Console implements AutoCloseable {
             return done(jsonResponse(ApiResponse.error(401, "Not authenticated")));
         }
         Function<ConsoleApi, ApiResponse> read = switch (call) {
-            case "overview" -> a -> ApiResponse.ok(a.overview(feed.subscribers()));
+            case "overview" -> a -> ApiResponse.ok(a.overview(feed.subscribers(), feed.dropped()));
             case "node" -> a -> a.node(param(q, "path", "/"), Math.max(0, intParam(q, "offset", 0)),
                     Math.min(ConsoleApi.MAX_PAGE, Math.max(1, intParam(q, "limit", 100))), ids);
             case "sessions" -> a -> ApiResponse.ok(a.sessions(Math.min(10_000, Math.max(1,

@@ -45,7 +45,7 @@ final class ConsoleApi {
         this.view = view;
     }
 
-    Map<String, Object> overview(int feedSubscribers) {
+    Map<String, Object> overview(int feedSubscribers, long feedDropped) {
         Map<String, Object> m = new LinkedHashMap<>();
         String mode = view.mode();
         m.put("mode", mode == null ? "not serving" : mode);
@@ -60,6 +60,7 @@ final class ConsoleApi {
         m.put("outstanding", view.outstanding());
         m.put("uptimeMs", view.metrics().uptimeMillis());
         m.put("feedSubscribers", feedSubscribers);
+        m.put("feedDropped", feedDropped);
         return m;
     }
 

@@ -43,6 +43,8 @@ final class EventFeed implements WatchTap {
     private final long keepAliveMs;
     private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
     private volatile boolean listening;
+    /** Events not sent to a page because it was not reading, since the start. */
+    private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
 
     EventFeed(ObjectMapper json, long keepAliveMs) {
         this.json = json;
@@ -56,6 +58,10 @@ final class EventFeed implements WatchTap {
 
     int subscribers() {
         return subscribers.size();
+    }
+
+    long dropped() {
+        return dropped.get();
     }
 
     /**
@@ -74,7 +80,7 @@ final class EventFeed implements WatchTap {
         ctx.write(head);
         // the codec frames each ByteBuf as a chunk
         ctx.writeAndFlush(text(": keeper console feed\nretry: 2000\n\n"));
-        Subscriber s = new Subscriber(ch);
+        Subscriber s = new Subscriber(ch, dropped);
         s.keepAlive = ch.eventLoop().scheduleAtFixedRate(() -> {
             if (ch.isWritable()) {
                 ch.writeAndFlush(text(": keepalive\n\n"));
@@ -126,11 +132,13 @@ final class EventFeed implements WatchTap {
     private static final class Subscriber {
         final Channel channel;
         ScheduledFuture<?> keepAlive;
-        /** Events not sent because the page was not reading; its event loop only. */
+        private final java.util.concurrent.atomic.AtomicLong droppedInAll;
+        /** Events not sent because the page was not reading, since it last was; its event loop only. */
         long dropped;
 
-        Subscriber(Channel channel) {
+        Subscriber(Channel channel, java.util.concurrent.atomic.AtomicLong droppedInAll) {
             this.channel = channel;
+            this.droppedInAll = droppedInAll;
         }
 
         void send(byte[] events, int count) {
@@ -143,6 +151,7 @@ final class EventFeed implements WatchTap {
                             channel.remoteAddress());
                 }
                 dropped += count;
+                droppedInAll.addAndGet(count);
                 return;
             }
             if (dropped > 0) {
