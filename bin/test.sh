@@ -8,6 +8,8 @@
 #   python3-prometheus-client      the Prometheus exposition parser that reads our /metrics (PrometheusTest)
 #   libzookeeper-mt-dev, gcc       the ZooKeeper C client library and headers, and a compiler for the C test
 #   zookeeper-bin                  the C client's shell, /usr/lib/zookeeper/bin/cli_mt (CClientTest)
+#   chromium, chromium-driver      a headless browser and its WebDriver, /usr/bin/chromium and /usr/bin/chromedriver,
+#                                  for the web console's browser test (ConsoleBrowserTest, through Selenium)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -19,6 +21,8 @@ missing=()
   || missing+=(libzookeeper-mt-dev)
 [ -x /usr/lib/zookeeper/bin/cli_mt ] || missing+=(zookeeper-bin)
 type -p gcc >/dev/null || missing+=(gcc)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 
 if [ ${#missing[@]} -gt 0 ]; then
   as_root=()
@@ -34,13 +38,14 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "bin/test.sh: installing ${missing[*]}" >&2
     apt=("${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get)
     # A fresh machine may have no package lists yet: update only when the first attempt fails. A failed
-    # install does not stop the run; KazooTest or CClientTest then fails and says what is missing.
+    # install does not stop the run; the test that needs it (KazooTest, CClientTest, ConsoleBrowserTest...) then
+    # fails and says what is missing.
     "${apt[@]}" install -y "${missing[@]}" \
       || { "${apt[@]}" update && "${apt[@]}" install -y "${missing[@]}"; } \
       || echo "bin/test.sh: could not install ${missing[*]}" >&2
   else
     echo "bin/test.sh: ${missing[*]} missing, and neither root nor sudo is available:" \
-      "KazooTest or CClientTest will fail. Install them with: apt-get install -y ${missing[*]}" >&2
+      "the tests that need them will fail. Install them with: apt-get install -y ${missing[*]}" >&2
   fi
 fi
 
