@@ -14,8 +14,17 @@ function authHeader() {
 async function call(name, params, options) {
   const q = params ? '?' + new URLSearchParams(params).toString() : '';
   const opts = Object.assign({ cache: 'no-store' }, options || {});
+  const read = !opts.method || opts.method === 'GET';
   opts.headers = Object.assign({}, authHeader(), opts.headers || {});
-  const r = await fetch(api + name + q, opts);
+  let r = await fetch(api + name + q, opts);
+  if (read && r.status === 401 && opts.headers.Authorization) {
+    // a credential the server cannot read: say so, and show what anyone may see rather than nothing
+    $('auth-state').textContent = 'not accepted: showing what anyone may see';
+    delete opts.headers.Authorization;
+    r = await fetch(api + name + q, opts);
+  } else if (read && opts.headers.Authorization) {
+    $('auth-state').textContent = '';
+  }
   let body = null;
   try { body = await r.json(); } catch (e) { body = { error: r.statusText }; }
   return { status: r.status, ok: r.ok, body };
@@ -73,7 +82,9 @@ function go(path) {
 }
 
 async function loadNode() {
-  const r = await call('node', { path: state.path, offset: state.offset, limit: state.limit });
+  const path = state.path, offset = state.offset;
+  const r = await call('node', { path, offset, limit: state.limit });
+  if (path !== state.path || offset !== state.offset) return; // another node was chosen meanwhile
   $('tree-path').textContent = state.path;
   renderCrumbs();
   const list = $('children');
@@ -159,18 +170,19 @@ function renderCrumbs() {
   const c = $('crumbs');
   c.replaceChildren();
   const parts = state.path === '/' ? [] : state.path.split('/').slice(1);
-  const root = el('a', '/');
-  root.addEventListener('click', () => go('/'));
-  c.appendChild(root);
+  const crumb = (text, target) => {
+    const a = el('a', text);
+    a.href = '#' + target;
+    a.addEventListener('click', (ev) => { ev.preventDefault(); go(target); });
+    return a;
+  };
+  c.appendChild(crumb('(root)', '/'));
   let p = '';
-  parts.forEach((name, i) => {
+  for (const name of parts) {
     p += '/' + name;
-    const target = p;
-    const a = el('a', name);
-    a.addEventListener('click', () => go(target));
-    c.appendChild(a);
-    if (i < parts.length - 1) c.appendChild(el('span', ' / '));
-  });
+    c.appendChild(el('span', ' / '));
+    c.appendChild(crumb(name, p));
+  }
 }
 
 async function mutate(method, path, body, params) {
@@ -335,6 +347,7 @@ document.addEventListener('DOMContentLoaded', () => {
   const saved = sessionStorage.getItem('keeper-auth');
   if (saved) $('auth').value = saved;
   $('auth').addEventListener('change', () => sessionStorage.setItem('keeper-auth', $('auth').value));
+  $('auth-form').addEventListener('submit', (ev) => { ev.preventDefault(); refreshPanel(); });
   document.querySelectorAll('nav button').forEach((b) => b.addEventListener('click', () => show(b.dataset.panel)));
   $('data-format').addEventListener('change', renderData);
   $('children-prev').addEventListener('click', () => { state.offset = Math.max(0, state.offset - state.limit); loadNode(); });

@@ -73,6 +73,11 @@ final class EventFeed implements WatchTap {
             return false;
         }
         Channel ch = ctx.channel();
+        // a subscriber before its head is written, so that a page that has the head is sure to get what fires
+        // next (the feed writes on this same event loop, after this)
+        Subscriber s = new Subscriber(ch, dropped);
+        subscribers.add(s);
+        listening = true;
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
         head.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
@@ -80,14 +85,11 @@ final class EventFeed implements WatchTap {
         ctx.write(head);
         // the codec frames each ByteBuf as a chunk
         ctx.writeAndFlush(text(": keeper console feed\nretry: 2000\n\n"));
-        Subscriber s = new Subscriber(ch, dropped);
         s.keepAlive = ch.eventLoop().scheduleAtFixedRate(() -> {
             if (ch.isWritable()) {
                 ch.writeAndFlush(text(": keepalive\n\n"));
             }
         }, keepAliveMs, keepAliveMs, TimeUnit.MILLISECONDS);
-        subscribers.add(s);
-        listening = true;
         ch.closeFuture().addListener(f -> {
             s.keepAlive.cancel(false);
             subscribers.remove(s);

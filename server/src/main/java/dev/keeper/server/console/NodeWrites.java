@@ -17,7 +17,6 @@ import java.util.concurrent.ExecutorService;
 import org.apache.jute.Record;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
-import org.apache.zookeeper.data.Stat;
 import org.apache.zookeeper.proto.CreateRequest;
 import org.apache.zookeeper.proto.CreateResponse;
 import org.apache.zookeeper.proto.DeleteRequest;
@@ -27,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The console's writes: create, setData and delete of one node. Only a caller who authenticates with a digest
+ * The console's writes: create (with its parent's ACL), setData and delete of one node. Only a caller who authenticates with a digest
  * credential ({@code Authorization: digest user:password}) whose ids hold ADMIN on the node (on its parent for a
  * create) may write; the page is read-only for everyone else. The write itself is an ordinary client request on a
  * session of its own that carries the same credential ({@link LocalClient}), so the node's ACL, quotas and versions
@@ -38,9 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 final class NodeWrites {
     private static final Logger LOG = LoggerFactory.getLogger(NodeWrites.class);
-    /** ZooKeeper's {@code Ids.OPEN_ACL_UNSAFE}, which zkCli's create gives a node unless told otherwise. */
-    private static final List<ACL> OPEN = List.of(new ACL(AclCache.Perms.ALL, new Id("world", "anyone")));
-
     enum Kind { CREATE, SET, DELETE }
 
     private final ServerView view;
@@ -81,13 +77,15 @@ final class NodeWrites {
                 LOG.warn("Console: {} of {} refused: the ids {} lack ADMIN on {}", kind, path, ids, guarded);
                 answer.complete(ApiResponse.error(403, "Not authorized"));
             } else {
-                io.execute(() -> answer.complete(run(kind, path, version, data, parts[1])));
+                // a created node takes its parent's ACL: under a guarded parent, guarded alike
+                List<ACL> acl = kind == Kind.CREATE ? parentAcl(guarded) : null;
+                io.execute(() -> answer.complete(run(kind, path, version, data, parts[1], acl)));
             }
         });
         return answer;
     }
 
-    private ApiResponse run(Kind kind, String path, int version, byte[] data, String credential) {
+    private ApiResponse run(Kind kind, String path, int version, byte[] data, String credential, List<ACL> acl) {
         InetSocketAddress port = view.clientAddress();
         if (port == null) {
             return ApiResponse.error(503, "The console writes through the plain client port, and there is none");
@@ -103,7 +101,7 @@ final class NodeWrites {
                 case DELETE -> null;
             };
             LocalClient.Result r = switch (kind) {
-                case CREATE -> c.call(OpCode.CREATE, new CreateRequest(path, data, OPEN, 0), response);
+                case CREATE -> c.call(OpCode.CREATE, new CreateRequest(path, data, acl, 0), response);
                 case SET -> c.call(OpCode.SET_DATA, new SetDataRequest(path, data, version), response);
                 case DELETE -> c.call(OpCode.DELETE, new DeleteRequest(path, version), null);
             };
@@ -123,6 +121,13 @@ final class NodeWrites {
             LOG.warn("Console: {} of {} failed: {}", kind, path, e.toString());
             return ApiResponse.error(503, "The write did not complete: " + e.getMessage());
         }
+    }
+
+    /** Processor thread: the parent's ACL, or ZooKeeper's open ACL where a node has none recorded. */
+    private List<ACL> parentAcl(String parent) {
+        List<ACL> acl = view.tree().acl(view.tree().get(parent));
+        return acl == null || acl.isEmpty()
+                ? List.of(new ACL(AclCache.Perms.ALL, new Id("world", "anyone"))) : List.copyOf(acl);
     }
 
     private static String parent(String path) {

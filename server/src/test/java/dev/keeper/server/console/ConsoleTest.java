@@ -205,7 +205,7 @@ class ConsoleTest {
         assertEquals("BadVersion", JSON.readTree(stale.body()).get("error").asText());
 
         assertEquals(200, send("POST", "api/node?path=/cfg/new", "digest bob:pw", "x").statusCode());
-        assertEquals(ZooDefs.Ids.OPEN_ACL_UNSAFE, zk.getACL("/cfg/new", null));
+        assertEquals(acl, zk.getACL("/cfg/new", null), "a created node takes its parent's ACL");
         assertEquals(409, send("DELETE", "api/node?path=/cfg", "digest bob:pw", null).statusCode(), "NotEmpty");
         assertEquals(200, send("DELETE", "api/node?path=/cfg/new", "digest bob:pw", null).statusCode());
         assertEquals(null, zk.exists("/cfg/new", false));
