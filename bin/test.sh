@@ -10,6 +10,8 @@
 #   zookeeper-bin                  the C client's shell, /usr/lib/zookeeper/bin/cli_mt (CClientTest)
 #   chromium, chromium-driver      a headless browser and its WebDriver, /usr/bin/chromium and /usr/bin/chromedriver,
 #                                  for the web console's browser test (ConsoleBrowserTest, through Selenium)
+#   prometheus                     Debian's Prometheus server, /usr/bin/prometheus: it scrapes ours and runs the
+#                                  queries of Grafana's ZooKeeper dashboard (GrafanaDashboardTest)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -23,6 +25,7 @@ missing=()
 type -p gcc >/dev/null || missing+=(gcc)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+[ -x /usr/bin/prometheus ] || missing+=(prometheus)
 
 if [ ${#missing[@]} -gt 0 ]; then
   as_root=()

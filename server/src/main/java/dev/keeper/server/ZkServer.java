@@ -136,6 +136,11 @@ public final class ZkServer implements AutoCloseable, ServerView {
             metrics.counter("proposal_count").add(n);
             metrics.counter("commit_count").add(n);
         });
+        // ZooKeeper's leader times each follower's ack of a proposal, and samples the packets queued to it
+        node.observeLearners((sid, ms, queued) -> {
+            metrics.observe("ack_latency", Long.toString(sid), ms);
+            metrics.observe("learner_handler_qp_size", Long.toString(sid), queued);
+        });
         this.log = TxnLog.NONE;
         DataTree tree = new DataTree(config.extendedTypesEnabled());
         this.snapshots = new Snapshotter(tree, dataDir, this::fatal);

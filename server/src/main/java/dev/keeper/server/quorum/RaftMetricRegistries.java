@@ -21,6 +21,26 @@ import org.apache.ratis.util.TimeDuration;
  */
 public final class RaftMetricRegistries extends MetricRegistries {
     private final Map<MetricRegistryInfo, RaftMetricRegistry> registries = new ConcurrentHashMap<>();
+    /** Listeners to the gRPC log appenders' timers, by member id ("1@group-..."). */
+    private final Map<String, RaftMetricRegistry.TimedListener> appenderListeners = new ConcurrentHashMap<>();
+
+    /**
+     * Tells {@code listener} of every timed event of the gRPC log appenders (a leader's, one per follower) of the
+     * members whose id starts with {@code memberIdPrefix}: each append's round trip, from the entries sent to the
+     * follower's answer, which the follower gives once they are on its disk.
+     */
+    void onLogAppenderTimed(String memberIdPrefix, RaftMetricRegistry.TimedListener listener) {
+        appenderListeners.put(memberIdPrefix, listener);
+    }
+
+    private RaftMetricRegistry.TimedListener appenderListener(MetricRegistryInfo info) {
+        for (Map.Entry<String, RaftMetricRegistry.TimedListener> e : appenderListeners.entrySet()) {
+            if (info.getPrefix().startsWith(e.getKey())) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
 
     @Override
     public void clear() {
@@ -29,6 +49,9 @@ public final class RaftMetricRegistries extends MetricRegistries {
 
     @Override
     public RatisMetricRegistry create(MetricRegistryInfo info) {
+        if ("ratis_grpc".equals(info.getApplicationName()) && "log_appender".equals(info.getMetricsComponentName())) {
+            return registries.computeIfAbsent(info, i -> new RaftMetricRegistry(i, () -> appenderListener(i)));
+        }
         return registries.computeIfAbsent(info, RaftMetricRegistry::new);
     }
 

@@ -15,10 +15,20 @@ import org.apache.ratis.metrics.Timekeeper;
  * kept as Ratis hands them over and never evaluated here.
  */
 final class RaftMetricRegistry implements RatisMetricRegistry {
-    /** A timer: how many events, and how long they took in all. */
-    static final class Timer implements Timekeeper {
+    /** Told of each timed event of a registry: the registry, the timer's name, and the nanoseconds it took. */
+    interface TimedListener {
+        void timed(RaftMetricRegistry registry, String timer, long nanos);
+    }
+
+    /** A timer: how many events, and how long they took in all; and each event to the registry's listener. */
+    final class Timer implements Timekeeper {
         final LongAdder count = new LongAdder();
         final LongAdder nanos = new LongAdder();
+        private final String name;
+
+        Timer(String name) {
+            this.name = name;
+        }
 
         @Override
         public Context time() {
@@ -27,6 +37,10 @@ final class RaftMetricRegistry implements RatisMetricRegistry {
                 long elapsed = System.nanoTime() - start;
                 count.increment();
                 nanos.add(elapsed);
+                TimedListener l = listener.get();
+                if (l != null) {
+                    l.timed(RaftMetricRegistry.this, name, elapsed);
+                }
                 return elapsed;
             };
         }
@@ -56,13 +70,27 @@ final class RaftMetricRegistry implements RatisMetricRegistry {
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Supplier<?>> gauges = new ConcurrentHashMap<>();
 
+    private final Supplier<TimedListener> listener;
+
     RaftMetricRegistry(MetricRegistryInfo info) {
+        this(info, () -> null);
+    }
+
+    RaftMetricRegistry(MetricRegistryInfo info, Supplier<TimedListener> listener) {
         this.info = info;
+        this.listener = listener;
     }
 
     @Override
     public Timekeeper timer(String name) {
-        return timers.computeIfAbsent(name, n -> new Timer());
+        return timers.computeIfAbsent(name, Timer::new);
+    }
+
+    /** A gauge's value now, or null when there is no gauge of that name. */
+    Object gaugeValue(String name) {
+        Supplier<?> g = gauges.get(name);
+        Object inner = g == null ? null : g.get();
+        return inner instanceof Supplier<?> s ? s.get() : inner;
     }
 
     @Override

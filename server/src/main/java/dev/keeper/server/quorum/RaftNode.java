@@ -185,6 +185,9 @@ public final class RaftNode implements Broadcast, AutoCloseable {
                         config.extendedTypesEnabled()))
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
+        if (org.apache.ratis.metrics.MetricRegistries.global() instanceof RaftMetricRegistries r) {
+            r.onLogAppenderTimed(me + "@", this::appenderTimed);
+        }
         server.start();
         client = newClient();
         RaftServer.Division division = server.getDivision(GROUP);
@@ -557,6 +560,37 @@ public final class RaftNode implements Broadcast, AutoCloseable {
 
     public void observeCommits(java.util.function.IntConsumer n) {
         committed = n;
+    }
+
+    /** Told, on the leader, of each follower's acknowledgement of an append. */
+    public interface LearnerObserver {
+        /**
+         * Follower {@code sid} acknowledged an append {@code ackMs} after it was sent, with {@code queued} appends to
+         * it still outstanding (ZooKeeper's ack_latency and learner_handler_qp_size, by the follower's id).
+         */
+        void acked(long sid, long ackMs, long queued);
+    }
+
+    private volatile LearnerObserver learners = (sid, ms, queued) -> { };
+
+    public void observeLearners(LearnerObserver o) {
+        learners = o;
+    }
+
+    /** The gRPC log appender's round trip of an append to a follower ("2_latency"; "..._heartbeat" are not). */
+    private void appenderTimed(RaftMetricRegistry registry, String timer, long nanos) {
+        if (!timer.endsWith("_latency")) {
+            return;
+        }
+        String peer = timer.substring(0, timer.length() - "_latency".length());
+        long sid;
+        try {
+            sid = Long.parseLong(peer);
+        } catch (NumberFormatException notOurs) {
+            return;
+        }
+        Object pending = registry.gaugeValue(peer + "_pending_log_requests_count");
+        learners.acked(sid, TimeUnit.NANOSECONDS.toMillis(nanos), pending instanceof Number n ? n.longValue() : 0);
     }
 
     /** The state machine's thread: the leader applied proposals of these sizes (bytes as encoded in the log). */
