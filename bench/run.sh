@@ -9,13 +9,15 @@
 #   bench/run.sh --only=flood   a canary's latency while 100,000 malformed frames flood each server
 #   bench/run.sh --only=ensemble   three members of ours against three of ZooKeeper (about 20 minutes)
 #   bench/run.sh --only=tls   reads, writes and handshakes over TLS, JDK and OpenSSL engines (about 11 minutes)
+#   bench/run.sh --only=observe   our throughput with a Prometheus scrape and the console's live feed against
+#                           without, and the console's watch heap against a class histogram (about 3 minutes)
 #   bench/run.sh --help     every option
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 for a in "$@"; do
   if [[ "$a" == "--help" || "$a" == "-h" ]]; then
-    sed -n '2,11p' "$0"
+    sed -n '2,13p' "$0"
     echo "options: --quick --fsync=on|off --repeats=N --warmup-ms=N --measure-ms=N --server-warmup-ms=N"
     echo "         --ops=create,setData,getData,exists --sessions=1,8,32 --window=N --znodes=N --watches=N"
     echo "         --fanout-sessions=N --fanout-repeats=N --heap=2g --tick-time=N"
@@ -25,7 +27,9 @@ for a in "$@"; do
     echo "         --tls-engines=jdk,openssl[:need|want|none] --tls-client-auth=need|want|none --tls-lanes=N"
     echo "         --tls-handshake-ms=N --tls-handshake-warmup-ms=N"
     echo "         --tls-store-type=pkcs12|jks"
-    echo "         --only=load,memory,fanout,durable,snapshot,startup,flood,ensemble,tls"
+    echo "         --observe-repeats=N --observe-warmup-ms=N --observe-sessions=N"
+    echo "         --watch-heap-watches=N --watch-heap-sessions=N"
+    echo "         --only=load,memory,fanout,durable,snapshot,startup,flood,ensemble,tls,observe"
     exit 0
   fi
 done

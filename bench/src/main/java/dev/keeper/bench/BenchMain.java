@@ -75,6 +75,7 @@ public final class BenchMain {
         Report.Pair<FloodBench.Figures> flood = null;
         EnsembleBench.Figures ensemble = null;
         TlsBench.Figures tls = null;
+        ObserveBench.Figures observe = null;
         try (ProcessGuard guard = new ProcessGuard(); LoadSampler sampler = new LoadSampler()) {
             if (o.phases().contains(Options.Phase.LOAD)) {
                 cells = runLoad("load", setup, o.ops(), runDir, guard, data);
@@ -108,6 +109,9 @@ public final class BenchMain {
             if (o.phases().contains(Options.Phase.TLS)) {
                 tls = runTls(setup, runDir, guard, data);
             }
+            if (o.phases().contains(Options.Phase.OBSERVE)) {
+                observe = runObserve(setup, runDir, guard, data);
+            }
             loadDuring = sampler.summary();
         }
         Report.Meta meta = new Report.Meta(startedAt, o.quick(), o.fsync(), o.repeats(), o.warmupMillis(),
@@ -115,7 +119,7 @@ public final class BenchMain {
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors(), loadBefore, loadAverage(), loadDuring, disk);
         Report report = new Report(meta, cells, memory, fanOut, durable, snapshot, startup, flood, ensemble, tls,
-                List.copyOf(notes));
+                observe, List.copyOf(notes));
         String md = MarkdownReport.render(report);
         Files.createDirectories(o.outDir());
         System.out.println(md);
@@ -341,6 +345,91 @@ public final class BenchMain {
                 + "), engines (/ssl.clientAuth when not need) " + o.tlsEngines() + ", netty-tcnative "
                 + tcnative.stream().map(p -> p.getFileName().toString()).toList() + "; load average " + loadAverage());
         return new TlsBench(o, setup, stores, tcnative, runDir, guard, data, BenchMain::log, this::note).measure();
+    }
+
+    /**
+     * The observability part: ours alone with the AdminServer and the Prometheus provider on, observed against
+     * unobserved; then the watch heap on a fresh server of each kind (ours with the AdminServer, for its console).
+     */
+    private ObserveBench.Figures runObserve(ServerSetup setup, Path runDir, ProcessGuard guard, byte[] data)
+            throws InterruptedException {
+        Options o = options;
+        ObserveBench.Throughput throughput = null;
+        Map<ServerKind, ObserveBench.WatchHeap> heaps = new EnumMap<>(ServerKind.class);
+        try {
+            int[] ports = ServerProcess.freePorts(2);
+            ServerSetup observed = setup.withCfg(ObserveBench.adminCfg(ports[0]))
+                    .withCfg(ObserveBench.prometheusCfg(ports[1]));
+            try (ServerProcess server = ServerProcess.start(ServerKind.OURS, observed, runDir, guard)) {
+                log("observe: " + server + ", AdminServer on port " + ports[0] + ", Prometheus on port " + ports[1]
+                        + "; " + o.observeSessions() + " sessions x " + o.window() + " pipelined, " + o.observeRepeats()
+                        + " observed and " + o.observeRepeats() + " unobserved repeats; load average "
+                        + loadAverage());
+                throughput = ObserveBench.throughput(server, ports[1], ports[0], o.observeSessions(), o.window(),
+                        data, o.observeWarmupMillis(), o.warmupMillis(), o.measureMillis(), o.observeRepeats(),
+                        BenchMain::log, this::note);
+            }
+            log(String.format(Locale.ROOT, "observe: median ops/s observed %,.0f, unobserved %,.0f, ratio %.3f"
+                            + " (target >= %.2f; median of the repeats' own ratios %.3f); %d scrapes, %d overviews,"
+                            + " %,d watch events consumed",
+                    throughput.medianOpsPerSecond(true), throughput.medianOpsPerSecond(false), throughput.ratio(),
+                    ObserveBench.THROUGHPUT_TARGET, throughput.medianPairRatio(), throughput.totalScrapes(), throughput.totalOverviews(),
+                    throughput.totalEvents()));
+            if (throughput.observerErrors() > 0) {
+                note("observe: " + throughput.observerErrors() + " observer requests failed, first: "
+                        + throughput.firstObserverError());
+            }
+            if (throughput.totalEvents() == 0) {
+                note("observe: the console's event stream carried no watch event during the observed repeats");
+            }
+            for (boolean obs : new boolean[] {true, false}) {
+                if (throughput.errors(obs) > 0) {
+                    note("observe, " + (obs ? "observed" : "unobserved") + ": " + throughput.errors(obs)
+                            + " requests failed");
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            note("observe (throughput): " + e.getMessage());
+        }
+        int sessions = o.watchHeapSessions();
+        int paths = o.watchHeapWatches() / sessions;
+        for (ServerKind kind : ServerKind.values()) {
+            try {
+                int adminPort = kind == ServerKind.OURS ? ServerProcess.freePorts(1)[0] : -1;
+                ServerSetup s = kind == ServerKind.OURS ? setup.withCfg(ObserveBench.adminCfg(adminPort)) : setup;
+                try (ServerProcess server = ServerProcess.start(kind, s, runDir, guard)) {
+                    log("observe: watch heap on " + server + ": " + sessions + " raw sessions x " + paths
+                            + " znodes; load average " + loadAverage());
+                    ObserveBench.WatchHeap w = ObserveBench.watchHeap(server, adminPort, sessions, paths,
+                            BenchMain::log);
+                    heaps.put(kind, w);
+                    if (w.held() != w.watches()) {
+                        note("observe, " + kind.label() + ": the server holds " + w.held() + " watches (wchs) after "
+                                + w.watches() + " getData calls with watch=true");
+                    }
+                    if (kind == ServerKind.OURS) {
+                        if (w.consoleAfter() == null) {
+                            note("observe: no console figures from ours: " + w.consoleError());
+                        } else {
+                            if (w.consoleAfter().watches() != w.watches()) {
+                                note("observe: the console shows " + w.consoleAfter().watches() + " watches, "
+                                        + w.watches() + " were set");
+                            }
+                            if (!w.consoleWithinTolerance()) {
+                                // A missed target is a figure (the table marks it), not a failure of the run.
+                                log(String.format(Locale.ROOT, "observe: the console's heapBytes (%,d) is %.3f of"
+                                                + " the class histogram's difference (%,d); target within %.0f%%",
+                                        w.consoleAfter().heapBytes(), w.consoleOverHistogram(), w.histogramBytes(),
+                                        ObserveBench.HEAP_TOLERANCE * 100));
+                            }
+                        }
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                note("observe (watch heap), " + kind.label() + ": " + e.getMessage());
+            }
+        }
+        return new ObserveBench.Figures(throughput, heaps.get(ServerKind.OURS), heaps.get(ServerKind.ZOOKEEPER));
     }
 
     /** The jars a class path file (one line, separated by the path separator) names; each must exist. */

@@ -102,6 +102,9 @@ final class MarkdownReport {
         if (r.tls() != null) {
             tls(sb, r.tls(), m);
         }
+        if (r.observe() != null) {
+            observe(sb, r.observe());
+        }
 
         if (!r.notes().isEmpty()) {
             sb.append("## Problems seen during the run\n\n");
@@ -210,6 +213,156 @@ final class MarkdownReport {
         sb.append('\n');
         sb.append("Each snapshot: ours ").append(perSnapshot(o)).append("; ZK ").append(perSnapshot(z))
                 .append(".\n\n");
+    }
+
+    /** The observability part: ours observed against unobserved, then the watch heap by both measures. */
+    private static void observe(StringBuilder sb, ObserveBench.Figures f) {
+        sb.append("## Observability: throughput while observed, and the watch heap the console shows\n\n");
+        ObserveBench.Throughput t = f.throughput();
+        if (t != null) {
+            sb.append("- Our server alone (ZooKeeper has no console), started with the AdminServer on (loopback, its")
+                    .append(" own port) and ZooKeeper's Prometheus provider (`metricsProvider.className=")
+                    .append(ObserveBench.PROMETHEUS_PROVIDER).append("`, loopback, its own port). Load: ")
+                    .append(t.cell().sessions()).append(" stock-client sessions, ").append(t.window())
+                    .append(" requests outstanding each, 9 getData with a watch and 1 setData in every 10 requests")
+                    .append(" (100 B, ").append(count(BenchPaths.DATA_NODES)).append(" znodes every session reads")
+                    .append(" and writes), so the setData fire watches all along. An unmeasured warm-up of ")
+                    .append(t.serverWarmupMillis()).append(" ms with the observers running, then ")
+                    .append(t.runs(true).size())
+                    .append(" observed and ").append(t.runs(false).size()).append(" unobserved repeats, alternating")
+                    .append(" which goes first, each ").append(t.warmupMillis()).append(" ms unmeasured then ")
+                    .append(t.measureMillis()).append(" ms measured; medians.\n");
+            sb.append("- Observed: from the benchmark's process, a scrape of `/metrics` every ")
+                    .append(Observers.SCRAPE_EVERY_MS / 1000).append(" s (the whole body read), `GET ")
+                    .append(Observers.EVENTS).append("` held open with every line read, and `")
+                    .append(Observers.OVERVIEW).append("` polled every ").append(Observers.OVERVIEW_EVERY_MS / 1000)
+                    .append(" s, as the page does; all started before the repeat's unmeasured span. The observers")
+                    .append(" share the 2 cores with the server and the load generator. Target: ops/s observed /")
+                    .append(" unobserved ≥ ").append(ratio(ObserveBench.THROUGHPUT_TARGET)).append(".\n\n");
+            double r = t.ratio();
+            sb.append("| measure | observed | unobserved | observed/unobserved |\n");
+            sb.append("|---|---:|---:|---:|\n");
+            sb.append(row("watchMix ops/s (median); target ≥ " + ratio(ObserveBench.THROUGHPUT_TARGET)
+                            + (Double.isNaN(r) ? "" : r >= ObserveBench.THROUGHPUT_TARGET ? " met" : " **missed**"),
+                    count(t.medianOpsPerSecond(true)), count(t.medianOpsPerSecond(false)), r));
+            sb.append(row("p50 µs (median)", micros(t.medianP50(true)), micros(t.medianP50(false)),
+                    Stats.ratio(t.medianP50(true), t.medianP50(false))));
+            sb.append(row("p99 µs (median)", micros(t.medianP99(true)), micros(t.medianP99(false)),
+                    Stats.ratio(t.medianP99(true), t.medianP99(false))));
+            sb.append(row("ops/s of each repeat", perRun(t, true), perRun(t, false), Double.NaN));
+            List<String> pairs = new java.util.ArrayList<>();
+            for (double p : t.pairRatios()) {
+                pairs.add(ratio(p));
+            }
+            sb.append(row("each repeat's observed / unobserved, back to back (" + String.join(", ", pairs)
+                    + "): median", "", "", t.medianPairRatio()));
+            sb.append(row("errors", Long.toString(t.errors(true)), Long.toString(t.errors(false)), Double.NaN));
+            sb.append('\n');
+            sb.append(String.format(Locale.ROOT, "Consumed by the observers over the %d observed repeats (%.1f s):"
+                            + " %,d scrapes (%s, slowest %.1f ms), %,d overview polls, %,d watch events on the"
+                            + " stream (%,d lines, %,d keepalives; median %,.0f events/s), %d failed requests%s.\n\n",
+                    t.runs(true).size(), t.observedSeconds(), t.totalScrapes(), mib(t.totalScrapeBytes()),
+                    t.slowestScrapeMillis(), t.totalOverviews(), t.totalEvents(), t.totalEventLines(),
+                    t.totalKeepalives(), t.medianEventsPerSecond(), t.observerErrors(),
+                    t.firstObserverError() == null ? "" : " (first: " + t.firstObserverError() + ")"));
+        }
+        ObserveBench.WatchHeap o = f.oursHeap();
+        ObserveBench.WatchHeap z = f.zookeeperHeap();
+        ObserveBench.WatchHeap any = o != null ? o : z;
+        if (any == null) {
+            return;
+        }
+        sb.append("### Heap per 1,000,000 watches: the console against a class histogram\n\n");
+        sb.append("- A fresh server of each kind (ours with the AdminServer on, for its console), the same flags")
+                .append(" as the other parts. ").append(count(any.paths())).append(" znodes; ")
+                .append(count(any.sessions())).append(" sessions spoken on raw sockets (no client-side watch")
+                .append(" tables) each set a data watch (getData, watch=true) on every one of them: ")
+                .append(count(any.watches())).append(" watches. Before that, every session set one watch that")
+                .append(" then fired, and the console was read, so what is built lazily is in the baseline.\n");
+        sb.append("- Heap by a class histogram: `jcmd <pid> GC.class_histogram` (HotSpot collects in full, then")
+                .append(" counts every live object's shallow bytes by class) with the sessions open, before and")
+                .append(" after the watches; the difference of its totals. G1's used heap after `jcmd GC.run`")
+                .append(" twice (`GC.heap_info`), before and after, as a second reading. The console's figure is")
+                .append(" `heapBytes` of `GET ").append(ObserveBench.WATCHES).append("` after the watches. Figures")
+                .append(" scaled to 1,000,000 watches. Target: the console within ")
+                .append(Math.round(ObserveBench.HEAP_TOLERANCE * 100)).append("% of the histogram's.\n\n");
+        sb.append("| measure | ours | ZK | ours/ZK |\n");
+        sb.append("|---|---:|---:|---:|\n");
+        sb.append(row("watches held (wchs)", o == null ? "n/a" : count(o.held()), z == null ? "n/a" : count(z.held()),
+                Double.NaN));
+        sb.append(row("heap per 1,000,000 watches, class histogram difference",
+                heapCell(o, ObserveBench.WatchHeap::histogramBytes),
+                heapCell(z, ObserveBench.WatchHeap::histogramBytes),
+                o == null || z == null ? Double.NaN : Stats.ratio(o.histogramBytes(), z.histogramBytes())));
+        sb.append(row("heap per 1,000,000 watches, G1 used after full GC difference",
+                heapCell(o, ObserveBench.WatchHeap::usedBytes), heapCell(z, ObserveBench.WatchHeap::usedBytes),
+                o == null || z == null ? Double.NaN : Stats.ratio(o.usedBytes(), z.usedBytes())));
+        if (o != null) {
+            ObserveBench.Console c = o.consoleAfter();
+            double cr = o.consoleOverHistogram();
+            sb.append(row("console: heapBytes per 1,000,000 watches", c == null ? "n/a (" + o.consoleError() + ")"
+                    : mib(o.perMillion(o.consoleBytes())) + " (" + bytes(o.consoleBytesPerWatch()) + " B/watch)",
+                    "no console", Double.NaN));
+            sb.append(row("console heapBytes / class histogram difference; target within "
+                            + Math.round(ObserveBench.HEAP_TOLERANCE * 100) + "%" + (Double.isNaN(cr) ? ""
+                            : o.consoleWithinTolerance() ? " met" : " **missed**"),
+                    ratio3(cr), "", Double.NaN));
+            if (c != null) {
+                ObserveBench.Console b = o.consoleBefore();
+                sb.append(row("console: watches / paths / sessions (overview: watches, watchHeapBytes)",
+                        count(c.watches()) + " / " + count(c.paths()) + " / " + count(c.sessions()) + " ("
+                                + count(c.overviewWatches()) + ", " + count(c.overviewWatchHeapBytes()) + " B)",
+                        "", Double.NaN));
+                if (b != null) {
+                    sb.append(row("console before the watches: watches, heapBytes",
+                            count(b.watches()) + ", " + count(b.heapBytes()) + " B", "", Double.NaN));
+                }
+            }
+        }
+        sb.append(row("setting the watches, watches/s (" + ObserveBench.WATCH_THREADS + " threads, "
+                        + ObserveBench.WATCH_WINDOW + " pipelined per session)",
+                o == null ? "n/a" : count(o.watchesPerSecond()), z == null ? "n/a" : count(z.watchesPerSecond()),
+                o == null || z == null ? Double.NaN : Stats.ratio(o.watchesPerSecond(), z.watchesPerSecond())));
+        sb.append('\n');
+        for (ObserveBench.WatchHeap w : new ObserveBench.WatchHeap[] {o, z}) {
+            if (w == null || w.topClasses().isEmpty()) {
+                continue;
+            }
+            sb.append("Classes whose heap grew most with the watches, ").append(w == o ? "ours" : "ZK")
+                    .append(" (class histogram difference: bytes, instances): ");
+            List<String> items = new java.util.ArrayList<>();
+            for (ClassHistogram.Delta d : w.topClasses()) {
+                items.add("`" + d.className() + "` " + String.format(Locale.ROOT, "%+,d B, %+,d", d.bytes(),
+                        d.instances()));
+            }
+            sb.append(String.join("; ", items)).append(".\n\n");
+        }
+    }
+
+    /** "95.3 MiB (100.0 B/watch)" per million watches, or n/a. */
+    private static String heapCell(ObserveBench.WatchHeap w,
+                                   java.util.function.ToLongFunction<ObserveBench.WatchHeap> f) {
+        if (w == null) {
+            return "n/a";
+        }
+        long b = f.applyAsLong(w);
+        return mib(w.perMillion(b)) + " (" + bytes((double) b / w.watches()) + " B/watch)";
+    }
+
+    private static String bytes(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    private static String ratio3(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    private static String perRun(ObserveBench.Throughput t, boolean observed) {
+        List<String> v = new java.util.ArrayList<>();
+        for (ObserveBench.Run r : t.runs(observed)) {
+            v.add(count(r.run().opsPerSecond()));
+        }
+        return String.join(", ", v);
     }
 
     /** "getData, 1 session, one at a time" or "setData, 32 sessions pipelined". */

@@ -2,7 +2,8 @@ package dev.keeper.bench;
 
 /**
  * The operations the load generator measures, each with 100-byte znode data. The first four are single requests
- * (the standalone load cells); the last three are the ensemble part's compound operations, one measured op each.
+ * (the standalone load cells); the next three are the ensemble part's compound operations, one measured op each;
+ * the last is the observability part's watched mix.
  */
 enum Op {
     CREATE("create"),
@@ -14,7 +15,13 @@ enum Op {
     /** A multi of {@link #MULTI_SIZE} setData on distinct znodes. */
     MULTI_SET_DATA("multi"),
     /** A sync of a znode, then a getData of it, sent back to back (the session's order keeps them in turn). */
-    SYNC_GET_DATA("sync+getData");
+    SYNC_GET_DATA("sync+getData"),
+    /**
+     * Nine getData with a watch and one setData in every ten requests of a session (request i % 10 == 9 writes), on
+     * the data znodes, which every session reads and writes: the setData fire the watches other sessions (and this
+     * one) set, so watch events flow all along (the observability part's load).
+     */
+    WATCH_MIX("watchMix");
 
     static final int MULTI_SIZE = 10;
     /** The single-request operations, what the load and durable parts measure by default. */
@@ -41,7 +48,7 @@ enum Op {
                 return op;
             }
         }
-        throw new IllegalArgumentException("unknown op " + s + "; expected create, setData, getData, exists, mix, multi"
-                + " or sync+getData");
+        throw new IllegalArgumentException("unknown op " + s + "; expected create, setData, getData, exists, mix,"
+                + " multi, sync+getData or watchMix");
     }
 }

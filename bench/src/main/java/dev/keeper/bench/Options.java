@@ -43,6 +43,12 @@ import java.util.Set;
  * @param tlsHandshakeWarmupMillis unmeasured connections before each such span
  * @param tlsStoreType     PKCS12 or JKS: the key and trust stores the TLS part generates
  * @param tcnativeClasspathFile file holding netty-tcnative's jars, which both servers get with the OPENSSL engine
+ * @param observeRepeats   observed and (as many) unobserved repeats in the observe part
+ * @param observeWarmupMillis the observe part's unmeasured warm-up, observers running, before its first repeat
+ * @param observeSessions  stock-client sessions of the observe part's watched mix (pipelined, {@code window} each)
+ * @param watchHeapWatches watches set for the observe part's watch-heap measurement (scaled to a million)
+ * @param watchHeapSessions raw sessions they are set from, each watching its share of paths (every session the
+ *                         same paths: watches / sessions znodes)
  * @param phases           which parts run
  * @param serverJar        our shaded server jar
  * @param zookeeperClasspathFile file holding the real ZooKeeper's class path
@@ -82,6 +88,11 @@ record Options(
         long tlsHandshakeWarmupMillis,
         String tlsStoreType,
         Path tcnativeClasspathFile,
+        int observeRepeats,
+        long observeWarmupMillis,
+        int observeSessions,
+        int watchHeapWatches,
+        int watchHeapSessions,
         Set<Phase> phases,
         Path serverJar,
         Path zookeeperClasspathFile,
@@ -92,9 +103,11 @@ record Options(
      * SNAPSHOT: write latency while a snapshot of the big tree is written; STARTUP: start-up on the big tree;
      * FLOOD: a canary session's latency while malformed frames flood the server; ENSEMBLE: three members of each
      * server, load spread over them, a leader killed; TLS: reads, writes and new connections over TLS (JDK and
-     * OpenSSL engines) against plaintext on the same servers.
+     * OpenSSL engines) against plaintext on the same servers; OBSERVE: our server's throughput with a Prometheus scrape
+     * and the web console's live feed open against without, and the watch heap the console shows against a class
+     * histogram's.
      */
-    enum Phase { LOAD, MEMORY, FANOUT, DURABLE, SNAPSHOT, STARTUP, FLOOD, ENSEMBLE, TLS }
+    enum Phase { LOAD, MEMORY, FANOUT, DURABLE, SNAPSHOT, STARTUP, FLOOD, ENSEMBLE, TLS, OBSERVE }
 
     static Options parse(String... args) {
         boolean quick = false;
@@ -142,6 +155,13 @@ record Options(
         long tlsHandshakeWarmup = quick ? 200 : 500;
         String tlsStoreType = "PKCS12";
         Path tcnative = Path.of("bench/target/tcnative.classpath");
+        int observeRepeats = quick ? 3 : 5;
+        // A first run with 2 s of warm-up climbed from repeat to repeat: the HTTP, feed and watch paths on both
+        // sides of the socket were still being compiled.
+        long observeWarmup = quick ? 3_000 : 10_000;
+        int observeSessions = 32;
+        int watchHeapWatches = quick ? 200_000 : 1_000_000;
+        int watchHeapSessions = 100;
         Set<Phase> phases = EnumSet.allOf(Phase.class);
         Path serverJar = Path.of("server/target/keeper-server-0.1.0-SNAPSHOT-all.jar");
         Path zkClasspath = Path.of("bench/target/zookeeper.classpath");
@@ -190,6 +210,11 @@ record Options(
                 case "tls-handshake-warmup-ms" -> tlsHandshakeWarmup = nonNegative(key, v);
                 case "tls-store-type" -> tlsStoreType = storeType(v);
                 case "tcnative-classpath-file" -> tcnative = Path.of(v);
+                case "observe-repeats" -> observeRepeats = positive(key, v);
+                case "observe-warmup-ms" -> observeWarmup = nonNegative(key, v);
+                case "observe-sessions" -> observeSessions = positive(key, v);
+                case "watch-heap-watches" -> watchHeapWatches = positive(key, v);
+                case "watch-heap-sessions" -> watchHeapSessions = positive(key, v);
                 case "only" -> phases = EnumSet.copyOf(Options.<Phase>listOf(v, p -> Phase.valueOf(p.toUpperCase())));
                 case "server-jar" -> serverJar = Path.of(v);
                 case "zk-classpath-file" -> zkClasspath = Path.of(v);
@@ -205,13 +230,18 @@ record Options(
         if (bigZnodes < 4) {
             throw new IllegalArgumentException("--big-znodes must be at least 4");
         }
+        if (watchHeapWatches % watchHeapSessions != 0) {
+            throw new IllegalArgumentException("--watch-heap-watches must be a multiple of --watch-heap-sessions:"
+                    + " every session watches the same watches / sessions znodes");
+        }
         if (watches > znodes) {
             throw new IllegalArgumentException("--watches must not exceed --znodes: each watch is on its own znode");
         }
         return new Options(quick, fsync, repeats, warmup, measure, serverWarmup, ops, sessions, window, znodes,
                 watches, fanOut, fanOutRepeats, heap, tickTime, bigZnodes, snapshotRate, snapCount, snapshots,
                 snapshotWarmup, startupRepeats, floodFrames, floodLanes, floodRate, ensembleHeap, ensembleKills,
-                catchupZnodes, tlsEngines, tlsLanes, tlsHandshake, tlsHandshakeWarmup, tlsStoreType, tcnative, phases,
+                catchupZnodes, tlsEngines, tlsLanes, tlsHandshake, tlsHandshakeWarmup, tlsStoreType, tcnative,
+                observeRepeats, observeWarmup, observeSessions, watchHeapWatches, watchHeapSessions, phases,
                 serverJar, zkClasspath, out);
     }
 
@@ -227,8 +257,9 @@ record Options(
                                     [--catchup-znodes=N] [--tls-engines=jdk,openssl[:need|want|none]]
                                     [--tls-client-auth=need|want|none] [--tls-lanes=N]
                                     [--tls-handshake-ms=N] [--tls-handshake-warmup-ms=N] [--tls-store-type=pkcs12|jks]
-                                    [--tcnative-classpath-file=FILE]
-                                    [--only=load,memory,fanout,durable,snapshot,startup,flood,ensemble,tls]
+                                    [--tcnative-classpath-file=FILE] [--observe-repeats=N]
+                                    [--observe-warmup-ms=N] [--observe-sessions=N] [--watch-heap-watches=N] [--watch-heap-sessions=N]
+                                    [--only=load,memory,fanout,durable,snapshot,startup,flood,ensemble,tls,observe]
                                     [--out=DIR]""";
     }
 

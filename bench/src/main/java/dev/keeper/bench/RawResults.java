@@ -17,7 +17,8 @@ final class RawResults {
      * "tls-jdk-plaintext" or "tls-openssl-plaintext" (the same server run's plain port; a variant with another
      * ssl.clientAuth than need carries it: "tls-openssl-none"), and its connection runs
      * "tls-jdk-connections" (and so on) with op "ruok", sessions the lanes at once, mode "sequential" or "parallel",
-     * ops the connections completed.
+     * ops the connections completed. The observability part's repeats are "observe-observed" and
+     * "observe-unobserved" (op watchMix, server ours).
      */
     static final String CSV_HEADER =
             "set,op,sessions,mode,server,repeat,ops,seconds,ops_per_s,p50_us,p99_us,errors,first_error";
@@ -48,6 +49,13 @@ final class RawResults {
                 appendConnections(sb, h, "ours", h.ours());
                 appendConnections(sb, h, "zookeeper", h.zookeeper());
             }
+        }
+        if (r.observe() != null && r.observe().throughput() != null) {
+            ObserveBench.Throughput t = r.observe().throughput();
+            appendRuns(sb, "observe-observed", t.cell(), "ours",
+                    t.runs(true).stream().map(ObserveBench.Run::run).toList());
+            appendRuns(sb, "observe-unobserved", t.cell(), "ours",
+                    t.runs(false).stream().map(ObserveBench.Run::run).toList());
         }
         return sb.toString();
     }
@@ -136,6 +144,7 @@ final class RawResults {
                 + field("zookeeper", flood(r.flood().zookeeper())) + "}").append(",\n");
         sb.append("  \"ensemble\": ").append(r.ensemble() == null ? "null" : ensemble(r.ensemble())).append(",\n");
         sb.append("  \"tls\": ").append(r.tls() == null ? "null" : tls(r.tls())).append(",\n");
+        sb.append("  \"observe\": ").append(r.observe() == null ? "null" : observe(r.observe())).append(",\n");
         sb.append("  \"notes\": [");
         for (int i = 0; i < r.notes().size(); i++) {
             sb.append(i == 0 ? "" : ", ").append(str(r.notes().get(i)));
@@ -302,6 +311,97 @@ final class RawResults {
                 + field("enginesSeen", seen.toString()) + ",\n  "
                 + field("cells", cells.toString()) + ",\n  "
                 + field("connections", hs.toString()) + "}";
+    }
+
+    private static String observe(ObserveBench.Figures f) {
+        String throughput = "null";
+        ObserveBench.Throughput t = f.throughput();
+        if (t != null) {
+            StringBuilder reps = new StringBuilder("[");
+            for (int i = 0; i < t.runs().size(); i++) {
+                ObserveBench.Run run = t.runs().get(i);
+                CellRun c = run.run();
+                reps.append(i == 0 ? "\n    " : ",\n    ").append('{')
+                        .append(field("observed", Boolean.toString(run.observed()))).append(", ")
+                        .append(field("ops", Long.toString(c.ops()))).append(", ")
+                        .append(field("seconds", num(c.seconds()))).append(", ")
+                        .append(field("opsPerSecond", num(c.opsPerSecond()))).append(", ")
+                        .append(field("p50Micros", num(c.p50Micros()))).append(", ")
+                        .append(field("p99Micros", num(c.p99Micros()))).append(", ")
+                        .append(field("errors", Long.toString(c.errors())));
+                Observers.Counts k = run.counts();
+                if (k != null) {
+                    reps.append(", ").append(field("observers", "{"
+                            + field("seconds", num(k.seconds())) + ", "
+                            + field("scrapes", Long.toString(k.scrapes())) + ", "
+                            + field("scrapeBytes", Long.toString(k.scrapeBytes())) + ", "
+                            + field("slowestScrapeMillis", num(k.slowestScrapeMillis())) + ", "
+                            + field("overviews", Long.toString(k.overviews())) + ", "
+                            + field("eventsConnected", Boolean.toString(k.eventsConnected())) + ", "
+                            + field("eventLines", Long.toString(k.eventLines())) + ", "
+                            + field("events", Long.toString(k.events())) + ", "
+                            + field("keepalives", Long.toString(k.keepalives())) + ", "
+                            + field("errors", Long.toString(k.errors())) + ", "
+                            + field("firstError", k.firstError() == null ? "null" : str(k.firstError())) + "}"));
+                }
+                reps.append('}');
+            }
+            reps.append(t.runs().isEmpty() ? "]" : "\n  ]");
+            throughput = "{" + field("op", str(t.cell().op().label())) + ", "
+                    + field("sessions", Integer.toString(t.cell().sessions())) + ", "
+                    + field("window", Integer.toString(t.window())) + ", "
+                    + field("medianOpsPerSecondObserved", num(t.medianOpsPerSecond(true))) + ", "
+                    + field("medianOpsPerSecondUnobserved", num(t.medianOpsPerSecond(false))) + ", "
+                    + field("observedOverUnobserved", num(t.ratio())) + ", "
+                    + field("medianPairRatio", num(t.medianPairRatio())) + ", "
+                    + field("warmupMillis", Long.toString(t.serverWarmupMillis())) + ", "
+                    + field("repeats", reps.toString()) + "}";
+        }
+        return "{" + field("throughput", throughput) + ",\n  "
+                + field("watchHeap", "{" + field("ours", watchHeap(f.oursHeap())) + ", "
+                        + field("zookeeper", watchHeap(f.zookeeperHeap())) + "}") + "}";
+    }
+
+    private static String watchHeap(ObserveBench.WatchHeap w) {
+        if (w == null) {
+            return "null";
+        }
+        StringBuilder top = new StringBuilder("[");
+        for (int i = 0; i < w.topClasses().size(); i++) {
+            ClassHistogram.Delta d = w.topClasses().get(i);
+            top.append(i == 0 ? "" : ", ").append('{').append(field("class", str(d.className()))).append(", ")
+                    .append(field("bytes", Long.toString(d.bytes()))).append(", ")
+                    .append(field("instances", Long.toString(d.instances()))).append('}');
+        }
+        top.append(']');
+        return "{" + field("sessions", Integer.toString(w.sessions())) + ", "
+                + field("paths", Integer.toString(w.paths())) + ", "
+                + field("watches", Long.toString(w.watches())) + ", "
+                + field("held", Long.toString(w.held())) + ", "
+                + field("histogramBeforeBytes", Long.toString(w.histogramBeforeBytes())) + ", "
+                + field("histogramAfterBytes", Long.toString(w.histogramAfterBytes())) + ", "
+                + field("histogramBytesPerWatch", num(w.histogramBytesPerWatch())) + ", "
+                + field("usedBeforeBytes", Long.toString(w.usedBeforeBytes())) + ", "
+                + field("usedAfterBytes", Long.toString(w.usedAfterBytes())) + ", "
+                + field("setSeconds", num(w.setSeconds())) + ", "
+                + field("consoleBefore", console(w.consoleBefore())) + ", "
+                + field("consoleAfter", console(w.consoleAfter())) + ", "
+                + field("consoleBytesPerWatch", num(w.consoleBytesPerWatch())) + ", "
+                + field("consoleOverHistogram", num(w.consoleOverHistogram())) + ", "
+                + field("consoleError", w.consoleError() == null ? "null" : str(w.consoleError())) + ", "
+                + field("topClasses", top.toString()) + "}";
+    }
+
+    private static String console(ObserveBench.Console c) {
+        if (c == null) {
+            return "null";
+        }
+        return "{" + field("watches", Long.toString(c.watches())) + ", "
+                + field("paths", Long.toString(c.paths())) + ", "
+                + field("sessions", Long.toString(c.sessions())) + ", "
+                + field("heapBytes", Long.toString(c.heapBytes())) + ", "
+                + field("overviewWatches", Long.toString(c.overviewWatches())) + ", "
+                + field("overviewWatchHeapBytes", Long.toString(c.overviewWatchHeapBytes())) + "}";
     }
 
     private static String connectionRuns(List<Handshakes.Run> runs) {

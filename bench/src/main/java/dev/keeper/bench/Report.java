@@ -19,12 +19,21 @@ import java.util.function.ToDoubleFunction;
  *                  run (or failed)
  * @param ensemble  the ensemble part (three members of each server), or null when that phase did not run
  * @param tls       the TLS part (both engines, TLS against plaintext), or null when that phase did not run
+ * @param observe   the observability part (ours observed against unobserved, the watch heap), or null when that
+ *                  phase did not run
  * @param notes     anything that went wrong (a server erroring, hanging, or dying), verbatim
  */
 record Report(Meta meta, List<CellRow> cells, Pair<MemoryBench.Figures> memory, Pair<FanOutBench.Figures> fanOut,
               List<CellRow> durable, Pair<SnapshotBench.Figures> snapshot, StartupBench.Figures startup,
               Pair<FloodBench.Figures> flood, EnsembleBench.Figures ensemble, TlsBench.Figures tls,
-              List<String> notes) {
+              ObserveBench.Figures observe, List<String> notes) {
+
+    /** A run without the observability part (the shape of runs before it existed). */
+    Report(Meta meta, List<CellRow> cells, Pair<MemoryBench.Figures> memory, Pair<FanOutBench.Figures> fanOut,
+           List<CellRow> durable, Pair<SnapshotBench.Figures> snapshot, StartupBench.Figures startup,
+           Pair<FloodBench.Figures> flood, EnsembleBench.Figures ensemble, TlsBench.Figures tls, List<String> notes) {
+        this(meta, cells, memory, fanOut, durable, snapshot, startup, flood, ensemble, tls, null, notes);
+    }
 
     /** A run without the TLS part (the shape of runs before it existed). */
     Report(Meta meta, List<CellRow> cells, Pair<MemoryBench.Figures> memory, Pair<FanOutBench.Figures> fanOut,

@@ -87,6 +87,9 @@ final class ReportMerge {
         if (section.startsWith("## TLS on the client port")) {
             return EnumSet.of(Options.Phase.TLS);
         }
+        if (section.startsWith("## Observability")) {
+            return EnumSet.of(Options.Phase.OBSERVE);
+        }
         return EnumSet.noneOf(Options.Phase.class);
     }
 }

@@ -303,7 +303,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** {@code n} distinct free ports (all held open at once while they are picked). */
-    private static int[] freePorts(int n) throws IOException {
+    static int[] freePorts(int n) throws IOException {
         ServerSocket[] held = new ServerSocket[n];
         try {
             int[] ports = new int[n];

@@ -17,17 +17,29 @@ import java.util.List;
  *                             (100,000)
  * @param logbackConfig        the logging configuration both processes get
  * @param tls                  TLS on a second client port for both servers, or null for none
+ * @param extraCfg             {@code key=value} lines added to zoo.cfg; one whose key the base text has replaces
+ *                             that line ({@code admin.enableServer=true} for the observability part)
  */
 record ServerSetup(Path serverJar, String zookeeperClasspath, String heap, int tickTime, boolean fsync,
-                   int snapCount, Path logbackConfig, Tls tls) {
+                   int snapCount, Path logbackConfig, Tls tls, List<String> extraCfg) {
 
     /** Our server's entry point, the shaded jar's Main-Class, for a start with {@code -cp} (an extra jar). */
     static final String OUR_MAIN = "dev.keeper.server.Main";
+
+    ServerSetup {
+        extraCfg = List.copyOf(extraCfg);
+    }
 
     /** A setup without TLS. */
     ServerSetup(Path serverJar, String zookeeperClasspath, String heap, int tickTime, boolean fsync, int snapCount,
                 Path logbackConfig) {
         this(serverJar, zookeeperClasspath, heap, tickTime, fsync, snapCount, logbackConfig, null);
+    }
+
+    /** A setup with the base zoo.cfg text. */
+    ServerSetup(Path serverJar, String zookeeperClasspath, String heap, int tickTime, boolean fsync, int snapCount,
+                Path logbackConfig, Tls tls) {
+        this(serverJar, zookeeperClasspath, heap, tickTime, fsync, snapCount, logbackConfig, tls, List.of());
     }
 
     /**
@@ -49,28 +61,78 @@ record ServerSetup(Path serverJar, String zookeeperClasspath, String heap, int t
 
     /** The same setup with the log fsynced before each reply, or not. */
     ServerSetup withFsync(boolean on) {
-        return new ServerSetup(serverJar, zookeeperClasspath, heap, tickTime, on, snapCount, logbackConfig, tls);
+        return new ServerSetup(serverJar, zookeeperClasspath, heap, tickTime, on, snapCount, logbackConfig, tls,
+                extraCfg);
     }
 
     /** The same setup with another snapCount (0: the default). */
     ServerSetup withSnapCount(int count) {
-        return new ServerSetup(serverJar, zookeeperClasspath, heap, tickTime, fsync, count, logbackConfig, tls);
+        return new ServerSetup(serverJar, zookeeperClasspath, heap, tickTime, fsync, count, logbackConfig, tls,
+                extraCfg);
     }
 
     /** The same setup with another logging configuration. */
     ServerSetup withLogback(Path config) {
-        return new ServerSetup(serverJar, zookeeperClasspath, heap, tickTime, fsync, snapCount, config, tls);
+        return new ServerSetup(serverJar, zookeeperClasspath, heap, tickTime, fsync, snapCount, config, tls,
+                extraCfg);
     }
 
     /** The same setup with another heap (the ensemble's members get a smaller one each). */
     ServerSetup withHeap(String size) {
-        return new ServerSetup(serverJar, zookeeperClasspath, size, tickTime, fsync, snapCount, logbackConfig, tls);
+        return new ServerSetup(serverJar, zookeeperClasspath, size, tickTime, fsync, snapCount, logbackConfig, tls,
+                extraCfg);
     }
 
     /** The same setup with TLS on a second client port (null: none). */
     ServerSetup withTls(Tls settings) {
         return new ServerSetup(serverJar, zookeeperClasspath, heap, tickTime, fsync, snapCount, logbackConfig,
-                settings);
+                settings, extraCfg);
+    }
+
+    /**
+     * The same setup with {@code key=value} lines added to zoo.cfg (a key the base text has is replaced, so a line
+     * may turn the AdminServer on); the lines already added stay unless one names the same key.
+     */
+    ServerSetup withCfg(String... lines) {
+        List<String> all = new ArrayList<>();
+        for (String line : extraCfg) {
+            if (java.util.Arrays.stream(lines).noneMatch(l -> key(l).equals(key(line)))) {
+                all.add(line);
+            }
+        }
+        all.addAll(List.of(lines));
+        return new ServerSetup(serverJar, zookeeperClasspath, heap, tickTime, fsync, snapCount, logbackConfig, tls,
+                all);
+    }
+
+    private static String key(String line) {
+        int eq = line.indexOf('=');
+        return (eq < 0 ? line : line.substring(0, eq)).trim();
+    }
+
+    /** {@code cfg} with {@link #extraCfg}: a line of the same key replaced in place, the others appended. */
+    private String withExtra(String cfg) {
+        if (extraCfg.isEmpty()) {
+            return cfg;
+        }
+        List<String> lines = new ArrayList<>(List.of(cfg.split("\n", -1)));
+        if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
+            lines.remove(lines.size() - 1);
+        }
+        for (String extra : extraCfg) {
+            boolean replaced = false;
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i);
+                if (!line.startsWith("#") && line.contains("=") && key(line).equals(key(extra))) {
+                    lines.set(i, extra);
+                    replaced = true;
+                }
+            }
+            if (!replaced) {
+                lines.add(extra);
+            }
+        }
+        return String.join("\n", lines) + "\n";
     }
 
     /** ZooKeeper's standalone entry point, what {@code zkServer.sh start} runs for a one-server zoo.cfg. */
@@ -124,7 +186,7 @@ record ServerSetup(Path serverJar, String zookeeperClasspath, String heap, int t
                     "ssl.sslProvider=" + tls.provider(),
                     "");
         }
-        return cfg;
+        return withExtra(cfg);
     }
 
     /**

@@ -119,6 +119,14 @@ final class TimedLoad {
                         zk.getData(BenchPaths.dataNodeFor(session, i), false, this, sentAt);
                     }
                 }
+                case WATCH_MIX -> {
+                    // The session's default watcher gets the events; the stock client re-arms nothing by itself.
+                    if (i % 10 == 9) {
+                        zk.setData(BenchPaths.dataNodeFor(session, i), data, -1, this, sentAt);
+                    } else {
+                        zk.getData(BenchPaths.dataNodeFor(session, i), true, this, sentAt);
+                    }
+                }
                 case MULTI_SET_DATA -> zk.multi(multiSetData(session, i), this, sentAt);
                 case SYNC_GET_DATA -> {
                     // The getData's reply completes the op; the sync's reply only counts if it failed. The client
