@@ -295,7 +295,8 @@ function openFeed() {
     li.dataset.path = e.path;
     li.appendChild(el('span', new Date(e.time).toISOString().substring(11, 23) + ' '));
     li.appendChild(el('span', e.type, 'type'));
-    li.appendChild(el('span', e.path + '  zxid ' + e.zxid + '  → ' + e.sessions.join(', ')));
+    const more = e.watchers > e.sessions.length ? ' and ' + (e.watchers - e.sessions.length) + ' more' : '';
+    li.appendChild(el('span', e.path + '  zxid ' + e.zxid + '  → ' + e.sessions.join(', ') + more));
     add(li);
   });
   feed.addEventListener('dropped', (m) => {

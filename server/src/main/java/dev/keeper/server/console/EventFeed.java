@@ -1,6 +1,5 @@
 package dev.keeper.server.console;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keeper.server.processor.WatchTap;
 import dev.keeper.wire.EventType;
@@ -15,9 +14,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -26,10 +23,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The console's live feed: every watch event the server sends, as server-sent events ({@code text/event-stream})
- * to each page that holds {@code /console/api/events} open. Each batch's events are encoded once and written to
- * every subscriber on its own event loop.
+ * to each page that holds {@code /console/api/events} open. Each batch's events are encoded once, on the admin
+ * port's event loop (its one thread, which every page's channel is on), and written to every subscriber. An event
+ * names at most {@link #MAX_SESSIONS_LISTED} of the sessions it went to, and how many there were.
  *
- * <p>A subscriber that does not read costs at most Netty's write buffer: while its channel is not writable, its
+ * <p>A subscriber that does not read costs at most its write buffer (2 MiB): while its channel is not writable, its
  * events are dropped and counted, and the next event it gets is preceded by a {@code dropped} event with the
  * count, so a page knows it missed some. A comment line every {@code keepAliveMs} keeps the connection from the
  * admin port's idle timeout and tells a page the server is there. At most {@link #MAX_SUBSCRIBERS} pages at once.
@@ -45,6 +43,9 @@ final class EventFeed implements WatchTap {
     private volatile boolean listening;
     /** Events not sent to a page because it was not reading, since the start. */
     private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
+
+    /** The admin port's event loop: every page's channel is on it, and the feed encodes and writes there. */
+    private volatile java.util.concurrent.Executor loop = Runnable::run;
 
     EventFeed(ObjectMapper json, long keepAliveMs) {
         this.json = json;
@@ -73,6 +74,10 @@ final class EventFeed implements WatchTap {
             return false;
         }
         Channel ch = ctx.channel();
+        loop = ch.eventLoop();
+        // a page that reads may fall behind a burst by this much before it misses events: at most this (and a
+        // batch) per page that does not read, times MAX_SUBSCRIBERS, is what the feed can hold
+        ch.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(1 << 19, 2 << 20));
         // a subscriber before its head is written, so that a page that has the head is sure to get what fires
         // next (the feed writes on this same event loop, after this)
         Subscriber s = new Subscriber(ch, dropped);
@@ -98,34 +103,68 @@ final class EventFeed implements WatchTap {
         return true;
     }
 
+    /**
+     * Any thread (the one that released the batch, after its fsync): hands the batch to the feed's event loop, where
+     * it is encoded once and written to every page. Nothing of it runs on the thread that released the batch, whose
+     * next fsync waits for it; at most {@link #MAX_QUEUED} events wait for the event loop, and a batch beyond that is
+     * dropped and counted, as for a page that does not read.
+     */
     @Override
     public void published(List<Fired> events) {
         if (subscribers.isEmpty()) {
             return;
         }
-        StringBuilder b = new StringBuilder(events.size() * 120);
-        for (Fired f : events) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("time", f.time());
-            m.put("zxid", "0x" + Long.toHexString(f.zxid()));
-            m.put("type", EventType.name(f.type()));
-            m.put("path", f.path());
-            String[] sessions = new String[f.sessions().length];
-            for (int i = 0; i < sessions.length; i++) {
-                sessions[i] = "0x" + Long.toHexString(f.sessions()[i]);
-            }
-            m.put("sessions", sessions);
-            try {
-                b.append("event: watch\ndata: ").append(json.writeValueAsString(m)).append("\n\n");
-            } catch (JsonProcessingException e) {
-                LOG.warn("Console feed: cannot encode an event for {}: {}", f.path(), e.getMessage());
-            }
+        if (queued.addAndGet(events.size()) > MAX_QUEUED) {
+            queued.addAndGet(-events.size());
+            dropped.addAndGet((long) events.size() * subscribers.size());
+            return;
         }
-        byte[] bytes = b.toString().getBytes(StandardCharsets.UTF_8);
-        for (Subscriber s : subscribers) {
-            s.channel.eventLoop().execute(() -> s.send(bytes, events.size()));
-        }
+        loop.execute(() -> {
+            queued.addAndGet(-events.size());
+            byte[] bytes = encode(events);
+            for (Subscriber s : subscribers) {
+                s.send(bytes, events.size());
+            }
+        });
     }
+
+    /** Events on their way to the event loop. */
+    private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
+    static final int MAX_QUEUED = 100_000;
+    /** The sessions an event lists by id; the count says how many it went to. */
+    static final int MAX_SESSIONS_LISTED = 16;
+
+    /** The batch as server-sent events, each {@code event: watch} and one line of JSON. */
+    private byte[] encode(List<Fired> events) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(events.size() * 160);
+        try {
+            for (Fired f : events) {
+                out.write(EVENT_HEAD);
+                try (com.fasterxml.jackson.core.JsonGenerator g = json.getFactory().createGenerator(out)) {
+                    g.disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+                    g.writeStartObject();
+                    g.writeNumberField("time", f.time());
+                    g.writeStringField("zxid", "0x" + Long.toHexString(f.zxid()));
+                    g.writeStringField("type", EventType.name(f.type()));
+                    g.writeStringField("path", f.path());
+                    g.writeNumberField("watchers", f.sessions().length);
+                    g.writeArrayFieldStart("sessions");
+                    for (int i = 0; i < Math.min(MAX_SESSIONS_LISTED, f.sessions().length); i++) {
+                        g.writeString("0x" + Long.toHexString(f.sessions()[i]));
+                    }
+                    g.writeEndArray();
+                    g.writeEndObject();
+                }
+                out.write(EVENT_TAIL);
+            }
+        } catch (java.io.IOException e) {
+            LOG.warn("Console feed: cannot encode events: {}", e.getMessage());
+        }
+        return out.toByteArray();
+    }
+
+    private static final byte[] EVENT_HEAD = "event: watch\ndata: ".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] EVENT_TAIL = "\n\n".getBytes(StandardCharsets.UTF_8);
 
     private static ByteBuf text(String s) {
         return Unpooled.copiedBuffer(s, StandardCharsets.UTF_8);
@@ -143,6 +182,7 @@ final class EventFeed implements WatchTap {
             this.droppedInAll = droppedInAll;
         }
 
+        /** The feed's event loop, which is this channel's. */
         void send(byte[] events, int count) {
             if (!channel.isActive()) {
                 return;
