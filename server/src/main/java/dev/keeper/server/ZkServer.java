@@ -300,11 +300,8 @@ public final class ZkServer implements AutoCloseable, ServerView {
      * (those only decide whether remote JMX listens). Connection beans follow the connections every second.
      */
     private void startJmx() {
-        if (node != null) {
-            return;
-        }
         try {
-            jmx = new Jmx(this, this::onProcessor, address.getPort());
+            jmx = node != null ? new Jmx(this, this::onProcessor) : new Jmx(this, this::onProcessor, address.getPort());
             timer.scheduleAtFixedRate(() -> {
                 try {
                     jmx.refresh();
@@ -331,6 +328,13 @@ public final class ZkServer implements AutoCloseable, ServerView {
     @Override
     public InetSocketAddress clientAddress() {
         return config.clientPort() >= 0 ? address : null;
+    }
+
+    @Override
+    public void resetProposalStatistics() {
+        if (node != null) {
+            node.resetProposalSizes();
+        }
     }
 
     @Override

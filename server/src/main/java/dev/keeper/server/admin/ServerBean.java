@@ -5,10 +5,11 @@ import dev.keeper.server.config.TlsConfig;
 
 /**
  * {@code org.apache.ZooKeeperService:name0=StandaloneServer_port<port>}: ZooKeeper's {@code ZooKeeperServerBean},
- * for the attributes this server has. Reads run on the processor thread ({@link Jmx#read}).
+ * for the attributes this server has; an ensemble member's role beans ({@link LeaderBean}, {@link FollowerBean},
+ * {@link ObserverBean}) add theirs, as ZooKeeper's extend it. Reads run on the processor thread ({@link Jmx#read}).
  */
-final class ServerBean implements Jmx.ZooKeeperServerMXBean {
-    private final Jmx jmx;
+class ServerBean implements Jmx.ZooKeeperServerMXBean {
+    final Jmx jmx;
     private final long startedAt = System.currentTimeMillis();
 
     ServerBean(Jmx jmx) {

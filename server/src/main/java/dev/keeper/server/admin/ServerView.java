@@ -69,6 +69,10 @@ public interface ServerView {
     /** The plain client port's address (the console's writes go through it), or null without one. */
     java.net.InetSocketAddress clientAddress();
 
+    /** Any thread: JMX's resetProposalStatistics on an ensemble's leader; nothing elsewhere. */
+    default void resetProposalStatistics() {
+    }
+
     /** Any thread: where the watch events the server sends are told (the console's live feed); null for nowhere. */
     void tap(dev.keeper.server.processor.WatchTap tap);
 }

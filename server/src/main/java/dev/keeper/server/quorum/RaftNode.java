@@ -549,7 +549,12 @@ public final class RaftNode implements Broadcast, AutoCloseable {
      * largest, -1 before the first ({@code Leader.getProposalStats}, a {@code BufferStats}).
      */
     public record Figures(boolean leading, String peerState, int quorumSize, int learners, int syncedFollowers,
-            int syncedObservers, long leaderUptimeMs, long leaderId, List<Peer> members, long[] proposalSizes) {
+            int syncedObservers, long leaderUptimeMs, long leaderId, List<Peer> members, long[] proposalSizes,
+            List<Learner> learnerInfo) {
+    }
+
+    /** On the leader, one learner: its id, whether it observes, whether it is in sync, and its last contact. */
+    public record Learner(long id, boolean observer, boolean synced, long lastContactMs) {
     }
 
     /** Guarded by itself: last, min, max proposal size in bytes, -1 before the first. */
@@ -607,6 +612,13 @@ public final class RaftNode implements Broadcast, AutoCloseable {
         }
     }
 
+    /** JMX's resetProposalStatistics: the sizes start again from the next proposal. */
+    public void resetProposalSizes() {
+        synchronized (proposalSizes) {
+            java.util.Arrays.fill(proposalSizes, -1);
+        }
+    }
+
     private long[] proposalSizes() {
         synchronized (proposalSizes) {
             return proposalSizes.clone();
@@ -626,19 +638,22 @@ public final class RaftNode implements Broadcast, AutoCloseable {
         long leaderId = l == null || mode == null ? -1 : Long.parseLong(l.toString());
         RaftServer.Division d = division;
         if (d == null || !"leader".equals(mode)) {
-            return new Figures(false, state, quorumSize, 0, 0, 0, 0, leaderId, now, proposalSizes());
+            return new Figures(false, state, quorumSize, 0, 0, 0, 0, leaderId, now, proposalSizes(), List.of());
         }
         var role = d.getInfo().getRoleInfoProto();
         int learners = 0;
         int followers = 0;
         int observers = 0;
+        List<Learner> info = new java.util.ArrayList<>();
         for (var f : role.getLeaderInfo().getFollowerInfoList()) {
             learners++;
-            if (f.getLastRpcElapsedTimeMs() > 2L * config.tickTime()) {
-                continue;
-            }
             long id = Long.parseLong(f.getId().getId().toStringUtf8());
             boolean observer = now.stream().anyMatch(p -> p.id() == id && p.observer());
+            boolean synced = f.getLastRpcElapsedTimeMs() <= 2L * config.tickTime();
+            info.add(new Learner(id, observer, synced, f.getLastRpcElapsedTimeMs()));
+            if (!synced) {
+                continue;
+            }
             if (observer) {
                 observers++;
             } else {
@@ -646,7 +661,7 @@ public final class RaftNode implements Broadcast, AutoCloseable {
             }
         }
         return new Figures(true, state, quorumSize, learners, followers, observers, role.getRoleElapsedTimeMs(),
-                leaderId, now, proposalSizes());
+                leaderId, now, proposalSizes(), List.copyOf(info));
     }
 
     @Override
