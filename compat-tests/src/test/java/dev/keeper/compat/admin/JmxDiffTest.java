@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.keeper.compat.persist.ServerProcess;
 import dev.keeper.compat.support.LoopbackPorts;
 import dev.keeper.compat.support.Server;
+import dev.keeper.compat.support.ZooKeeperJmxKnobs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,17 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JmxDiffTest {
-    /**
-     * ZooKeeperServerBean attributes that tune ZooKeeper's own request pipeline (throttling, commit batching,
-     * response caching, write queues, large-request limits): this server has none of these mechanisms.
-     */
-    private static final Set<String> ZOOKEEPER_KNOBS = Set.of("ThrottledOpWaitTime", "FlushDelay",
-            "MaxWriteQueuePollTime", "MaxBatchSize", "LargeRequestMaxBytes", "LargeRequestThreshold",
-            "ResponseCachingEnabled", "ConnectionMaxTokens", "ConnectionTokenFillTime", "ConnectionTokenFillCount",
-            "ConnectionFreezeTime", "ConnectionDropIncrease", "ConnectionDropDecrease", "ConnectionDecreaseRatio",
-            "CommitProcMaxReadBatchSize", "CommitProcMaxCommitBatchSize", "RequestThrottleLimit",
-            "RequestThrottleStallTime", "RequestThrottleDropStale", "RequestStaleLatencyCheck",
-            "RequestStaleConnectionCheck");
+    private static final Set<String> ZOOKEEPER_KNOBS = ZooKeeperJmxKnobs.ATTRIBUTES;
 
     @TempDir
     static Path dir;

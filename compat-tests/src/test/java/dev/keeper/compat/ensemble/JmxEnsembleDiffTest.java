@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.tools.attach.VirtualMachine;
 import dev.keeper.compat.ensemble.EnsembleUnderTest.Server;
+import dev.keeper.compat.support.ZooKeeperJmxKnobs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -36,15 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * knobs of mechanisms this server does not have.
  */
 class JmxEnsembleDiffTest {
-    /** ZooKeeper's knobs: its pipeline's (as JmxDiffTest), its learner sync limits and its observer master. */
-    private static final Set<String> ZOOKEEPER_KNOBS = Set.of("ThrottledOpWaitTime", "FlushDelay",
-            "MaxWriteQueuePollTime", "MaxBatchSize", "LargeRequestMaxBytes", "LargeRequestThreshold",
-            "ResponseCachingEnabled", "ConnectionMaxTokens", "ConnectionTokenFillTime", "ConnectionTokenFillCount",
-            "ConnectionFreezeTime", "ConnectionDropIncrease", "ConnectionDropDecrease", "ConnectionDecreaseRatio",
-            "CommitProcMaxReadBatchSize", "CommitProcMaxCommitBatchSize", "RequestThrottleLimit",
-            "RequestThrottleStallTime", "RequestThrottleDropStale", "RequestStaleLatencyCheck",
-            "RequestStaleConnectionCheck", "MaxConcurrentSnapSyncs", "MaxConcurrentDiffSyncs",
-            "ObserverMasterPacketSizeLimit");
+    private static final Set<String> ZOOKEEPER_KNOBS = ZooKeeperJmxKnobs.ATTRIBUTES;
 
     @TempDir
     Path dir;

@@ -160,7 +160,7 @@ final class Commands {
             for (Peer p : q.members()) {
                 if (p.observer()) {
                     Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("remote_socket_address", p.host() + ":" + p.quorumPort());
+                    m.put("remote_socket_address", p.quorumAddress());
                     m.put("sid", p.id());
                     list.add(m);
                 }
@@ -201,8 +201,8 @@ final class Commands {
                     continue; // QuorumPeer.getVotingView: participants only
                 }
                 Map<String, Object> m = new LinkedHashMap<>();
-                m.put("server_addresses", List.of(p.host() + ":" + p.quorumPort()));
-                m.put("election_addresses", List.of(p.host() + ":" + p.electionPort()));
+                m.put("server_addresses", List.of(p.quorumAddress()));
+                m.put("election_addresses", List.of(p.electionAddress()));
                 m.put("client_address", p.clientPort() < 0 ? ""
                         : (p.clientHost() == null ? "0.0.0.0" : p.clientHost()) + ":" + p.clientPort());
                 m.put("learner_type", "participant");

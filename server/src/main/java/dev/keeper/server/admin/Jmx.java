@@ -108,7 +108,7 @@ public final class Jmx implements AutoCloseable {
     /** The leader's Raft address, or "" without one. */
     String leaderAddress() {
         dev.keeper.server.config.Peer p = member(leaderId);
-        return p == null ? "" : p.host() + ":" + p.quorumPort();
+        return p == null ? "" : p.quorumAddress();
     }
 
     /** How long this member was without a leader before its last one, ms, as its refreshes saw it. */
@@ -264,7 +264,7 @@ public final class Jmx implements AutoCloseable {
                 dev.keeper.server.config.Peer p = member(l.id());
                 if (!learners.containsKey(l.id()) && p != null) {
                     ObjectName n = new ObjectName(serverBase + ",name3=Learner_Connections,name4="
-                            + ObjectName.quote(p.host() + ":" + p.quorumPort()) + ",name5=\"id:" + l.id() + "\"");
+                            + ObjectName.quote(p.quorumAddress()) + ",name5=\"id:" + l.id() + "\"");
                     register(new LearnerBean(l.id()), n);
                     learners.put(l.id(), n);
                 }

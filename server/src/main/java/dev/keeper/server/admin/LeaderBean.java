@@ -34,7 +34,7 @@ final class LeaderBean extends ServerBean implements Jmx.LeaderMXBean {
             if (l.observer() == observers) {
                 var p = jmx.member(l.id());
                 b.append("LearnerHandler sid:").append(l.id())
-                        .append(" addr:").append(p == null ? "?" : p.host() + ":" + p.quorumPort())
+                        .append(" addr:").append(p == null ? "?" : p.quorumAddress())
                         .append(" synced?:").append(l.synced())
                         .append(" lastContactMs:").append(l.lastContactMs()).append('\n');
             }

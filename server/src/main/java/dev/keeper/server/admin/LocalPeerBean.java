@@ -85,7 +85,7 @@ final class LocalPeerBean implements Jmx.LocalPeerMXBean {
     @Override
     public String getQuorumAddress() {
         Peer p = me();
-        return p == null ? "" : p.host() + ":" + p.quorumPort();
+        return p == null ? "" : p.quorumAddress();
     }
 
     @Override
@@ -96,7 +96,7 @@ final class LocalPeerBean implements Jmx.LocalPeerMXBean {
     @Override
     public String getElectionAddress() {
         Peer p = me();
-        return p == null ? "" : p.host() + ":" + p.electionPort();
+        return p == null ? "" : p.electionAddress();
     }
 
     @Override

@@ -27,13 +27,13 @@ final class RemotePeerBean implements Jmx.RemotePeerMXBean {
     @Override
     public String getQuorumAddress() {
         Peer p = peer();
-        return p == null ? "" : p.host() + ":" + p.quorumPort();
+        return p == null ? "" : p.quorumAddress();
     }
 
     @Override
     public String getElectionAddress() {
         Peer p = peer();
-        return p == null ? "" : p.host() + ":" + p.electionPort();
+        return p == null ? "" : p.electionAddress();
     }
 
     @Override

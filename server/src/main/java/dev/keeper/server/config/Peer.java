@@ -101,6 +101,11 @@ public record Peer(long id, String host, int quorumPort, int electionPort, boole
         return host + ":" + quorumPort;
     }
 
+    /** The election port's address, {@code host:electionPort} (unused here: Ratis elects on the quorum port). */
+    public String electionAddress() {
+        return host + ":" + electionPort;
+    }
+
     /**
      * The line as {@code /zookeeper/config} shows it ({@code QuorumServer.toString}):
      * {@code server.N=host:quorumPort:electionPort:participant;clientHost:clientPort}.
