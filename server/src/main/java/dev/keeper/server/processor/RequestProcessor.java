@@ -200,9 +200,15 @@ public final class RequestProcessor implements OpContext {
                 default -> metrics.summary("node_children_watch_count").add(n);
             }
         });
-        watches.observeEvents((event, fired) -> {
-            WatchTap t = tap;
-            if (t != null && t.listening()) {
+        watches.observeEvents(new WatchManager.EventObserver() {
+            @Override
+            public boolean active() {
+                WatchTap t = tap;
+                return t != null && t.listening();
+            }
+
+            @Override
+            public void fired(dev.keeper.wire.Notification event, List<Watcher> fired) {
                 long[] ids = new long[fired.size()];
                 for (int i = 0; i < ids.length; i++) {
                     ids[i] = fired.get(i).sessionId();

@@ -81,10 +81,17 @@ public final class WatchManager {
         fired = observer;
     }
 
-    /** Told of each event with the watchers it fired (the console's feed), or null. */
-    private java.util.function.BiConsumer<Notification, List<Watcher>> events;
+    /** Told of each event with the watchers it fired (the console's feed), while it is {@link #active}. */
+    public interface EventObserver {
+        /** Asked for every event: false costs the event nothing more. */
+        boolean active();
 
-    public void observeEvents(java.util.function.BiConsumer<Notification, List<Watcher>> observer) {
+        void fired(Notification event, List<Watcher> watchers);
+    }
+
+    private EventObserver events;
+
+    public void observeEvents(EventObserver observer) {
         events = observer;
     }
 
@@ -118,8 +125,8 @@ public final class WatchManager {
             return;
         }
         fired.accept(n.type(), watchers.size());
-        if (events != null) {
-            events.accept(n, suppress == null || suppress.isEmpty() ? watchers
+        if (events != null && events.active()) {
+            events.fired(n, suppress == null || suppress.isEmpty() ? watchers
                     : watchers.stream().filter(w -> !suppress.contains(w)).toList());
         }
         Set<Watcher> skip = null;
