@@ -199,6 +199,14 @@ public final class RaftNode implements Broadcast, AutoCloseable {
                 leaderChanged(now);
             }
         }, every, every, TimeUnit.MILLISECONDS);
+        LeaderProbe probe = new LeaderProbe(quorum.myId(), config.tickTime(), () -> members);
+        watcher.scheduleWithFixedDelay(() -> {
+            try {
+                probe.check(server, division, group.getGroupId());
+            } catch (RuntimeException e) {
+                LOG.debug("Leader probe: {}", e.toString());
+            }
+        }, probe.periodMs(), probe.periodMs(), TimeUnit.MILLISECONDS);
         LOG.info("Member {} of ensemble {} started, Raft on {}", quorum.myId(), quorum.peers().stream()
                 .map(Peer::id).toList(), quorum.me().quorumAddress());
     }
