@@ -61,12 +61,14 @@ public final class ParserRun {
         Outcome<T> outcome = outcome(input, parse);
         long allocated = allocatedBytes() - before;
         long bound = perInputByte * size + constant;
-        if (allocated > bound) {
-            // Once more before calling it a finding: the first call of a JVM also pays for loading and
-            // initialising the classes it uses (megabytes, for Netty), which the parser does not allocate again.
+        // Up to three times more before calling it a finding, keeping the least: the first call of a JVM also pays
+        // for loading and initialising the classes it uses (megabytes, for Netty), and a first call down a new path
+        // for what the fuzzer's instrumentation sets up there once (a CI run saw 154 KB twice running, for 51
+        // bytes, early in a fuzzing run); what the parser itself allocates is the same every time.
+        for (int again = 0; again < 3 && allocated > bound; again++) {
             before = allocatedBytes();
             outcome(input, parse);
-            allocated = allocatedBytes() - before;
+            allocated = Math.min(allocated, allocatedBytes() - before);
         }
         if (allocated > bound) {
             throw finding(input, "allocated " + allocated + " bytes for an input of " + size
