@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keeper.compat.ensemble.EnsembleUnderTest;
 import dev.keeper.compat.persist.ServerProcess;
+import dev.keeper.compat.support.JavaClient;
 import dev.keeper.compat.support.LoopbackPorts;
 import dev.keeper.compat.support.Server;
 import java.io.IOException;
@@ -24,12 +25,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.Test;
@@ -186,13 +185,7 @@ class GrafanaDashboardTest {
 
     /** What the dashboard's panels show needs something to show: nodes in two namespaces, reads, watches firing. */
     private static void exercise(String connectString) throws Exception {
-        CountDownLatch connected = new CountDownLatch(1);
-        try (ZooKeeper zk = new ZooKeeper(connectString, 30_000, e -> {
-            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
-            }
-        })) {
-            assertTrue(connected.await(30, TimeUnit.SECONDS));
+        try (ZooKeeper zk = JavaClient.connect(connectString)) {
             for (String ns : new String[] {"/app", "/other"}) {
                 zk.create(ns, "x".getBytes(StandardCharsets.UTF_8), ZooDefs.Ids.OPEN_ACL_UNSAFE,
                         CreateMode.PERSISTENT);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.tools.attach.VirtualMachine;
 import dev.keeper.compat.ensemble.EnsembleUnderTest.Server;
+import dev.keeper.compat.support.JavaClient;
 import dev.keeper.compat.support.ZooKeeperJmxKnobs;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanOperationInfo;
@@ -23,7 +23,6 @@ import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
-import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,8 +54,8 @@ class JmxEnsembleDiffTest {
                 int follower = leader == 1 ? 2 : 1;
                 List<ZooKeeper> clients = new ArrayList<>();
                 try {
-                    clients.add(connect(e.connectString(leader)));
-                    clients.add(connect(e.connectString(follower)));
+                    clients.add(JavaClient.connect(e.connectString(leader)));
+                    clients.add(JavaClient.connect(e.connectString(follower)));
                     Map<String, Member> roles = new TreeMap<>();
                     roles.put("leader", read(e, leader));
                     roles.put("follower", read(e, follower));
@@ -91,17 +90,6 @@ class JmxEnsembleDiffTest {
             }
         }
         assertTrue(failures.isEmpty(), String.join("\n", failures));
-    }
-
-    private static ZooKeeper connect(String connectString) throws Exception {
-        CountDownLatch up = new CountDownLatch(1);
-        ZooKeeper zk = new ZooKeeper(connectString, 20_000, ev -> {
-            if (ev.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                up.countDown();
-            }
-        });
-        assertTrue(up.await(30, TimeUnit.SECONDS), "a client of " + connectString);
-        return zk;
     }
 
     /** The member's ZooKeeper beans, through JMX from its own process, once its connection bean is there. */
