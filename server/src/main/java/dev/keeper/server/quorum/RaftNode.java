@@ -315,7 +315,7 @@ public final class RaftNode implements Broadcast, AutoCloseable {
 
     private RaftProperties properties(Path storage) {
         RaftProperties p = new RaftProperties();
-        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+        RaftConfigKeys.Rpc.setType(p, new PromptCommitRpcType());
         Peer self = quorum.me();
         GrpcConfigKeys.Server.setHost(p, self.host());
         GrpcConfigKeys.Server.setPort(p, self.quorumPort());
@@ -344,11 +344,11 @@ public final class RaftNode implements Broadcast, AutoCloseable {
         // once the one before it is on disk; 3.2 does not wait), the leader rewinds and sends again, and under a
         // pipelined load that repeats thousands of times a minute: throughput fell by a third or more. One request at
         // a time carries every entry that queued behind it.
-        // Ratis's commit-index entries (raft.server.log.log-metadata.enabled) stay on although each write costs two
-        // log entries with them: they are how a follower hears of a commit promptly. Without them a leader with no
-        // new entry sends the commit index only with its next heartbeat, half a tick later, and a client of a
-        // follower writing one request at a time waited a second per write.
         GrpcConfigKeys.Server.setLeaderOutstandingAppendsMax(p, 1);
+        // No commit-index entries in the log (Ratis's raft.server.log.log-metadata.enabled): the leader's appenders
+        // tell a follower of a commit with a heartbeat instead (PromptCommitAppender), with no second log entry,
+        // fsync and round trip per write.
+        RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
         // zoo.cfg's raft.* keys last: an operator's tuning wins
         config.raftProperties().forEach(p::set);
         return p;

@@ -1,0 +1,35 @@
+package dev.keeper.server.quorum;
+
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.grpc.GrpcFactory;
+import org.apache.ratis.rpc.RpcFactory;
+import org.apache.ratis.rpc.RpcType;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.leader.FollowerInfo;
+import org.apache.ratis.server.leader.LeaderState;
+import org.apache.ratis.server.leader.LogAppender;
+
+/**
+ * Ratis's gRPC transport with {@link PromptCommitAppender} as the leader's log appender. Ratis takes a transport by
+ * class name ({@code raft.rpc.type}), so this is public and has a public no-argument constructor; everything but
+ * the appender is Ratis's {@link GrpcFactory}, TLS parameters included.
+ */
+public final class PromptCommitRpcType implements RpcType {
+    public PromptCommitRpcType() {
+    }
+
+    @Override
+    public String name() {
+        return PromptCommitRpcType.class.getName();
+    }
+
+    @Override
+    public RpcFactory newFactory(Parameters parameters) {
+        return new GrpcFactory(parameters) {
+            @Override
+            public LogAppender newLogAppender(RaftServer.Division server, LeaderState state, FollowerInfo f) {
+                return new PromptCommitAppender(server, state, f);
+            }
+        };
+    }
+}
