@@ -77,6 +77,8 @@ public final class RaftNode implements Broadcast, AutoCloseable {
     private final ClientId snapshotClient = ClientId.randomId();
     /** Replaced when it fails: a Ratis client whose ordered requests ran out of retries stays closed. */
     private volatile RaftClient client;
+    /** Log entries to the leader: straight into the Raft server while this member leads, else through the client. */
+    private final ProposalSender sender;
     /**
      * Looks at who leads every quarter tick: Ratis tells the state machine of a new leader, but not that there is
      * none (a candidate, or a leader that stepped down for want of a majority), which is what makes a member stop
@@ -103,6 +105,7 @@ public final class RaftNode implements Broadcast, AutoCloseable {
         this.group = RaftGroup.valueOf(GROUP, quorum.peers().stream().map(RaftNode::peer).toList());
         this.members = quorum.peers();
         this.codec = new ProposalCodec(config.juteMaxBuffer());
+        this.sender = new ProposalSender(me, GROUP, () -> division, this::sendThroughClient);
     }
 
     private static RaftPeerId peerId(long id) {
@@ -418,18 +421,27 @@ public final class RaftNode implements Broadcast, AutoCloseable {
         pending.clear();
         pendingEncoded.clear();
         pendingBytes = 0;
-        RaftClient c = client;
-        c.async().send(Message.valueOf(org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(entry)))
+        sender.send(Message.valueOf(org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(entry)))
                 .whenComplete((reply, failure) -> {
                     Throwable cause = failure != null ? failure
                             : reply.isSuccess() ? null : reply.getException();
                     if (cause != null) {
-                        renew(c);
                         for (Proposal p : batch) {
                             processor.accept(new Event.Rejected(p, cause));
                         }
                     }
                 });
+    }
+
+    /** An entry through this member's Raft client, to whichever member leads. */
+    private java.util.concurrent.CompletableFuture<org.apache.ratis.protocol.RaftClientReply> sendThroughClient(
+            Message entry) {
+        RaftClient c = client;
+        return c.async().send(entry).whenComplete((reply, failure) -> {
+            if (failure != null || !reply.isSuccess()) {
+                renew(c);
+            }
+        });
     }
 
     @Override
@@ -676,6 +688,7 @@ public final class RaftNode implements Broadcast, AutoCloseable {
     public void close() {
         watcher.shutdownNow();
         reconfigurer.shutdownNow();
+        sender.close();
         try {
             if (client != null) {
                 client.close();
