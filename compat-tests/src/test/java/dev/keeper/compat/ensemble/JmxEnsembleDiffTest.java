@@ -107,21 +107,31 @@ class JmxEnsembleDiffTest {
             while (true) {
                 Map<String, Map<String, String>> attributes = new TreeMap<>();
                 Map<String, Set<String>> operations = new TreeMap<>();
+                boolean whole = true;
                 for (ObjectName n : s.queryNames(new ObjectName("org.apache.ZooKeeperService:*"), null)) {
-                    Map<String, String> a = new TreeMap<>();
-                    for (MBeanAttributeInfo i : s.getMBeanInfo(n).getAttributes()) {
-                        a.put(i.getName(), i.getType());
+                    try {
+                        Map<String, String> a = new TreeMap<>();
+                        for (MBeanAttributeInfo i : s.getMBeanInfo(n).getAttributes()) {
+                            a.put(i.getName(), i.getType());
+                        }
+                        Set<String> ops = new TreeSet<>();
+                        for (MBeanOperationInfo o : s.getMBeanInfo(n).getOperations()) {
+                            ops.add(o.getName() + "->" + o.getReturnType());
+                        }
+                        String general = general(n, id);
+                        attributes.put(general, a);
+                        operations.put(general, ops);
+                    } catch (javax.management.InstanceNotFoundException gone) {
+                        // Unregistered between the listing and the read: the member's tree follows its role (our
+                        // members look once a second, so the LeaderElection bean can outlive the election by that
+                        // much); read the tree again once it has settled.
+                        whole = false;
                     }
-                    Set<String> ops = new TreeSet<>();
-                    for (MBeanOperationInfo o : s.getMBeanInfo(n).getOperations()) {
-                        ops.add(o.getName() + "->" + o.getReturnType());
-                    }
-                    String general = general(n, id);
-                    attributes.put(general, a);
-                    operations.put(general, ops);
                 }
-                boolean connected = attributes.keySet().stream().anyMatch(k -> k.contains("name3=Connections"));
-                if (connected || System.nanoTime() > deadline) {
+                boolean settled = whole
+                        && attributes.keySet().stream().anyMatch(k -> k.contains("name3=Connections"))
+                        && attributes.keySet().stream().noneMatch(k -> k.contains("LeaderElection"));
+                if (settled || System.nanoTime() > deadline) {
                     return new Member(attributes, operations);
                 }
                 Thread.sleep(200);
