@@ -23,8 +23,8 @@ import org.apache.ratis.server.raftlog.RaftLogIOException;
  * carries no previous entry, and Ratis's follower takes no commit index from it.
  */
 final class PromptCommitAppender extends GrpcLogAppender {
-    /** The highest commit index sent to the follower in a request it can take it from. Appender thread only. */
-    private long commitSent;
+    /** The highest commit index sent to the follower in a request it can take it from. */
+    private volatile long commitSent;
 
     PromptCommitAppender(RaftServer.Division server, LeaderState leaderState, FollowerInfo follower) {
         super(server, leaderState, follower);

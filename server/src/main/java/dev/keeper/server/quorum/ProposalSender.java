@@ -21,10 +21,10 @@ import org.apache.ratis.server.RaftServer;
  * How a member's log entries (each a batch of its proposals) reach the leader's log: straight into its own Raft
  * server while it leads, through its Raft client to the leader otherwise.
  *
- * <p>Through the client, a leader's own entry took a gRPC round trip to itself: serialised, handed across four
- * threads and parsed again, some 0.4 to 0.9 ms of a write's time on two cores. Straight in, it is appended as
- * Ratis appends a request its gRPC service received. A ZooKeeper leader's own writes go straight into its
- * pipeline too.
+ * <p>Through the client, a leader's own entry took a gRPC round trip to itself: serialised, sent over loopback and
+ * parsed again, and the reply the same way back. Straight in, it is appended as Ratis appends a request its gRPC
+ * service received: 0.3 ms less CPU per write (three members in one JVM, one session on the leader, 2.6 to 2.3 ms
+ * of the process's CPU). A ZooKeeper leader's own writes go straight into its pipeline too.
  *
  * <p>One member's entries must reach the log in the order it sent them: they hold its sessions' writes, which
  * every member applies in order (ZooKeeper's per-session order). Each path keeps its own order — the client's
