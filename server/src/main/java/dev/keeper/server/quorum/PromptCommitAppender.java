@@ -1,11 +1,13 @@
 package dev.keeper.server.quorum;
 
+import java.util.concurrent.TimeUnit;
 import org.apache.ratis.grpc.server.GrpcLogAppender;
 import org.apache.ratis.proto.RaftProtos.AppendEntriesRequestProto;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.leader.FollowerInfo;
 import org.apache.ratis.server.leader.LeaderState;
 import org.apache.ratis.server.raftlog.RaftLogIOException;
+import org.apache.ratis.util.Timestamp;
 
 /**
  * Ratis's gRPC log appender, which also tells its follower of a new commit index at once, in an empty
@@ -21,13 +23,35 @@ import org.apache.ratis.server.raftlog.RaftLogIOException;
  *
  * <p>Told once per commit index, and only when the follower has no AppendEntries in flight: a heartbeat sent then
  * carries no previous entry, and Ratis's follower takes no commit index from it.
+ *
+ * <p>A follower that has left the last thing it was sent unanswered for a twentieth of a tick (it is down, paused,
+ * cut off, or slow) gets one empty AppendEntries per twentieth of a tick, and nothing else, until it answers.
+ * Ratis's appender wakes for every entry the leader appends and sends the follower a fresh batch each time; to a
+ * stopped member that was a hundred failed calls a second under write load, each a WARN line in the leader's log
+ * and each batch read from the log for nothing. When the writes stopped it waited by its retry policy instead, up
+ * to five seconds (7.5 with its jitter) between tries, and a member restarted in that time waited that long before
+ * the leader found it: catch-up took 4 to 6 s where ZooKeeper's took 1.5, whose followers connect to their leader
+ * as soon as they start. The probe's answer tells the leader where the follower's log ends, and entries follow at
+ * once. (While an AppendEntries is in flight the appender sends only heartbeats anyway, one AppendEntries being
+ * in flight per follower, so a slow follower gets nothing less than it would have.)
  */
 final class PromptCommitAppender extends GrpcLogAppender {
     /** The highest commit index sent to the follower in a request it can take it from. */
     private volatile long commitSent;
 
+    /** How long a follower may leave a request unanswered before it is only probed, and how often it then is. */
+    private final long probeEveryMs;
+    private volatile long lastProbeNanos;
+
     PromptCommitAppender(RaftServer.Division server, LeaderState leaderState, FollowerInfo follower) {
         super(server, leaderState, follower);
+        this.probeEveryMs = probeInterval(server.properties().minRpcTimeoutMs());
+        this.lastProbeNanos = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(probeEveryMs);
+    }
+
+    /** A twentieth of the minimum RPC timeout (a tick), at least 5 ms. */
+    static long probeInterval(long minRpcTimeoutMs) {
+        return Math.max(5, minRpcTimeoutMs / 20);
     }
 
     /** Due at once while the follower has a commit index to hear and nothing else will carry it. */
@@ -44,9 +68,23 @@ final class PromptCommitAppender extends GrpcLogAppender {
                 && !hasPendingDataRequests();
     }
 
+    /** The follower has not answered what it was last sent, for longer than the probe interval. */
+    private boolean unanswered() {
+        Timestamp answered = getFollower().getLastRpcResponseTime();
+        return getFollower().getLastRpcSendTime().compareTo(answered) > 0 && answered.elapsedTimeMs() > probeEveryMs;
+    }
+
     @Override
     public AppendEntriesRequestProto newAppendEntriesRequest(long callId, boolean heartbeat)
             throws RaftLogIOException {
+        if (unanswered()) {
+            long now = System.nanoTime();
+            if (now - lastProbeNanos < TimeUnit.MILLISECONDS.toNanos(probeEveryMs)) {
+                return null;
+            }
+            lastProbeNanos = now;
+            heartbeat = true;
+        }
         AppendEntriesRequestProto request = super.newAppendEntriesRequest(callId, heartbeat);
         if (request != null && (request.getEntriesCount() > 0 || request.hasPreviousLog())) {
             commitSent = Math.max(commitSent, request.getLeaderCommit());

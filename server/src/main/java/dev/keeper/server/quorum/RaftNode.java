@@ -352,6 +352,11 @@ public final class RaftNode implements Broadcast, AutoCloseable {
         // tell a follower of a commit with a heartbeat instead (PromptCommitAppender), with no second log entry,
         // fsync and round trip per write.
         RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
+        // After a failed AppendEntries the appender waits by this policy before trying again. Ratis's default climbs
+        // to five seconds a try; a member restarted meanwhile waited that long for the leader to find it. Twice
+        // without a wait, then the probe interval of PromptCommitAppender (which sends nothing more often).
+        RaftServerConfigKeys.Log.Appender.setRetryPolicy(p,
+                "1ms,2," + PromptCommitAppender.probeInterval(tick) + "ms," + Integer.MAX_VALUE);
         // zoo.cfg's raft.* keys last: an operator's tuning wins
         config.raftProperties().forEach(p::set);
         return p;
