@@ -228,6 +228,16 @@ public final class EnsembleUnderTest implements AutoCloseable {
         members[id].kill();
     }
 
+    /** Member {@code id} freezes (SIGSTOP), its sockets and its clients' connections open. */
+    public void pause(int id) throws IOException, InterruptedException {
+        members[id].pause();
+    }
+
+    /** Member {@code id} goes on (SIGCONT) after {@link #pause}. */
+    public void resume(int id) throws IOException, InterruptedException {
+        members[id].resume();
+    }
+
     /** Starts member {@code id} again, as a new process on its data directory and ports; returns at once. */
     public void start(int id) throws IOException {
         if (isRunning(id)) {

@@ -27,8 +27,12 @@ import org.slf4j.LoggerFactory;
  * other members grant to a candidate whose log is as long as theirs). A leader that answers, or does not answer
  * at all (paused, or its host gone), is left to the election timer, as before.
  *
- * <p>Followers take turns, by id, a quarter tick apart, so that two do not split the vote; a follower whose log is
- * behind is refused, and the next one's turn comes.
+ * <p>Followers take turns, by id, a quarter tick apart, so that two do not split the vote. Before it stands, a
+ * follower asks the other voters where their logs end ({@link LogEnds}), and lets its turn pass if one's is longer:
+ * that one would refuse it its vote, and the refused candidacy would still raise that voter's term and leave it
+ * with no leader to name, so that it could not stand this way itself and would wait out its election timer (one
+ * kill of seven in a benchmark run gave a gap of 4.4 s where the others took 1.1). The voter with the longest log
+ * stands at its own turn. A voter that does not answer is taken to have no longer log.
  */
 final class LeaderProbe {
     private static final Logger LOG = LoggerFactory.getLogger(LeaderProbe.class);
@@ -37,17 +41,24 @@ final class LeaderProbe {
     private final long myId;
     private final int tickMs;
     private final Supplier<List<Peer>> members;
+    private final LogEnds logEnds;
     /** The term this member last stood in on its own: once a term. */
     private long stoodInTerm = -1;
     /** The leader's silence at the last check, and how long a silence the next probe waits for. */
     private long lastQuietMs;
     private long nextProbeAtQuietMs;
 
-    LeaderProbe(long myId, int tickMs, Supplier<List<Peer>> members) {
+    /** Where another member's Raft log ends, as it says: null if it does not answer. */
+    interface LogEnds {
+        TermIndex lastEntry(long memberId);
+    }
+
+    LeaderProbe(long myId, int tickMs, Supplier<List<Peer>> members, LogEnds logEnds) {
         this.me = RaftPeerId.valueOf(Long.toString(myId));
         this.myId = myId;
         this.tickMs = tickMs;
         this.members = members;
+        this.logEnds = logEnds;
     }
 
     /** How often {@link #check} should run, ms. */
@@ -116,6 +127,13 @@ final class LeaderProbe {
         if (last == null) {
             return;
         }
+        long ahead = longerLog(myId, leaderId, now, last, logEnds);
+        if (ahead > 0) {
+            LOG.info("Leader {} has said nothing for {} ms and its Raft port {} refuses connections, but member {}"
+                    + " has a longer log than this member's {}: its turn to stand", leaderId, quietMs,
+                    l.quorumAddress(), ahead, last);
+            return;
+        }
         stoodInTerm = term;
         LOG.info("Leader {} has said nothing for {} ms and its Raft port {} refuses connections: standing for"
                 + " election (term {})", leaderId, quietMs, l.quorumAddress(), term);
@@ -134,6 +152,24 @@ final class LeaderProbe {
         } catch (IOException | RuntimeException e) {
             LOG.info("Could not stand for election: {}", e.toString());
         }
+    }
+
+    /**
+     * A voter other than this member and the leader whose log ends after {@code mine}, or -1 if none says so. The
+     * one with the longest log wins an election, since each voter refuses a candidate whose log is shorter than its
+     * own (Raft's rule, Ratis's {@code ServerState.compareLog}).
+     */
+    static long longerLog(long myId, long leaderId, List<Peer> members, TermIndex mine, LogEnds logEnds) {
+        for (Peer p : members) {
+            if (p.observer() || p.id() == leaderId || p.id() == myId) {
+                continue;
+            }
+            TermIndex theirs = logEnds.lastEntry(p.id());
+            if (theirs != null && theirs.compareTo(mine) > 0) {
+                return p.id();
+            }
+        }
+        return -1;
     }
 
     /** True if nothing listens on the peer's Raft port (a refused connection); false if it answers or times out. */

@@ -32,6 +32,7 @@ import org.apache.ratis.rpc.CallId;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
@@ -78,6 +79,8 @@ public final class RaftNode implements Broadcast, AutoCloseable {
     private final ClientId snapshotClient = ClientId.randomId();
     /** Replaced when it fails: a Ratis client whose ordered requests ran out of retries stays closed. */
     private volatile RaftClient client;
+    /** {@link #lastEntryOf}'s, made on its first use; the watcher thread's alone. */
+    private RaftClient logEndsClient;
     /** Log entries to the leader: straight into the Raft server while this member leads, else through the client. */
     private final ProposalSender sender;
     /**
@@ -203,7 +206,7 @@ public final class RaftNode implements Broadcast, AutoCloseable {
                 leaderChanged(now);
             }
         }, every, every, TimeUnit.MILLISECONDS);
-        LeaderProbe probe = new LeaderProbe(quorum.myId(), config.tickTime(), () -> members);
+        LeaderProbe probe = new LeaderProbe(quorum.myId(), config.tickTime(), () -> members, this::lastEntryOf);
         watcher.scheduleWithFixedDelay(() -> {
             try {
                 probe.check(server, division, group.getGroupId());
@@ -259,6 +262,32 @@ public final class RaftNode implements Broadcast, AutoCloseable {
         LOG.info("No leader of members {} answered: member {} starts with them as zoo.cfg names them",
                 quorum.peers().stream().map(Peer::id).toList(), quorum.myId());
         return false;
+    }
+
+    /**
+     * Where member {@code id}'s Raft log ends, as its group info says (Ratis's admin RPC, no retry), or null if it
+     * does not answer within half a tick and at least a second (a fresh gRPC channel's first call took half a
+     * second here). Asked by {@link LeaderProbe} only when the leader's process is gone.
+     */
+    private TermIndex lastEntryOf(long id) {
+        try {
+            RaftClient c = logEndsClient;
+            if (c == null) {
+                RaftProperties p = new RaftProperties(props);
+                RaftClientConfigKeys.Rpc.setRequestTimeout(p, ms(Math.max(1_000L, config.tickTime() / 2)));
+                c = RaftClient.newBuilder().setProperties(p).setRaftGroup(group).setClientId(ClientId.randomId())
+                        .setRetryPolicy(RetryPolicies.noRetry()).build();
+                logEndsClient = c;
+            }
+            var info = c.getGroupManagementApi(peerId(id)).info(GROUP);
+            if (!info.isSuccess() || !info.getLogInfoProto().hasLastEntry()) {
+                return null;
+            }
+            return TermIndex.valueOf(info.getLogInfoProto().getLastEntry());
+        } catch (IOException | RuntimeException e) {
+            LOG.info("Member {} did not say where its log ends: {}", id, e.toString());
+            return null;
+        }
     }
 
     /**
@@ -699,6 +728,16 @@ public final class RaftNode implements Broadcast, AutoCloseable {
         watcher.shutdownNow();
         reconfigurer.shutdownNow();
         sender.close();
+        try {
+            watcher.awaitTermination(5, TimeUnit.SECONDS);
+            if (logEndsClient != null) {
+                logEndsClient.close();
+            }
+        } catch (IOException e) {
+            LOG.debug("Closing the log-ends client: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             if (client != null) {
                 client.close();
