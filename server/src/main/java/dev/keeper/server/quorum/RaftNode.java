@@ -34,7 +34,6 @@ import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -387,10 +386,6 @@ public final class RaftNode implements Broadcast, AutoCloseable {
         // without a wait, then the probe interval of PromptCommitAppender (which sends nothing more often).
         RaftServerConfigKeys.Log.Appender.setRetryPolicy(p,
                 "1ms,2," + PromptCommitAppender.probeInterval(tick) + "ms," + Integer.MAX_VALUE);
-        // Snapshot chunks of 1 MB, not Ratis's 16 MB: up to eight are in flight to a follower (and each is copied
-        // into its message), which with 16 MB ones is a quarter of a 512 MB member's heap beside a tree of a
-        // million znodes; ZooKeeper's leader streams a snapshot through one socket.
-        RaftServerConfigKeys.Log.Appender.setSnapshotChunkSizeMax(p, SizeInBytes.valueOf("1MB"));
         // zoo.cfg's raft.* keys last: an operator's tuning wins
         config.raftProperties().forEach(p::set);
         return p;
