@@ -7,9 +7,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.keeper.compat.support.FourLetterWord;
 import dev.keeper.compat.support.JavaClient;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -62,7 +60,7 @@ class EnsembleRejoinTest {
             assertTrue(lines.size() <= 20, WRITES + " writes with a follower stopped cost the leader's log "
                     + lines.size() + " warnings about it; the first: " + lines.stream().limit(3).toList());
 
-            String zxid = zxid(members, leader);
+            String zxid = members.zxid(leader);
             long start = System.nanoTime();
             members.start(away);
             long started = System.nanoTime();
@@ -101,7 +99,7 @@ class EnsembleRejoinTest {
             assertTrue(snapshots.isEmpty(), "the leader tried to send the stopped member a snapshot: "
                     + snapshots.size() + " warnings, the first: " + snapshots.stream().limit(3).toList());
 
-            String zxid = zxid(members, leader);
+            String zxid = members.zxid(leader);
             members.start(away);
             awaitZxid(members, away, zxid, System.nanoTime());
         }
@@ -116,11 +114,11 @@ class EnsembleRejoinTest {
     /** Waits (at most 30 s) until member {@code id}'s zxid is {@code zxid}; the milliseconds since {@code from}. */
     private static long awaitZxid(Members members, int id, String zxid, long from) throws InterruptedException {
         long deadline = from + TimeUnit.SECONDS.toNanos(30);
-        while (!zxid.equals(zxid(members, id)) && System.nanoTime() < deadline) {
+        while (!zxid.equals(members.zxid(id)) && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - from);
-        assertEquals(zxid, zxid(members, id), "the restarted member caught up within 30 s");
+        assertEquals(zxid, members.zxid(id), "the restarted member caught up within 30 s");
         return ms;
     }
 
@@ -146,28 +144,5 @@ class EnsembleRejoinTest {
         public void close() {
             loggers.forEach(l -> l.detachAppender(appender));
         }
-    }
-
-    /** The member's srvr "Zxid: " line, or null when it does not answer or is not serving. */
-    private static String zxid(Members members, int id) {
-        if (members.server(id) == null) {
-            return null;
-        }
-        try {
-            String srvr = FourLetterWord.ask(clientPort(members, id), "srvr");
-            for (String line : srvr.split("\n")) {
-                if (line.startsWith("Zxid: ")) {
-                    return line.substring("Zxid: ".length()).trim();
-                }
-            }
-            return null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static int clientPort(Members members, int id) {
-        String connect = members.connectString(id);
-        return Integer.parseInt(connect.substring(connect.lastIndexOf(':') + 1));
     }
 }

@@ -176,14 +176,23 @@ final class Members implements AutoCloseable {
 
     /** What member {@code id}'s srvr says after "Mode: ", or null when it is not serving (or not running). */
     String mode(int id) {
+        return srvr(id, "Mode: ");
+    }
+
+    /** What member {@code id}'s srvr says after "Zxid: ", or null when it is not serving (or not running). */
+    String zxid(int id) {
+        return srvr(id, "Zxid: ");
+    }
+
+    private String srvr(int id, String field) {
         if (servers[id] == null) {
             return null;
         }
         try {
             String srvr = FourLetterWord.ask(clientPorts[id], "srvr");
             for (String line : srvr.split("\n")) {
-                if (line.startsWith("Mode: ")) {
-                    return line.substring("Mode: ".length()).trim();
+                if (line.startsWith(field)) {
+                    return line.substring(field.length()).trim();
                 }
             }
             return null;
