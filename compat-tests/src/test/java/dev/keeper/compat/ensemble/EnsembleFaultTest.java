@@ -28,6 +28,8 @@ import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.client.ZKClientConfig;
+import org.apache.zookeeper.common.ZKConfig;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -271,12 +273,24 @@ class EnsembleFaultTest {
         }
     }
 
+    /**
+     * The checker's client takes replies of up to 64 MB. The writers may create some 70,000 sequential nodes during
+     * the faults (a CI run did), and the listing of /seq then passes the client's default jute.maxbuffer of 1 MB:
+     * the stock client drops the connection on such a reply ("Packet len ... is out of range"), from ZooKeeper as
+     * from ours.
+     */
+    private static ZKClientConfig checkerConfig() {
+        ZKClientConfig config = new ZKClientConfig();
+        config.setProperty(ZKConfig.JUTE_MAXBUFFER, Integer.toString(64 << 20));
+        return config;
+    }
+
     private List<Map<String, Stat>> readAndCheck(ServerProcess[] members) throws Exception {
         List<Map<String, Stat>> trees = new ArrayList<>();
         for (int id = 1; id <= SIZE; id++) {
             ZooKeeper zk;
             try {
-                zk = dev.keeper.compat.support.JavaClient.connect(members[id].connectString());
+                zk = dev.keeper.compat.support.JavaClient.connect(members[id].connectString(), checkerConfig());
             } catch (AssertionError e) {
                 String log = members[id].log();
                 throw new AssertionError("member " + id + " takes no client; its log ends:\n"
