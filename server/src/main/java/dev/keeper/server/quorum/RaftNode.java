@@ -28,6 +28,7 @@ import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SnapshotManagementRequest;
 import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.rpc.CallId;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServer;
@@ -229,14 +230,12 @@ public final class RaftNode implements Broadcast, AutoCloseable {
     private boolean joining() {
         RaftProperties p = new RaftProperties();
         RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
-        RaftClientConfigKeys.Rpc.setRequestTimeout(p, ms(Math.max(2_000L, 2L * config.tickTime())));
         boolean leftOutByAFollower = false;
         for (Peer other : quorum.peers()) {
             if (other.id() == quorum.myId()) {
                 continue;
             }
-            try (RaftClient c = RaftClient.newBuilder().setProperties(p).setRaftGroup(group)
-                    .setClientId(ClientId.randomId()).setRetryPolicy(RetryPolicies.noRetry()).build()) {
+            try (RaftClient c = client(p, Math.max(2_000L, 2L * config.tickTime()), RetryPolicies.noRetry())) {
                 var info = c.getGroupManagementApi(peerId(other.id())).info(GROUP);
                 if (info.getConf().isEmpty()) {
                     continue;
@@ -272,10 +271,7 @@ public final class RaftNode implements Broadcast, AutoCloseable {
         try {
             RaftClient c = logEndsClient;
             if (c == null) {
-                RaftProperties p = new RaftProperties(props);
-                RaftClientConfigKeys.Rpc.setRequestTimeout(p, ms(Math.max(1_000L, config.tickTime() / 2)));
-                c = RaftClient.newBuilder().setProperties(p).setRaftGroup(group).setClientId(ClientId.randomId())
-                        .setRetryPolicy(RetryPolicies.noRetry()).build();
+                c = client(props, Math.max(1_000L, config.tickTime() / 2), RetryPolicies.noRetry());
                 logEndsClient = c;
             }
             var info = c.getGroupManagementApi(peerId(id)).info(GROUP);
@@ -520,12 +516,16 @@ public final class RaftNode implements Broadcast, AutoCloseable {
 
     /** A client for one reconfig: its request may wait while new members catch up, so it waits initLimit ticks. */
     private RaftClient adminClient() {
-        RaftProperties p = new RaftProperties(props);
-        long wait = (long) config.initLimit() * config.tickTime();
-        RaftClientConfigKeys.Rpc.setRequestTimeout(p, ms(wait));
+        return client(props, (long) config.initLimit() * config.tickTime(),
+                RetryPolicies.retryUpToMaximumCountWithFixedSleep(3, ms(config.tickTime())));
+    }
+
+    /** A client of the group on a copy of {@code base}: a request waits {@code timeoutMs}, then {@code retry} says. */
+    private RaftClient client(RaftProperties base, long timeoutMs, RetryPolicy retry) {
+        RaftProperties p = new RaftProperties(base);
+        RaftClientConfigKeys.Rpc.setRequestTimeout(p, ms(timeoutMs));
         return RaftClient.newBuilder().setProperties(p).setRaftGroup(group).setClientId(ClientId.randomId())
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(3, ms(config.tickTime())))
-                .build();
+                .setRetryPolicy(retry).build();
     }
 
     /**
