@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.keeper.compat.support.JavaClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -115,8 +116,8 @@ class EnsembleBasicsTest {
                 members.stop(leader);
                 int next = members.awaitLeader();
                 assertNotEquals(leader, next);
-                String path = retry(() -> zk.create("/after", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE,
-                        CreateMode.PERSISTENT));
+                String path = JavaClient.retryingConnectionLoss(Duration.ofSeconds(60), () -> zk.create("/after",
+                        new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
                 assertEquals("/after", path);
                 assertNotNull(zk.exists("/before", false));
                 members.start(leader);
@@ -263,23 +264,5 @@ class EnsembleBasicsTest {
         CompletableFuture<Integer> done = new CompletableFuture<>();
         zk.sync(path, (rc, p, ctx) -> done.complete(rc), null);
         assertEquals(0, done.get(30, TimeUnit.SECONDS));
-    }
-
-    private interface Call<T> {
-        T call() throws Exception;
-    }
-
-    private static <T> T retry(Call<T> call) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            try {
-                return call.call();
-            } catch (org.apache.zookeeper.KeeperException.ConnectionLossException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
-        }
     }
 }

@@ -5,12 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.keeper.compat.ensemble.EnsembleUnderTest.Server;
 import dev.keeper.compat.support.JavaClient;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.Test;
@@ -53,25 +52,10 @@ class EnsembleLaggingFollowerTest {
 
                 int newLeader = e.awaitLeader();
                 assertEquals(ahead, newLeader, "the follower whose log held every write leads");
-                writeSurely(zk);
+                // the same session, again after the ConnectionLoss a leader's death may cause
+                JavaClient.retryingConnectionLoss(Duration.ofSeconds(30), () -> zk.setData("/n", new byte[] {-1}, -1));
                 assertEquals(epoch + 1, epoch(e, newLeader), "one election after the leader died, not two: the"
                         + " follower that was behind did not stand\n" + e.logs());
-            }
-        }
-    }
-
-    /** One more write, through the same session, tried again after the ConnectionLoss a leader's death may cause. */
-    private static void writeSurely(ZooKeeper zk) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                zk.setData("/n", new byte[] {-1}, -1);
-                return;
-            } catch (KeeperException.ConnectionLossException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(100);
             }
         }
     }

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keeper.compat.support.JavaClient;
 import dev.keeper.server.config.Peer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -248,40 +250,29 @@ class EnsembleReconfigTest {
 
     /** sync, then getConfig, again after a ConnectionLoss (the client reconnects meanwhile), within 30 s. */
     private static byte[] syncedConfig(ZooKeeper zk, Stat stat) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                CountDownLatch synced = new CountDownLatch(1);
-                AtomicInteger code = new AtomicInteger();
-                zk.sync("/", (rc, p, ctx) -> {
-                    code.set(rc);
-                    synced.countDown();
-                }, null);
-                assertTrue(synced.await(30, TimeUnit.SECONDS), "sync answered");
-                if (code.get() != 0) {
-                    throw KeeperException.create(KeeperException.Code.get(code.get()), "/");
-                }
-                return zk.getConfig(false, stat);
-            } catch (KeeperException.ConnectionLossException e) {
-                assertTrue(System.nanoTime() < deadline, "read the configuration within 30 s");
-                Thread.sleep(100);
+        return JavaClient.retryingConnectionLoss(Duration.ofSeconds(30), () -> {
+            CountDownLatch synced = new CountDownLatch(1);
+            AtomicInteger code = new AtomicInteger();
+            zk.sync("/", (rc, p, ctx) -> {
+                code.set(rc);
+                synced.countDown();
+            }, null);
+            assertTrue(synced.await(30, TimeUnit.SECONDS), "sync answered");
+            if (code.get() != 0) {
+                throw KeeperException.create(KeeperException.Code.get(code.get()), "/");
             }
-        }
+            return zk.getConfig(false, stat);
+        });
     }
 
     private static void createSurely(ZooKeeper zk, String path) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
+        JavaClient.retryingConnectionLoss(Duration.ofSeconds(30), () -> {
             try {
-                zk.create(path, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-                return;
+                return zk.create(path, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             } catch (KeeperException.NodeExistsException e) {
-                return; // an earlier attempt that lost its connection did it
-            } catch (KeeperException.ConnectionLossException e) {
-                assertTrue(System.nanoTime() < deadline, "created " + path + " within 30 s");
-                Thread.sleep(100);
+                return path; // an earlier attempt that lost its connection did it
             }
-        }
+        });
     }
 
     private static void deleteTree(Path root) throws java.io.IOException {

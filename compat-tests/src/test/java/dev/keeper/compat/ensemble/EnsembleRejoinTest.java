@@ -10,7 +10,6 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.keeper.compat.support.JavaClient;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs;
@@ -106,9 +105,7 @@ class EnsembleRejoinTest {
     }
 
     private static void setData(ZooKeeper zk, int i) throws Exception {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        zk.setData("/n", new byte[] {(byte) i}, -1, (rc, path, ctx, stat) -> done.complete(null), null);
-        done.get(10, TimeUnit.SECONDS);
+        zk.setData("/n", new byte[] {(byte) i}, -1);
     }
 
     /** Waits (at most 30 s) until member {@code id}'s zxid is {@code zxid}; the milliseconds since {@code from}. */
