@@ -23,7 +23,7 @@ for a in "$@"; do
     echo "         --fanout-sessions=N --fanout-repeats=N --heap=2g --tick-time=N"
     echo "         --big-znodes=N --snapshot-rate=N --snap-count=N --snapshots=N --snapshot-warmup-ms=N"
     echo "         --startup-repeats=N --flood-frames=N --flood-lanes=N --flood-rate=N"
-    echo "         --ensemble-heap=512m --ensemble-kills=N --catchup-znodes=N"
+    echo "         --ensemble-heap=512m --ensemble-kills=N --ensemble-warmup-ms=N --catchup-znodes=N"
     echo "         --tls-engines=jdk,openssl[:need|want|none] --tls-client-auth=need|want|none --tls-lanes=N"
     echo "         --tls-handshake-ms=N --tls-handshake-warmup-ms=N"
     echo "         --tls-store-type=pkcs12|jks"

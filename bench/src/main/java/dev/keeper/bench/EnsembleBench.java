@@ -12,10 +12,16 @@ import java.util.function.Consumer;
 /**
  * The ensemble part: a three-member ensemble of ours against one of ZooKeeper 3.9.5, members as processes on
  * 127.0.0.1 (fsync on, the same heap, flags and zoo.cfg for every member). The two ensembles never run at once:
- * each repeat starts a fresh ensemble of one server, runs every cell once with sessions spread over its members,
+ * each repeat starts a fresh ensemble of one server, runs the cells with sessions spread over its members,
  * kills its leader (and, if asked, times a member's catch-up), and stops it before the other server's ensemble
  * starts; which server goes first alternates between repeats. Figures are medians over repeats (over kills for the
  * write gap).
+ *
+ * <p>The cells run twice per repeat: cold, on members a few seconds of load old, and warm, after
+ * {@code --ensemble-warmup-ms} of load per operation. The warm pass is the one with the target: a member serves for
+ * days, and on 2 cores with three members at once ours took about two minutes of load for its JIT to finish (the
+ * leader had spent 60 s of CPU compiling 9,000 methods), where 10 s per operation left pipelined setData at a
+ * third of the rate it then reached. ZooKeeper's members get the same load.
  */
 final class EnsembleBench {
     /** The cells, in the order each repeat runs them. */
@@ -34,12 +40,15 @@ final class EnsembleBench {
      * What the part measured.
      *
      * @param heap      -Xms/-Xmx of every member
-     * @param cells     each cell's repeats on both ensembles
+     * @param cells     each cell's repeats on both ensembles, warm (after the ensemble warm-up)
+     * @param coldCells the same cells run before that warm-up, on members a few seconds of load old
+     * @param coldLoadMillis the unmeasured load per operation before the cold pass
+     * @param warmLoadMillis the ensemble warm-up: unmeasured load per operation between the passes
      * @param kills     the write gap of every leader kill, per server
      * @param catchUps  every catch-up, per server (empty lists when not measured)
      */
-    record Figures(String heap, List<Report.CellRow> cells, Report.Pair<List<LeaderKill.Gap>> kills,
-                   Report.Pair<List<CatchUp.Time>> catchUps) {
+    record Figures(String heap, List<Report.CellRow> cells, List<Report.CellRow> coldCells, long coldLoadMillis,
+                   long warmLoadMillis, Report.Pair<List<LeaderKill.Gap>> kills, Report.Pair<List<CatchUp.Time>> catchUps) {
         static double medianFirstAck(List<LeaderKill.Gap> gaps) {
             return Stats.median(gaps.stream().map(LeaderKill.Gap::firstAckMillis).toList());
         }
@@ -73,27 +82,38 @@ final class EnsembleBench {
     }
 
     Figures measure() throws InterruptedException {
-        Map<ServerKind, List<List<CellRun>>> runs = new EnumMap<>(ServerKind.class);
+        Map<ServerKind, List<List<CellRun>>> cold = new EnumMap<>(ServerKind.class);
+        Map<ServerKind, List<List<CellRun>>> warm = new EnumMap<>(ServerKind.class);
         Map<ServerKind, List<LeaderKill.Gap>> kills = new EnumMap<>(ServerKind.class);
         Map<ServerKind, List<CatchUp.Time>> catchUps = new EnumMap<>(ServerKind.class);
         for (ServerKind kind : ServerKind.values()) {
-            List<List<CellRun>> perCell = new ArrayList<>();
-            CELLS.forEach(c -> perCell.add(new ArrayList<>()));
-            runs.put(kind, perCell);
+            cold.put(kind, perCell());
+            warm.put(kind, perCell());
             kills.put(kind, new ArrayList<>());
             catchUps.put(kind, new ArrayList<>());
         }
         for (int rep = 0; rep < options.repeats(); rep++) {
             for (ServerKind kind : BenchMain.order(rep)) {
-                repeat(kind, rep, runs.get(kind), kills.get(kind), catchUps.get(kind));
+                repeat(kind, rep, cold.get(kind), warm.get(kind), kills.get(kind), catchUps.get(kind));
             }
         }
+        return new Figures(setup.heap(), rows(warm), rows(cold), options.serverWarmupMillis(),
+                options.ensembleWarmupMillis(), pair(kills), pair(catchUps));
+    }
+
+    private static List<List<CellRun>> perCell() {
+        List<List<CellRun>> perCell = new ArrayList<>();
+        CELLS.forEach(c -> perCell.add(new ArrayList<>()));
+        return perCell;
+    }
+
+    private static List<Report.CellRow> rows(Map<ServerKind, List<List<CellRun>>> runs) {
         List<Report.CellRow> rows = new ArrayList<>();
         for (int c = 0; c < CELLS.size(); c++) {
             rows.add(new Report.CellRow(CELLS.get(c), runs.get(ServerKind.OURS).get(c),
                     runs.get(ServerKind.ZOOKEEPER).get(c)));
         }
-        return new Figures(setup.heap(), rows, pair(kills), pair(catchUps));
+        return rows;
     }
 
     private static <T> Report.Pair<List<T>> pair(Map<ServerKind, List<T>> perServer) {
@@ -101,12 +121,16 @@ final class EnsembleBench {
                 List.copyOf(perServer.get(ServerKind.ZOOKEEPER)));
     }
 
-    /** One repeat on a fresh ensemble of {@code kind}: every cell once, then the kills, then the catch-up. */
-    private void repeat(ServerKind kind, int rep, List<List<CellRun>> runs, List<LeaderKill.Gap> kills,
-                        List<CatchUp.Time> catchUps) throws InterruptedException {
+    /**
+     * One repeat on a fresh ensemble of {@code kind}: every cell once cold, the ensemble warm-up, every cell once
+     * warm, then the kills, then the catch-up.
+     */
+    private void repeat(ServerKind kind, int rep, List<List<CellRun>> cold, List<List<CellRun>> warm,
+                        List<LeaderKill.Gap> kills, List<CatchUp.Time> catchUps) throws InterruptedException {
         String tag = "ensemble rep " + (rep + 1) + "/" + options.repeats() + " " + kind.label();
         log.accept(tag + ": starting 3 members, load average " + BenchMain.loadAverage());
-        int cellsDone = 0;
+        int coldDone = 0;
+        int warmDone = 0;
         try (Ensemble ensemble = Ensemble.start(kind, setup, runDir, guard)) {
             int leader = ensemble.awaitReady();
             List<Integer> order = ensemble.followersThenLeader(leader);
@@ -116,8 +140,15 @@ final class EnsembleBench {
                     ensemble::allAlive, maxSessions, data, options.window())) {
                 target.warmUp(WARM_UP, options.serverWarmupMillis());
                 for (Cell cell : CELLS) {
-                    runs.get(cellsDone).add(runOne(target, cell, kind, tag, ensemble));
-                    cellsDone++;
+                    cold.get(coldDone).add(runOne(target, cell, kind, tag + " cold", ensemble));
+                    coldDone++;
+                }
+                log.accept(tag + ": warm-up, " + options.ensembleWarmupMillis() + " ms per operation, load average "
+                        + BenchMain.loadAverage());
+                target.warmUp(WARM_UP, options.ensembleWarmupMillis());
+                for (Cell cell : CELLS) {
+                    warm.get(warmDone).add(runOne(target, cell, kind, tag + " warm", ensemble));
+                    warmDone++;
                 }
             }
             for (int k = 0; k < options.ensembleKills(); k++) {
@@ -140,8 +171,11 @@ final class EnsembleBench {
             }
         } catch (IOException | RuntimeException e) {
             note.accept(tag + ": " + e.getMessage());
-            for (int c = cellsDone; c < CELLS.size(); c++) {
-                runs.get(c).add(failed());
+            for (int c = coldDone; c < CELLS.size(); c++) {
+                cold.get(c).add(failed());
+            }
+            for (int c = warmDone; c < CELLS.size(); c++) {
+                warm.get(c).add(failed());
             }
         }
     }

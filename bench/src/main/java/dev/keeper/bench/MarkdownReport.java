@@ -585,15 +585,21 @@ final class MarkdownReport {
                 .append(" each, the same JVM flags, the same zoo.cfg (tickTime ").append(m.tickTime())
                 .append(", initLimit ").append(Ensemble.INIT_LIMIT).append(", syncLimit ").append(Ensemble.SYNC_LIMIT)
                 .append(", forceSync=yes, server.N lines with the client port, myid in dataDir). The ensembles")
-                .append(" never run at once: each repeat starts a fresh ensemble of one server, runs every cell once,")
-                .append(" kills its leader, and stops it; which server goes first alternates. Sessions are spread")
+                .append(" never run at once: each repeat starts a fresh ensemble of one server, runs every cell once")
+                .append(" cold (after ").append(f.coldLoadMillis()).append(" ms of load per operation) and once")
+                .append(" warm (after ").append(f.warmLoadMillis()).append(" ms more per operation: our members'")
+                .append(" JIT takes about two minutes of load to finish on 2 cores), kills its leader, and stops it;")
+                .append(" which server goes first alternates. Sessions are spread")
                 .append(" round-robin over the members, each with one member's address: the two followers first,")
                 .append(" then the leader (one session goes through a follower; 32 give the leader 10).\n");
         sb.append("- mix: 9 getData and 1 setData in every 10 requests; multi: one multi of ")
                 .append(Op.MULTI_SIZE).append(" setData on distinct znodes (one op); sync+getData: a sync and a")
                 .append(" getData of the same znode sent back to back (one op, timed to the getData's reply).")
-                .append(" Target: ops/s ours/ZooKeeper ≥ 1.0 in every cell.\n\n");
+                .append(" Target: ops/s ours/ZooKeeper ≥ 1.0 in every cell, warm.\n\n");
+        sb.append("Warm:\n\n");
         cellTable(sb, f.cells(), c -> 1.0);
+        sb.append("Cold (the same repeats, before the warm-up):\n\n");
+        cellTable(sb, f.coldCells(), null);
         List<LeaderKill.Gap> ok = f.kills().ours();
         List<LeaderKill.Gap> zk = f.kills().zookeeper();
         List<CatchUp.Time> oc = f.catchUps().ours();

@@ -35,6 +35,8 @@ import java.util.Set;
  * @param floodRate        malformed frames a second the flood is held to; 0: as fast as the lanes go
  * @param ensembleHeap     -Xms and -Xmx of every member in the ensemble part (smaller: three run at once)
  * @param ensembleKills    leader kills per repeat and server in the ensemble part; the median over all is reported
+ * @param ensembleWarmupMillis unmeasured load per operation on each fresh ensemble between its cold and its warm
+ *                         pass of the cells
  * @param catchupZnodes    znodes written while a member is away in the ensemble part; 0 skips the catch-up
  * @param tlsEngines       the TLS part's variants, in order: an engine (JDK or OPENSSL, ssl.sslProvider), and after a
  *                         slash the ssl.clientAuth when it is not need ("JDK", "OPENSSL/none")
@@ -81,6 +83,7 @@ record Options(
         long floodRate,
         String ensembleHeap,
         int ensembleKills,
+        long ensembleWarmupMillis,
         int catchupZnodes,
         List<String> tlsEngines,
         int tlsLanes,
@@ -147,6 +150,9 @@ record Options(
         long floodRate = 0;
         String ensembleHeap = "512m";
         int ensembleKills = 1;
+        // Our members' JIT needs about two minutes of load on 2 cores to finish (Ratis, gRPC and protobuf are a
+        // lot of code): 30 s per operation, five operations.
+        long ensembleWarmup = quick ? 2_000 : 30_000;
         int catchupZnodes = quick ? 10_000 : 100_000;
         String tlsEngineItems = "jdk,openssl";
         String tlsClientAuth = "need";
@@ -202,6 +208,7 @@ record Options(
                 case "flood-rate" -> floodRate = nonNegative(key, v);
                 case "ensemble-heap" -> ensembleHeap = v;
                 case "ensemble-kills" -> ensembleKills = (int) Math.min(Integer.MAX_VALUE, nonNegative(key, v));
+                case "ensemble-warmup-ms" -> ensembleWarmup = nonNegative(key, v);
                 case "catchup-znodes" -> catchupZnodes = (int) Math.min(Integer.MAX_VALUE, nonNegative(key, v));
                 case "tls-engines" -> tlsEngineItems = v;
                 case "tls-client-auth" -> tlsClientAuth = clientAuth(v);
@@ -240,8 +247,8 @@ record Options(
         return new Options(quick, fsync, repeats, warmup, measure, serverWarmup, ops, sessions, window, znodes,
                 watches, fanOut, fanOutRepeats, heap, tickTime, bigZnodes, snapshotRate, snapCount, snapshots,
                 snapshotWarmup, startupRepeats, floodFrames, floodLanes, floodRate, ensembleHeap, ensembleKills,
-                catchupZnodes, tlsEngines, tlsLanes, tlsHandshake, tlsHandshakeWarmup, tlsStoreType, tcnative,
-                observeRepeats, observeWarmup, observeSessions, watchHeapWatches, watchHeapSessions, phases,
+                ensembleWarmup, catchupZnodes, tlsEngines, tlsLanes, tlsHandshake, tlsHandshakeWarmup, tlsStoreType,
+                tcnative, observeRepeats, observeWarmup, observeSessions, watchHeapWatches, watchHeapSessions, phases,
                 serverJar, zkClasspath, out);
     }
 
@@ -254,7 +261,7 @@ record Options(
                                     [--big-znodes=N] [--snapshot-rate=N] [--snap-count=N] [--snapshots=N]
                                     [--snapshot-warmup-ms=N] [--startup-repeats=N] [--flood-frames=N]
                                     [--flood-lanes=N] [--flood-rate=N] [--ensemble-heap=512m] [--ensemble-kills=N]
-                                    [--catchup-znodes=N] [--tls-engines=jdk,openssl[:need|want|none]]
+                                    [--ensemble-warmup-ms=N] [--catchup-znodes=N] [--tls-engines=jdk,openssl[:need|want|none]]
                                     [--tls-client-auth=need|want|none] [--tls-lanes=N]
                                     [--tls-handshake-ms=N] [--tls-handshake-warmup-ms=N] [--tls-store-type=pkcs12|jks]
                                     [--tcnative-classpath-file=FILE] [--observe-repeats=N]

@@ -13,7 +13,7 @@ final class RawResults {
 
     /**
      * {@code set} is "load" for the load cells, "durable" for the durable write cells (fsync on), "ensemble" for
-     * the cells of the ensemble part; the TLS part's cells are "tls-jdk" or "tls-openssl" (over TLS) and
+     * the cells of the ensemble part (warm) and "ensemble-cold" for its cold pass; the TLS part's cells are "tls-jdk" or "tls-openssl" (over TLS) and
      * "tls-jdk-plaintext" or "tls-openssl-plaintext" (the same server run's plain port; a variant with another
      * ssl.clientAuth than need carries it: "tls-openssl-none"), and its connection runs
      * "tls-jdk-connections" (and so on) with op "ruok", sessions the lanes at once, mode "sequential" or "parallel",
@@ -37,6 +37,10 @@ final class RawResults {
             for (Report.CellRow c : r.ensemble().cells()) {
                 appendRuns(sb, "ensemble", c.cell(), "ours", c.ours());
                 appendRuns(sb, "ensemble", c.cell(), "zookeeper", c.zookeeper());
+            }
+            for (Report.CellRow c : r.ensemble().coldCells()) {
+                appendRuns(sb, "ensemble-cold", c.cell(), "ours", c.ours());
+                appendRuns(sb, "ensemble-cold", c.cell(), "zookeeper", c.zookeeper());
             }
         }
         if (r.tls() != null) {
@@ -267,6 +271,9 @@ final class RawResults {
     private static String ensemble(EnsembleBench.Figures f) {
         return "{" + field("heap", str(f.heap())) + ", "
                 + field("cells", cells(f.cells())) + ", "
+                + field("coldCells", cells(f.coldCells())) + ", "
+                + field("coldLoadMillis", Long.toString(f.coldLoadMillis())) + ", "
+                + field("warmLoadMillis", Long.toString(f.warmLoadMillis())) + ", "
                 + field("leaderKills", "{" + field("ours", gaps(f.kills().ours())) + ", "
                         + field("zookeeper", gaps(f.kills().zookeeper())) + "}") + ", "
                 + field("catchUps", "{" + field("ours", catchUps(f.catchUps().ours())) + ", "

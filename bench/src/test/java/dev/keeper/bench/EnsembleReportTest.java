@@ -31,8 +31,10 @@ class EnsembleReportTest {
         List<LeaderKill.Gap> zk = List.of(new LeaderKill.Gap(3, 2, 500, 600, 1, "CONNECTIONLOSS"),
                 new LeaderKill.Gap(1, 3, 1000, 1000, 1, "CONNECTIONLOSS"),
                 new LeaderKill.Gap(2, 1, 1500, 1600, 1, "CONNECTIONLOSS"));
-        EnsembleBench.Figures f = new EnsembleBench.Figures("512m", List.of(writes, multi),
-                new Report.Pair<>(ours, zk), new Report.Pair<>(oursCatchUps, zkCatchUps));
+        Report.CellRow coldWrites = new Report.CellRow(new Cell(Op.SET_DATA, 32, Mode.THROUGHPUT),
+                List.of(run(600, 3000, 9000)), List.of(run(4_400, 500, 2500)));
+        EnsembleBench.Figures f = new EnsembleBench.Figures("512m", List.of(writes, multi), List.of(coldWrites),
+                2_000, 30_000, new Report.Pair<>(ours, zk), new Report.Pair<>(oursCatchUps, zkCatchUps));
         return new Report(META, List.of(), null, null, List.of(), null, null, null, f, List.of());
     }
 
@@ -52,6 +54,21 @@ class EnsembleReportTest {
                 + " | 2.00 | 0 / 0 | ≥ 1.00 **missed** |"), md);
         assertTrue(md.contains("| multi | 8 | throughput | 2,000 | 1,000 | 2.00 |"), md);
         assertTrue(md.contains("| ≥ 1.00 met |"), md);
+    }
+
+    @Test
+    void markdown_coldCells_followTheWarmOnes_withoutATarget() {
+        String md = MarkdownReport.render(report());
+        assertTrue(md.contains("once cold (after 2000 ms of load per operation) and once warm (after 30000 ms more"),
+                md);
+        int warm = md.indexOf("Warm:\n\n");
+        int cold = md.indexOf("Cold (the same repeats, before the warm-up):\n\n");
+        assertTrue(warm > 0 && cold > warm, md);
+        String coldTable = md.substring(cold);
+        // 600 ops / 2 s against 4,400 / 2 s, no target column value
+        assertTrue(coldTable.contains("| setData | 32 | throughput | 300 | 2,200 | 0.14 |"), coldTable);
+        assertFalse(coldTable.substring(0, coldTable.indexOf("\n\n", coldTable.indexOf("| setData"))).contains("≥ 1.00"),
+                coldTable);
     }
 
     @Test
@@ -81,8 +98,10 @@ class EnsembleReportTest {
         String csv = RawResults.csv(r);
         assertTrue(csv.contains("\nensemble,setData,32,throughput,ours,3,2400,2,1200,700,3000,0,\n"), csv);
         assertTrue(csv.contains("\nensemble,multi,8,throughput,zookeeper,1,2000,2,1000,200,1000,0,\n"), csv);
+        assertTrue(csv.contains("\nensemble-cold,setData,32,throughput,ours,1,600,2,300,3000,9000,0,\n"), csv);
         String json = RawResults.json(r);
         assertTrue(json.contains("\"ensemble\": {\"heap\": \"512m\", \"cells\": ["), json);
+        assertTrue(json.contains("\"coldLoadMillis\": 2000, \"warmLoadMillis\": 30000"), json);
         assertTrue(json.contains("{\"killedLeader\": 3, \"newLeader\": 1, \"firstAckMillis\": 2000, \"allAckMillis\":"
                 + " 2600, \"failedWrites\": 0, \"firstFailure\": null}"), json);
         assertTrue(json.contains("\"catchUps\": {\"ours\": [{\"member\": 1, \"znodes\": 100000, \"fillSeconds\": 20,"
@@ -125,12 +144,14 @@ class EnsembleReportTest {
     @Test
     void options_ensembleAlone_andItsSizes() {
         Options o = Options.parse("--only=ensemble", "--catchup-znodes=0", "--ensemble-heap=256m",
-                "--ensemble-kills=2");
+                "--ensemble-kills=2", "--ensemble-warmup-ms=5000");
         assertEquals(EnumSet.of(Options.Phase.ENSEMBLE), o.phases());
         assertEquals(0, o.catchupZnodes());
         assertEquals("256m", o.ensembleHeap());
         assertEquals(2, o.ensembleKills());
+        assertEquals(5_000, o.ensembleWarmupMillis());
         Options full = Options.parse();
+        assertEquals(30_000, full.ensembleWarmupMillis());
         assertEquals(100_000, full.catchupZnodes());
         assertEquals("512m", full.ensembleHeap());
         // The ensemble's compound operations are not load cells unless asked for.
