@@ -7,7 +7,7 @@
 #   bench/run.sh --fsync=on both servers fsync their log (forceSync=yes) in the load, memory and fan-out parts
 #   bench/run.sh --only=durable,snapshot,startup   only the durability parts (always fsync on)
 #   bench/run.sh --only=flood   a canary's latency while 100,000 malformed frames flood each server
-#   bench/run.sh --only=ensemble   three members of ours against three of ZooKeeper (about 20 minutes)
+#   bench/run.sh --only=ensemble   three members of ours against three of ZooKeeper (about 30 minutes)
 #   bench/run.sh --only=tls   reads, writes and handshakes over TLS, JDK and OpenSSL engines (about 11 minutes)
 #   bench/run.sh --only=observe   our throughput with a Prometheus scrape and the console's live feed against
 #                           without, and the console's watch heap against a class histogram (about 3 minutes)
