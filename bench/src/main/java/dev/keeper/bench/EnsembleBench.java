@@ -19,9 +19,10 @@ import java.util.function.Consumer;
  *
  * <p>The cells run twice per repeat: cold, on members a few seconds of load old, and warm, after
  * {@code --ensemble-warmup-ms} of load per operation. The warm pass is the one with the target: a member serves for
- * days, and on 2 cores with three members at once ours took about two minutes of load for its JIT to finish (the
- * leader had spent 60 s of CPU compiling 9,000 methods), where 10 s per operation left pipelined setData at a
- * third of the rate it then reached. ZooKeeper's members get the same load.
+ * days, and on 2 cores with three members at once ours took about two minutes of load for its JIT to finish
+ * (after one by-hand run the leader had compiled 9,000 methods in 60 s of compilation tasks, by jstat -compiler),
+ * where 10 s per operation left pipelined setData at a third of the rate it then reached. ZooKeeper's members get
+ * the same load.
  */
 final class EnsembleBench {
     /** The cells, in the order each repeat runs them. */
