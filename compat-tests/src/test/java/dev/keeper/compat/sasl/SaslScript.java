@@ -71,6 +71,24 @@ public final class SaslScript {
         System.exit(0);
     }
 
+    /** Waits until {@code count} events of state {@code wanted} have been seen, at most {@code ms}. */
+    private boolean await(KeeperState wanted, long count, long ms) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+        lock.lock();
+        try {
+            while (seen.stream().filter(wanted::equals).count() < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                eventArrived.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private String run(String[] cmd) throws Exception {
         switch (cmd[0]) {
             case "connect" -> {
@@ -88,22 +106,8 @@ public final class SaslScript {
                 return "OK";
             }
             case "await" -> {
-                KeeperState wanted = KeeperState.valueOf(cmd[1]);
-                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Long.parseLong(cmd[2]));
                 long count = cmd.length > 3 ? Long.parseLong(cmd[3]) : 1;
-                lock.lock();
-                try {
-                    while (seen.stream().filter(wanted::equals).count() < count) {
-                        long left = deadline - System.nanoTime();
-                        if (left <= 0) {
-                            return "TIMEOUT";
-                        }
-                        eventArrived.awaitNanos(left);
-                    }
-                    return "OK";
-                } finally {
-                    lock.unlock();
-                }
+                return await(KeeperState.valueOf(cmd[1]), count, Long.parseLong(cmd[2])) ? "OK" : "TIMEOUT";
             }
             case "sleep" -> {
                 Thread.sleep(Long.parseLong(cmd[1]));
@@ -142,7 +146,14 @@ public final class SaslScript {
                 return "OK";
             }
             case "close" -> {
+                boolean gaveUp = zk.getState() == ZooKeeper.States.AUTH_FAILED;
                 zk.close();
+                // close() returns once the connection is closed; the client's event thread prints the Closed event
+                // it queued a moment later. Waiting for it (at most 5 s) keeps the script from exiting first and
+                // the transcript from losing the event. A client that gave up after AuthFailed sends none.
+                if (!gaveUp) {
+                    await(KeeperState.Closed, 1, 5_000);
+                }
                 return "OK";
             }
             default -> throw new IllegalArgumentException("unknown command " + cmd[0]);
