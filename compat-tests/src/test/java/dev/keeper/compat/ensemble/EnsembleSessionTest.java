@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keeper.compat.support.JavaClient;
 import dev.keeper.compat.support.LoopbackProxy;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -527,6 +529,8 @@ class EnsembleSessionTest {
      * heartbeat). What the scenarios assert of their clients' own sessions, ephemerals and watches is not retried.
      * A create that finds its node on a retry had landed on an earlier attempt.
      */
+    private static final Duration SCENE_RETRY = Duration.ofSeconds(20);
+
     private static void createPersistent(ZooKeeper zk, String path) throws Exception {
         retried(retry -> {
             try {
@@ -543,45 +547,27 @@ class EnsembleSessionTest {
         retried(retry -> zk.setData(path, data, -1));
     }
 
-    private interface Read<T> {
-        T run() throws Exception;
-    }
-
     /**
      * A read that checks what the tree holds (not what a tested client's own session sees), retried on
      * ConnectionLoss as the writes that set the scene are.
      */
-    private static <T> T read(Read<T> read) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (true) {
-            try {
-                return read.run();
-            } catch (KeeperException.ConnectionLossException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
-        }
+    private static <T> T read(JavaClient.Call<T> read) throws Exception {
+        return JavaClient.retryingConnectionLoss(SCENE_RETRY, read);
     }
 
     private interface Write {
         void run(boolean retry) throws Exception;
     }
 
+    /** {@code write}, told whether an earlier attempt of it may have landed. */
     private static void retried(Write write) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        for (boolean retry = false; ; retry = true) {
-            try {
-                write.run(retry);
-                return;
-            } catch (KeeperException.ConnectionLossException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
-        }
+        boolean[] attempted = {false};
+        JavaClient.retryingConnectionLoss(SCENE_RETRY, () -> {
+            boolean retry = attempted[0];
+            attempted[0] = true;
+            write.run(retry);
+            return null;
+        });
     }
 
     /** Polls member {@code zk} until {@code path} is gone (at most {@code ms}); fails otherwise. */

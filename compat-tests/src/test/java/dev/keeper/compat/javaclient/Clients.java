@@ -1,5 +1,6 @@
 package dev.keeper.compat.javaclient;
 
+import dev.keeper.compat.support.JavaClient;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -65,27 +66,12 @@ final class Clients {
         }
     }
 
-    /** A call made while the client may be between connections. */
-    interface Call<T> {
-        T run() throws Exception;
-    }
-
     /**
      * Runs {@code call}, repeating it while it fails with ConnectionLoss, for at most {@link #WAIT}: for the moments
      * a live session's connection is being replaced and a request may be cut off.
      */
-    static <T> T retryingConnectionLoss(Call<T> call) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            try {
-                return call.run();
-            } catch (KeeperException.ConnectionLossException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(50);
-            }
-        }
+    static <T> T retryingConnectionLoss(JavaClient.Call<T> call) throws Exception {
+        return JavaClient.retryingConnectionLoss(WAIT, call);
     }
 
     static void closeQuietly(ZooKeeper zk) {
