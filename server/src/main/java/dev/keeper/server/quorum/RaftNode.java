@@ -202,20 +202,19 @@ public final class RaftNode implements Broadcast, AutoCloseable {
         RaftServer.Division division = server.getDivision(GROUP);
         this.division = division;
         long every = Math.max(10, config.tickTime() / 4);
-        LeaderProbe probe = new LeaderProbe(quorum.myId(), config.tickTime(), () -> members, this::lastEntryOf);
         long electionGraceNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(500, config.tickTime() / 4));
         watcher.scheduleWithFixedDelay(() -> {
             RaftPeerId now = currentLeader(division);
             if (now == null && leader != null && !leader.equals(me) && division.getInfo().getLeaderId() == null) {
                 // An election is under way, and this member followed the leader that went: it stands, or granted
-                // its vote to a member that does (a new term, whose leader it does not know yet). When the leader's process has died (LeaderProbe), the
-                // next leader is known some 30 ms later, and gives every session a full timeout. Meanwhile the
-                // member keeps its clients, and their requests wait, for a grace of half a second or a quarter tick
-                // if longer: reporting "no leader" at once would close their connections, and the stock client
-                // reconnects only after a random pause of up to a second (in a benchmark of three leader kills,
-                // one writer's first write came 0.6 and 1.6 s after the other's). An election that has not ended
-                // within the grace is reported, and the clients go, as a ZooKeeper follower's do. (A leader that
-                // steps down reports at once, as before.)
+                // its vote to a member that does (a new term, whose leader it does not know yet). When the leader's
+                // process has died (LeaderProbe), the next leader is known some 30 ms later, and gives every
+                // session a full timeout. Meanwhile the member keeps its clients, and their requests wait, for a
+                // grace of half a second or a quarter tick if longer: reporting "no leader" at once would close
+                // their connections, and the stock client reconnects only after a random pause of up to a second
+                // (in a benchmark of three leader kills, one writer's first write came 0.6 and 1.6 s after the
+                // other's). An election that has not ended within the grace is reported, and the clients go, as a
+                // ZooKeeper follower's do. (A leader that steps down reports at once, as before.)
                 long t = System.nanoTime();
                 if (electionSeenAt == 0) {
                     electionSeenAt = t;
@@ -230,6 +229,7 @@ public final class RaftNode implements Broadcast, AutoCloseable {
                 leaderChanged(now);
             }
         }, every, every, TimeUnit.MILLISECONDS);
+        LeaderProbe probe = new LeaderProbe(quorum.myId(), config.tickTime(), () -> members, this::lastEntryOf);
         watcher.scheduleWithFixedDelay(() -> {
             try {
                 probe.check(server, division, group.getGroupId());
