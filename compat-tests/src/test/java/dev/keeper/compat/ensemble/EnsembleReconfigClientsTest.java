@@ -214,6 +214,12 @@ class EnsembleReconfigClientsTest {
                     System.out.println("[" + server + "] srvr of member " + roles.leaving + " started again, before"
                             + " the joining reconfig: " + ensemble.fourLetterWord(roles.leaving, "srvr")
                             + ourRejoinDiagnosis(server, ensemble, roles.leaving));
+                    // it learnt from the others that the configuration leaves it out, and waits to be added
+                    // (before Ratis's group, not its conf, was read, it always started as a voter of zoo.cfg's)
+                    assertTrue(Files.readString(ensemble.logFile(roles.leaving))
+                            .contains("is not in the ensemble's configuration yet"),
+                            "member " + roles.leaving + " waits outside the configuration"
+                                    + ourRejoinDiagnosis(server, ensemble, roles.leaving));
                 } else {
                     // ZooKeeper: the removed follower went on as a non-voting follower; nothing to do to it
                     assertNotNull(srvrAfterRemoval, "ZooKeeper's removed member still answers");

@@ -244,9 +244,8 @@ public final class RaftNode implements Broadcast, AutoCloseable {
     /**
      * True if the running ensemble's configuration leaves this member out: it is new, or a reconfig removed it, and
      * it joins by reconfig. Asked at a first start only (no Raft storage yet) of each other member zoo.cfg lists: a
-     * leader's configuration settles it; failing that, any member's that leaves this one out (a CI run restarted a
-     * removed member while its old peers were electing a leader, and it took its old place as a voter when only a
-     * leader's answer counted). No member answering means the ensemble is starting, this member with it. Each gets
+     * leader's configuration settles it; failing that, any member's that leaves this one out (one restarted while
+     * its old peers elect a leader). No member answering means the ensemble is starting, this member with it. Each gets
      * two ticks and at least two seconds to answer: a fresh JVM's first gRPC call alone took half a second here,
      * and a member that is down refuses the connection at once.
      */
@@ -260,13 +259,18 @@ public final class RaftNode implements Broadcast, AutoCloseable {
             }
             try (RaftClient c = client(p, Math.max(2_000L, 2L * config.tickTime()), RetryPolicies.noRetry())) {
                 var info = c.getGroupManagementApi(peerId(other.id())).info(GROUP);
-                if (info.getConf().isEmpty()) {
-                    continue;
+                // The group, not getConf(): Ratis 3.1.3 leaves the configuration out of the reply on the wire
+                // (ClientProtoUtils.toGroupInfoReplyProto sets no conf), so getConf() was always empty here and a
+                // removed member always started with zoo.cfg's members. The group is the member's current
+                // configuration — voters and listeners, of both sides while a change is under way — as
+                // RaftServer.Division.getGroup() builds it.
+                List<String> named = info.getGroup().getPeers().stream().map(peer -> peer.getId().toString())
+                        .sorted().toList();
+                boolean leftOut = !named.contains(me.toString());
+                LOG.info("Member {} ({}) names the members {}", other.id(), info.getRoleInfoProto().getRole(), named);
+                if (named.isEmpty()) {
+                    continue; // a member waiting to be added itself knows no configuration
                 }
-                var conf = info.getConf().get();
-                boolean leftOut = java.util.stream.Stream.concat(conf.getPeersList().stream(),
-                        conf.getListenersList().stream())
-                        .noneMatch(peer -> peer.getId().toStringUtf8().equals(me.toString()));
                 if (info.getRoleInfoProto().getRole() == RaftPeerRole.LEADER) {
                     return leftOut;
                 }
