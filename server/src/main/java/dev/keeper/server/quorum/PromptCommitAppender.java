@@ -8,6 +8,7 @@ import org.apache.ratis.server.leader.FollowerInfo;
 import org.apache.ratis.server.leader.LeaderState;
 import org.apache.ratis.server.raftlog.RaftLogIOException;
 import org.apache.ratis.statemachine.SnapshotInfo;
+import org.apache.ratis.util.TimeDuration;
 import org.apache.ratis.util.Timestamp;
 
 /**
@@ -43,6 +44,12 @@ final class PromptCommitAppender extends GrpcLogAppender {
     /** The highest commit index sent to the follower in a request it can take it from. */
     private volatile long commitSent;
 
+    /** When the last request carrying entries was built, and the one before it (System.nanoTime; 0: none yet). */
+    private volatile long entriesBuiltNanos;
+    private volatile long previousEntriesBuiltNanos;
+    /** Set when a request has just been built, for the wait before it is sent; null between two requests. */
+    private volatile Boolean builtCarriesEntries;
+
     /** How long a follower may leave a request unanswered before it is only probed, and how often it then is. */
     private final long probeEveryMs;
     private volatile long lastProbeNanos;
@@ -72,6 +79,41 @@ final class PromptCommitAppender extends GrpcLogAppender {
                 && !hasPendingDataRequests();
     }
 
+    /**
+     * Ratis's gap between two requests to the follower ({@code raft.server.log.appender.wait-time.min}, 1 ms), kept
+     * between requests that carry entries and dropped before one that carries none. Ratis counts it from the last
+     * request of any kind, so one write at a time paid it twice: its entries waited out the previous write's commit
+     * heartbeat, and its own commit heartbeat waited out its entries. Ratis's own timers on three members started
+     * by hand (the stock client writing one setData at a time) showed the leader taking 2.7 ms from handing an entry
+     * to Ratis to applying it, where its log append took 0.3 ms and a follower's round trip 0.6. Under load the gap
+     * between entries is what holds a follower to one AppendEntries a millisecond, each carrying what queued
+     * meanwhile: with no gap at all the benchmark's pipelined writes fell by a tenth to a fifth.
+     *
+     * <p>Called on the appender's thread in two places: before a request is built (how long to wait for one), and
+     * between building it and sending it (how long to hold it).
+     */
+    @Override
+    protected TimeDuration getRemainingWaitTime() {
+        Boolean built = builtCarriesEntries;
+        builtCarriesEntries = null;
+        long since;
+        if (built != null) {
+            if (!built) {
+                return TimeDuration.ZERO;
+            }
+            since = previousEntriesBuiltNanos;
+        } else {
+            if (!hasAppendEntries() || commitToTell()) {
+                return TimeDuration.ZERO;
+            }
+            since = entriesBuiltNanos;
+        }
+        if (since == 0) {
+            return TimeDuration.ZERO;
+        }
+        return getWaitTimeMin().add(TimeDuration.valueOf(System.nanoTime() - since, TimeUnit.NANOSECONDS).negate());
+    }
+
     /** The follower has not answered what it was last sent, for longer than the probe interval. */
     private boolean unanswered() {
         Timestamp answered = getFollower().getLastRpcResponseTime();
@@ -98,6 +140,14 @@ final class PromptCommitAppender extends GrpcLogAppender {
         AppendEntriesRequestProto request = super.newAppendEntriesRequest(callId, heartbeat);
         if (request != null && (request.getEntriesCount() > 0 || request.hasPreviousLog())) {
             commitSent = Math.max(commitSent, request.getLeaderCommit());
+        }
+        if (request != null) {
+            boolean entries = request.getEntriesCount() > 0;
+            if (entries) {
+                previousEntriesBuiltNanos = entriesBuiltNanos;
+                entriesBuiltNanos = System.nanoTime();
+            }
+            builtCarriesEntries = entries;
         }
         return request;
     }

@@ -411,13 +411,6 @@ public final class RaftNode implements Broadcast, AutoCloseable {
         // tell a follower of a commit with a heartbeat instead (PromptCommitAppender), with no second log entry,
         // fsync and round trip per write.
         RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
-        // No minimum gap between two requests to a follower. Ratis's default (raft.server.log.appender.wait-time.min,
-        // 1 ms) holds each request until a millisecond after the one before it: one write at a time paid it twice, its
-        // entries waiting out the last commit heartbeat and its own commit heartbeat waiting out its entries, and a
-        // write on the leader took 2.9 ms where it took 1.1 without the gap (three members by hand, the stock client
-        // writing one setData at a time). Nothing spins: a follower with an AppendEntries in flight waits for its
-        // answer, a failing one by the retry policy below, a slow one for its heartbeat time.
-        RaftServerConfigKeys.Log.Appender.setWaitTimeMin(p, TimeDuration.ZERO);
         // After a failed AppendEntries the appender waits by this policy before trying again. Ratis's default climbs
         // to five seconds a try; a member restarted meanwhile waited that long for the leader to find it. Twice
         // without a wait, then the probe interval of PromptCommitAppender (which sends nothing more often).
