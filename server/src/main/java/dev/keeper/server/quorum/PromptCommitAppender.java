@@ -85,9 +85,10 @@ final class PromptCommitAppender extends GrpcLogAppender {
      * request of any kind, so one write at a time paid it twice: its entries waited out the previous write's commit
      * heartbeat, and its own commit heartbeat waited out its entries. Ratis's own timers on three members started
      * by hand (the stock client writing one setData at a time) showed the leader taking 2.7 ms from handing an entry
-     * to Ratis to applying it, where its log append took 0.3 ms and a follower's round trip 0.6. Under load the gap
-     * between entries is what holds a follower to one AppendEntries a millisecond, each carrying what queued
-     * meanwhile: with no gap at all the benchmark's pipelined writes fell by a tenth to a fifth.
+     * to Ratis to applying it, where its log append took 0.3 ms and a follower's round trip 0.6. Between entries the
+     * gap stays: under load it holds a follower to one AppendEntries a millisecond, each carrying what queued
+     * meanwhile. (With no gap at all the benchmark's pipelined writes came out lower than in the run before; with
+     * this one they came out the same, so that fall was not the gap between entries: README, Benchmark.)
      *
      * <p>Called on the appender's thread in two places: before a request is built (how long to wait for one), and
      * between building it and sending it (how long to hold it).
