@@ -21,10 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A client that pipelines writes, syncs and reads gets its replies in the order it sent the requests (the stock
  * client drops the connection on a reply out of order), and a read after a sync sees the client's own write before
- * it: writes and syncs go through the Raft log, reads wait behind them on the member. A client of a follower and
- * one of the leader (whose own entries skip its Raft client) each pipeline rounds of setData, sync, sync, getData,
- * and a few syncs alone. Written for a sync answered from Ratis's read index, out of the log, whose answer could
- * overtake the write sent before it (tried, and not used: see the README's Ensemble section).
+ * it: writes go through the Raft log, a sync is answered out of it (once the leader's point is applied here) but
+ * behind the writes sent before it, and every request sent after a sync waits behind it on the member. A client of
+ * a follower and one of the leader (whose own entries skip its Raft client, and whose syncs skip its client too)
+ * each pipeline rounds of setData, sync, sync, getData, and a few syncs alone.
  */
 class EnsembleSyncOrderTest {
     private static final int TICK = 200;

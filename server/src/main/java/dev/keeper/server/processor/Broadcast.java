@@ -29,6 +29,13 @@ public interface Broadcast {
     /** True while the ensemble has a leader this member follows: only then does it serve clients. */
     boolean serving();
 
+    /**
+     * Processor thread: a sync. {@code caughtUp} runs on the processor thread once this member has applied every
+     * write committed anywhere before the leader got the sync — with null, or with the cause when that cannot be
+     * known (no leader, or none a majority still follows).
+     */
+    void syncPoint(java.util.function.Consumer<Throwable> caughtUp);
+
     /** Processor thread, on a member that does not lead: tells the leader which sessions were kept alive here. */
     void reportTouches(long[] sessions);
 

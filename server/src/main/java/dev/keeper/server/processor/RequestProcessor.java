@@ -126,6 +126,7 @@ public final class RequestProcessor implements OpContext {
     private long term = Zxids.NO_TERM;
     /** Per connection, in an ensemble: its writes on their way through the log, and the reads behind them. */
     private final SessionOrder order = new SessionOrder();
+    private final SyncGate syncs = new SyncGate();
     /**
      * Read-only mode ({@code readonlymode.enabled}): this member has had no leader for a while and serves reads to
      * clients that allow it, answering writes NotReadOnly; its sessions then are its own ({@link #localSessions}).
@@ -622,7 +623,7 @@ public final class RequestProcessor implements OpContext {
                     + " logged one by one", Long.toHexString(c.sessionId()), c.malformedRequests() - 1, c.remote());
         }
         watches.removeWatcher(c);
-        order.forget(c);
+        forget(c);
         if (c.sessionId() != 0 && bySession.get(c.sessionId()) == c) {
             bySession.remove(c.sessionId());
         }
@@ -638,7 +639,7 @@ public final class RequestProcessor implements OpContext {
         for (Connection c : bySession.values()) {
             c.unbind();
             outbox.closeAfter(c);
-            order.forget(c);
+            forget(c);
         }
         bySession.clear();
         for (PendingConnect p : pendingConnects.values()) {
@@ -902,6 +903,16 @@ public final class RequestProcessor implements OpContext {
                 touchedHere.add(session);
             }
         }
+        if (!atConnection && r.opCode() != OpCode.PING && syncs.isShut(c)) {
+            syncs.hold(new Event.Received(c, r, receivedNanos)); // behind the connection's sync
+            return;
+        }
+        dispatch(c, r, receivedNanos);
+    }
+
+    /** Handles a request of a live session that nothing holds back. */
+    private void dispatch(Connection c, Request r, long receivedNanos) throws IOException {
+        long session = c.sessionId();
         Reply reply = switch (r.opCode()) {
             case OpCode.PING -> new Reply(OpCode.XID_PING, tree.lastZxid(), ErrorCode.OK, null);
             case OpCode.AUTH -> auth(c, r);
@@ -966,7 +977,10 @@ public final class RequestProcessor implements OpContext {
             // ReadOnlyRequestProcessor: every write, sync and check is answered NotReadOnly.
             return new Reply(r.xid(), tree.lastZxid(), ErrorCode.NOT_READ_ONLY, null);
         }
-        if (op instanceof Op.Read read && !(broadcast != null && r.opCode() == OpCode.SYNC)) {
+        if (broadcast != null && r.opCode() == OpCode.SYNC && !r.malformed()) {
+            return sync(c, r, receivedNanos);
+        }
+        if (op instanceof Op.Read read) {
             if (order.mustWait(c)) {
                 // ZooKeeper's per-session order: a read sees the session's earlier writes, still in the log.
                 order.defer(c, r, receivedNanos);
@@ -975,6 +989,58 @@ public final class RequestProcessor implements OpContext {
             return read(c, read, r);
         }
         return write(c, r, receivedNanos);
+    }
+
+    /**
+     * A sync in an ensemble: answered, as a read, once this member has applied everything the leader had committed
+     * when the sync reached it ({@link Broadcast#syncPoint}); the connection's later requests wait behind it
+     * ({@link SyncGate}).
+     */
+    private Reply sync(Connection c, Request r, long receivedNanos) {
+        syncs.shut(c);
+        broadcast.syncPoint(failure -> {
+            try {
+                synced(c, r, receivedNanos, failure);
+            } catch (IOException e) {
+                fail(e);
+            }
+        });
+        return null;
+    }
+
+    private void synced(Connection c, Request r, long receivedNanos, Throwable failure) throws IOException {
+        java.util.ArrayDeque<Event.Received> behind = syncs.open(c);
+        if (behind == null || c.gone()) {
+            return; // the connection closed, or its session closed or moved, meanwhile
+        }
+        long session = c.sessionId();
+        if (failure != null) {
+            // As a write the log did not take: the client cannot tell what it saw, and reconnects elsewhere.
+            LOG.warn("Sync from session 0x{} (xid {}) got no answer from a leader: {}; closing its connection",
+                    Long.toHexString(session), r.xid(), failure.toString());
+            forget(c);
+            outbox.closeAfter(c);
+            return;
+        }
+        if (tree.sessions().containsKey(session) && !owners.mayWrite(session, myId)) {
+            moved(c); // as ZooKeeper's leader checks a sync's session (PrepRequestProcessor: checkSession)
+            return;
+        }
+        if (order.mustWait(c)) {
+            order.defer(c, r, receivedNanos); // behind the session's own writes still in the log
+        } else {
+            reply(c, OpCode.SYNC, read(c, (Op.Read) ops.get(OpCode.SYNC), r), receivedNanos);
+        }
+        for (Event.Received next : behind) {
+            if (c.gone() || c.sessionId() != session || sessions.get(session) == null) {
+                return;
+            }
+            if (syncs.isShut(c)) {
+                syncs.hold(next); // behind a later sync among them
+            } else {
+                dispatch(c, next.request(), next.receivedNanos());
+            }
+        }
     }
 
     private Reply read(Connection c, Op.Read read, Request r) {
@@ -1324,7 +1390,7 @@ public final class RequestProcessor implements OpContext {
     /** A request whose outcome this member cannot know: its client sees ConnectionLoss, as with ZooKeeper. */
     private void closeUnanswered(Connection c) {
         if (c != null && !c.gone()) {
-            order.forget(c);
+            forget(c);
             outbox.closeAfter(c);
         }
     }
@@ -1350,7 +1416,7 @@ public final class RequestProcessor implements OpContext {
             bySession.remove(c.sessionId());
         }
         c.unbind();
-        order.forget(c);
+        forget(c);
         outbox.closeAfter(c);
     }
 
@@ -1425,12 +1491,18 @@ public final class RequestProcessor implements OpContext {
                 reply(c, OpCode.CLOSE_SESSION, new Reply(p.cxid(), a.zxid(), a.err(), null), receivedNanos(c, p));
             }
             outbox.closeAfter(c);
-            order.forget(c);
+            forget(c);
         }
     }
 
     private TxnHeader header(Proposal p) {
         return new TxnHeader(p.session(), p.cxid(), Zxids.next(term, tree.lastZxid()), p.time(), p.opCode());
+    }
+
+    /** Nothing of {@code c} waits any more: its connection closed, or its session closed or moved. */
+    private void forget(Connection c) {
+        order.forget(c);
+        syncs.forget(c);
     }
 
     /** After {@code c}'s write {@code xid} is applied here: the reads that waited for it are answered now. */
@@ -1458,7 +1530,7 @@ public final class RequestProcessor implements OpContext {
         PendingConnect pending = pendingConnects.remove(p.session());
         Connection c = pending != null ? pending.connection() : origin(p);
         if (c != null) {
-            order.forget(c);
+            forget(c);
             outbox.closeAfter(c);
         }
     }

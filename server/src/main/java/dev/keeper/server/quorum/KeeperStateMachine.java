@@ -56,7 +56,8 @@ import org.slf4j.LoggerFactory;
  * log after it. Beside it, {@code owners.<term>_<index>} holds which member each session is attached to
  * ({@link SessionOwners}: replicated state ZooKeeper's format has no room for); the two are one Raft snapshot.
  *
- * <p>Queries carry what followers tell the leader: the sessions their clients kept alive ({@link SessionTouches}).
+ * <p>Queries carry what members ask of the leader: the sessions their clients kept alive ({@link SessionTouches}),
+ * and where a sync must catch up to ({@link SyncPoint}). A member waits for the latter with {@link #handedUpTo}.
  */
 final class KeeperStateMachine extends BaseStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(KeeperStateMachine.class);
@@ -76,6 +77,12 @@ final class KeeperStateMachine extends BaseStateMachine {
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     /** The latest snapshot as Ratis sends it: the tree's file and, when there is one, the owners' file. */
     private volatile SnapshotInfo latest;
+    /**
+     * The highest log index whose entries are all in the processor's queue (or applied), and who waits for it to
+     * reach an index ({@link #handedUpTo}); guarded by {@code waiting}.
+     */
+    private long handed = RaftLog.INVALID_LOG_INDEX;
+    private final java.util.TreeMap<Long, List<CompletableFuture<Void>>> waiting = new java.util.TreeMap<>();
 
     KeeperStateMachine(ProposalCodec codec, Consumer<Event> processor, RaftNode node, DataDir dataDir,
             boolean extendedTypes) {
@@ -186,6 +193,42 @@ final class KeeperStateMachine extends BaseStateMachine {
                 Long.toHexString(zxid), snapshot.getTermIndex(), owners.size());
         processor.accept(new Event.Install(tree, owners, snapshot.getTerm()));
         setLastAppliedTermIndex(snapshot.getTermIndex());
+        handed(snapshot.getIndex());
+    }
+
+    /**
+     * Completes once every entry up to {@code index} is in the processor's queue: an event the processor takes after
+     * that completion comes after those entries are applied. (Ratis's applied index will not do: it moves before the
+     * entry's proposals are handed on.)
+     */
+    CompletableFuture<Void> handedUpTo(long index) {
+        synchronized (waiting) {
+            if (handed >= index) {
+                return CompletableFuture.completedFuture(null);
+            }
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            waiting.computeIfAbsent(index, k -> new java.util.ArrayList<>(1)).add(f);
+            return f;
+        }
+    }
+
+    /** Ratis's updater thread (or a snapshot's load): the entries up to {@code index} are handed on. */
+    private void handed(long index) {
+        List<CompletableFuture<Void>> ready = new java.util.ArrayList<>(0);
+        synchronized (waiting) {
+            handed = Math.max(handed, index);
+            var upTo = waiting.headMap(handed, true);
+            upTo.values().forEach(ready::addAll);
+            upTo.clear();
+        }
+        ready.forEach(f -> f.complete(null));
+    }
+
+    /** An entry that is not a transaction (a configuration, a new leader's first entry): nothing to hand on. */
+    @Override
+    public void notifyTermIndexUpdated(long term, long index) {
+        super.notifyTermIndexUpdated(term, index);
+        handed(index);
     }
 
     @Override
@@ -298,18 +341,24 @@ final class KeeperStateMachine extends BaseStateMachine {
             processor.accept(new Event.Apply(proposals.get(i), entry.getTerm(), NOTHING));
         }
         processor.accept(new Event.Apply(proposals.get(last), entry.getTerm(), () -> done.complete(APPLIED)));
+        handed(entry.getIndex());
         return done;
     }
 
     @Override
     public CompletableFuture<Message> query(Message request) {
         ByteBuffer b = request.getContent().asReadOnlyByteBuffer();
+        if (SyncPoint.isQuestion(b)) {
+            // Ratis calls this on the leader only (a read-only request it found this member leading and ready for)
+            return node.confirmLeadership().thenApply(index -> Message.valueOf(
+                    org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(SyncPoint.answer(index))));
+        }
         try {
             SessionTouches.Report report = SessionTouches.decode(b);
             node.touchedElsewhere(report);
             return CompletableFuture.completedFuture(APPLIED);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("Ignoring a query that is not a session report: {}", e.toString());
+            LOG.warn("Ignoring a query that is neither a session report nor a sync: {}", e.toString());
             return CompletableFuture.failedFuture(e);
         }
     }

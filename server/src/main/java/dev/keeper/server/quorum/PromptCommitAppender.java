@@ -1,6 +1,7 @@
 package dev.keeper.server.quorum;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.grpc.server.GrpcLogAppender;
 import org.apache.ratis.proto.RaftProtos.AppendEntriesRequestProto;
 import org.apache.ratis.server.RaftServer;
@@ -50,6 +51,12 @@ final class PromptCommitAppender extends GrpcLogAppender {
     /** Set when a request has just been built, for the wait before it is sent; null between two requests. */
     private volatile Boolean builtCarriesEntries;
 
+    /**
+     * The lowest call id a request must have to answer the leadership rounds waiting on this follower
+     * ({@link LeadershipCheck}); -1: none waits.
+     */
+    private final AtomicLong confirmCallId = new AtomicLong(-1);
+
     /** How long a follower may leave a request unanswered before it is only probed, and how often it then is. */
     private final long probeEveryMs;
     private volatile long lastProbeNanos;
@@ -65,10 +72,23 @@ final class PromptCommitAppender extends GrpcLogAppender {
         return Math.max(5, minRpcTimeoutMs / 20);
     }
 
-    /** Due at once while the follower has a commit index to hear and nothing else will carry it. */
+    /**
+     * Due at once while the follower has a commit index to hear and nothing else will carry it, or a leadership
+     * round waits for a request built from now on.
+     */
     @Override
     public long getHeartbeatWaitTimeMs() {
-        return commitToTell() ? 0 : super.getHeartbeatWaitTimeMs();
+        return commitToTell() || getCallId() <= confirmCallId.get() ? 0 : super.getHeartbeatWaitTimeMs();
+    }
+
+    /**
+     * A sync's leadership round waits for the follower's answer to a request with a call id of at least
+     * {@code callId}: one goes at once (a heartbeat if there are no entries). Ratis's own trigger would not do: it
+     * is one flag, and a request already being built when it is set clears it when it goes.
+     */
+    void confirmFrom(long callId) {
+        confirmCallId.accumulateAndGet(callId, Math::max);
+        notifyLogAppender();
     }
 
     private boolean commitToTell() {
@@ -139,6 +159,11 @@ final class PromptCommitAppender extends GrpcLogAppender {
             heartbeat = true;
         }
         AppendEntriesRequestProto request = super.newAppendEntriesRequest(callId, heartbeat);
+        if (request == null && callId <= confirmCallId.get()) {
+            // A leadership round asked for this request. Ratis built none: it asks for the heartbeat wait after
+            // taking the call id, when getHeartbeatWaitTimeMs no longer says one is due, and has no entries to send.
+            request = super.newAppendEntriesRequest(callId, true);
+        }
         if (request != null && (request.getEntriesCount() > 0 || request.hasPreviousLog())) {
             commitSent = Math.max(commitSent, request.getLeaderCommit());
         }
