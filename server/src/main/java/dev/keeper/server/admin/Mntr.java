@@ -73,7 +73,7 @@ final class Mntr implements Word {
                 out.put("synced_followers", q.syncedFollowers());
                 out.put("synced_non_voting_followers", 0);
                 out.put("synced_observers", q.syncedObservers());
-                out.put("pending_syncs", 0);
+                out.put("pending_syncs", q.pendingSyncs());
                 out.put("leader_uptime", q.leaderUptimeMs());
                 out.put("last_proposal_size", q.proposalSizes()[0]);
                 out.put("min_proposal_size", q.proposalSizes()[1]);

@@ -904,7 +904,11 @@ public final class RequestProcessor implements OpContext {
             }
         }
         if (!atConnection && r.opCode() != OpCode.PING && syncs.isShut(c)) {
-            syncs.hold(new Event.Received(c, r, receivedNanos)); // behind the connection's sync
+            if (syncsOutOfLog(r)) {
+                sync(c, r, receivedNanos); // asks at once, answered in its turn
+            } else {
+                syncs.hold(new Event.Received(c, r, receivedNanos)); // behind the connection's sync
+            }
             return;
         }
         dispatch(c, r, receivedNanos);
@@ -977,8 +981,9 @@ public final class RequestProcessor implements OpContext {
             // ReadOnlyRequestProcessor: every write, sync and check is answered NotReadOnly.
             return new Reply(r.xid(), tree.lastZxid(), ErrorCode.NOT_READ_ONLY, null);
         }
-        if (broadcast != null && r.opCode() == OpCode.SYNC && !r.malformed()) {
-            return sync(c, r, receivedNanos);
+        if (syncsOutOfLog(r)) {
+            sync(c, r, receivedNanos);
+            return null;
         }
         if (op instanceof Op.Read read) {
             if (order.mustWait(c)) {
@@ -991,56 +996,76 @@ public final class RequestProcessor implements OpContext {
         return write(c, r, receivedNanos);
     }
 
+    /** A sync in an ensemble, from a member that is not read-only: it is answered out of the log. */
+    private boolean syncsOutOfLog(Request r) {
+        return broadcast != null && !readOnly && r.opCode() == OpCode.SYNC && !r.malformed();
+    }
+
     /**
      * A sync in an ensemble: answered, as a read, once this member has applied everything the leader had committed
      * when the sync reached it ({@link Broadcast#syncPoint}); the connection's later requests wait behind it
      * ({@link SyncGate}).
      */
-    private Reply sync(Connection c, Request r, long receivedNanos) {
-        syncs.shut(c);
+    private void sync(Connection c, Request r, long receivedNanos) {
+        askPoint(c, syncs.sync(new Event.Received(c, r, receivedNanos)));
+    }
+
+    private void askPoint(Connection c, SyncGate.Held held) {
         broadcast.syncPoint(failure -> {
+            held.answered(failure);
             try {
-                synced(c, r, receivedNanos, failure);
+                drain(c);
             } catch (IOException e) {
                 fail(e);
             }
         });
-        return null;
     }
 
-    private void synced(Connection c, Request r, long receivedNanos, Throwable failure) throws IOException {
-        java.util.ArrayDeque<Event.Received> behind = syncs.open(c);
-        if (behind == null || c.gone()) {
+    /**
+     * Answers {@code c}'s syncs whose point has come, and the requests behind them, in order, up to the next sync
+     * still waiting for its point.
+     */
+    private void drain(Connection c) throws IOException {
+        java.util.ArrayDeque<SyncGate.Held> line = syncs.line(c);
+        if (line == null || c.gone()) {
             return; // the connection closed, or its session closed or moved, meanwhile
         }
         long session = c.sessionId();
-        if (failure != null) {
-            // As a write the log did not take: the client cannot tell what it saw, and reconnects elsewhere.
-            LOG.warn("Sync from session 0x{} (xid {}) got no answer from a leader: {}; closing its connection",
-                    Long.toHexString(session), r.xid(), failure.toString());
-            forget(c);
-            outbox.closeAfter(c);
-            return;
-        }
-        if (tree.sessions().containsKey(session) && !owners.mayWrite(session, myId)) {
-            moved(c); // as ZooKeeper's leader checks a sync's session (PrepRequestProcessor: checkSession)
-            return;
-        }
-        if (order.mustWait(c)) {
-            order.defer(c, r, receivedNanos); // behind the session's own writes still in the log
-        } else {
-            reply(c, OpCode.SYNC, read(c, (Op.Read) ops.get(OpCode.SYNC), r), receivedNanos);
-        }
-        for (Event.Received next : behind) {
-            if (c.gone() || c.sessionId() != session || sessions.get(session) == null) {
+        while (!line.isEmpty()) {
+            SyncGate.Held head = line.peek();
+            if (head.sync && !head.answered) {
                 return;
             }
-            if (syncs.isShut(c)) {
-                syncs.hold(next); // behind a later sync among them
+            Request r = head.request.request();
+            long receivedNanos = head.request.receivedNanos();
+            if (!head.sync && syncsOutOfLog(r)) {
+                head.becomeSync();
+                askPoint(c, head);
+                return;
+            }
+            line.poll();
+            if (!head.sync) {
+                dispatch(c, r, receivedNanos);
+            } else if (head.failure != null) {
+                // As a write the log did not take: the client cannot tell what it saw, and reconnects elsewhere.
+                LOG.warn("Sync from session 0x{} (xid {}) got no answer from a leader: {}; closing its connection",
+                        Long.toHexString(session), r.xid(), head.failure.toString());
+                forget(c);
+                outbox.closeAfter(c);
+                return;
+            } else if (tree.sessions().containsKey(session) && !owners.mayWrite(session, myId)) {
+                moved(c); // as ZooKeeper's leader checks a sync's session (PrepRequestProcessor: checkSession)
+                return;
+            } else if (order.mustWait(c)) {
+                order.defer(c, r, receivedNanos); // behind the session's own writes still in the log
             } else {
-                dispatch(c, next.request(), next.receivedNanos());
+                reply(c, OpCode.SYNC, read(c, (Op.Read) ops.get(OpCode.SYNC), r), receivedNanos);
+            }
+            if (c.gone() || c.sessionId() != session || sessions.get(session) == null || syncs.line(c) != line) {
+                return; // closed by what was just handled (a closeSession, a moved session)
             }
         }
+        syncs.open(c);
     }
 
     private Reply read(Connection c, Op.Read read, Request r) {

@@ -98,6 +98,11 @@ final class LeadershipCheck {
         });
     }
 
+    /** The rounds waiting for a majority (mntr's pending_syncs). */
+    synchronized int waiting() {
+        return rounds.size();
+    }
+
     /** This member no longer leads: no round can be confirmed in its term. */
     void abandon() {
         List<Round> all;

@@ -706,11 +706,13 @@ public final class RaftNode implements Broadcast, AutoCloseable {
      */
     /**
      * ... and, on the leader, the sizes of the proposals committed while it led: the last, the smallest and the
-     * largest, -1 before the first ({@code Leader.getProposalStats}, a {@code BufferStats}).
+     * largest, -1 before the first ({@code Leader.getProposalStats}, a {@code BufferStats}); and the syncs' leadership
+     * rounds waiting for a majority ({@code pending_syncs}: ZooKeeper's leader counts the points its learners'
+     * syncs wait for, the last proposal each came behind).
      */
     public record Figures(boolean leading, String peerState, int quorumSize, int learners, int syncedFollowers,
             int syncedObservers, long leaderUptimeMs, long leaderId, List<Peer> members, long[] proposalSizes,
-            List<Learner> learnerInfo) {
+            List<Learner> learnerInfo, int pendingSyncs) {
     }
 
     /** On the leader, one learner: its id, whether it observes, whether it is in sync, and its last contact. */
@@ -798,7 +800,7 @@ public final class RaftNode implements Broadcast, AutoCloseable {
         long leaderId = l == null || mode == null ? -1 : Long.parseLong(l.toString());
         RaftServer.Division d = division;
         if (d == null || !"leader".equals(mode)) {
-            return new Figures(false, state, quorumSize, 0, 0, 0, 0, leaderId, now, proposalSizes(), List.of());
+            return new Figures(false, state, quorumSize, 0, 0, 0, 0, leaderId, now, proposalSizes(), List.of(), 0);
         }
         var role = d.getInfo().getRoleInfoProto();
         int learners = 0;
@@ -820,8 +822,9 @@ public final class RaftNode implements Broadcast, AutoCloseable {
                 followers++;
             }
         }
+        int pendingSyncs = leadershipCheck == null ? 0 : leadershipCheck.waiting();
         return new Figures(true, state, quorumSize, learners, followers, observers, role.getRoleElapsedTimeMs(),
-                leaderId, now, proposalSizes(), List.copyOf(info));
+                leaderId, now, proposalSizes(), List.copyOf(info), pendingSyncs);
     }
 
     @Override
