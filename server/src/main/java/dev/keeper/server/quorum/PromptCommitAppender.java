@@ -40,6 +40,9 @@ import org.apache.ratis.util.Timestamp;
  * snapshot until it answers: the leader would read the snapshot in chunks for a member that is not there, again
  * and again once its log had been purged past the follower's place, and under a million znodes that ran a
  * 512 MB leader out of heap.
+ *
+ * <p>And it sends a request at once when a sync's leadership round asks for one built from now on ({@link
+ * #confirmFrom}, {@link LeadershipCheck}): a heartbeat, unless entries are waiting to go anyway.
  */
 final class PromptCommitAppender extends GrpcLogAppender {
     /** The highest commit index sent to the follower in a request it can take it from. */
