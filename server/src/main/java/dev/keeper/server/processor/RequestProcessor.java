@@ -1141,8 +1141,8 @@ public final class RequestProcessor implements OpContext {
     }
 
     /**
-     * A write, or a sync in an ensemble (which goes through the log, so that it answers only once this member has
-     * everything committed before it): proposed, and answered once applied.
+     * A write: proposed, and answered once applied. (A sync in an ensemble is answered out of the log:
+     * {@link #sync}.)
      */
     private Reply write(Connection c, Request r, long receivedNanos) throws IOException {
         if (r.malformed() && r.opCode() != OpCode.MULTI) {
@@ -1221,7 +1221,8 @@ public final class RequestProcessor implements OpContext {
             if (!mayWrite(p)) {
                 return new Reply(p.cxid(), tree.lastZxid(), ErrorCode.SESSION_MOVED, null);
             }
-            // In an ensemble a sync goes through the log: this member has now applied everything before it.
+            // A sync in the log: written before 2026-12-07, when a sync was an entry (now it is answered out of the
+            // log, #sync). Such an entry still in a member's log is answered as then: everything before it is applied.
             return new Reply(p.cxid(), tree.lastZxid(), ErrorCode.OK,
                     new org.apache.zookeeper.proto.SyncResponse(((org.apache.zookeeper.proto.SyncRequest) p.body())
                             .getPath()));

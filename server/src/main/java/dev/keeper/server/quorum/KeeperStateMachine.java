@@ -217,6 +217,9 @@ final class KeeperStateMachine extends BaseStateMachine {
         List<CompletableFuture<Void>> ready = new java.util.ArrayList<>(0);
         synchronized (waiting) {
             handed = Math.max(handed, index);
+            if (waiting.isEmpty()) {
+                return; // every entry passes here: no sync waits, nothing to look up
+            }
             var upTo = waiting.headMap(handed, true);
             upTo.values().forEach(ready::addAll);
             upTo.clear();
