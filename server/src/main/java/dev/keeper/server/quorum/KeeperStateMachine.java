@@ -214,12 +214,13 @@ final class KeeperStateMachine extends BaseStateMachine {
 
     /** Ratis's updater thread (or a snapshot's load): the entries up to {@code index} are handed on. */
     private void handed(long index) {
-        List<CompletableFuture<Void>> ready = new java.util.ArrayList<>(0);
+        List<CompletableFuture<Void>> ready;
         synchronized (waiting) {
             handed = Math.max(handed, index);
             if (waiting.isEmpty()) {
-                return; // every entry passes here: no sync waits, nothing to look up
+                return; // every entry passes here: no sync waits, nothing to look up or allocate
             }
+            ready = new java.util.ArrayList<>(1);
             var upTo = waiting.headMap(handed, true);
             upTo.values().forEach(ready::addAll);
             upTo.clear();

@@ -83,7 +83,7 @@ public final class RaftNode implements Broadcast, AutoCloseable {
     private RaftClient logEndsClient;
     /** Log entries to the leader: straight into the Raft server while this member leads, else through the client. */
     private final ProposalSender sender;
-    /** While this member leads: the rounds that confirm it still does, for syncs ({@link #syncPoint}). */
+    /** The rounds that confirm, while this member leads, that it still does: for syncs ({@link #syncPoint}). */
     private LeadershipCheck leadershipCheck;
     /** The leadership rounds of this member while it leads, and its syncs' questions to the leader otherwise. */
     private final SharedQuestion<Long> leaderRound = new SharedQuestion<>(this::confirmRound);
