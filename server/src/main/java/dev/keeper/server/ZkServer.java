@@ -47,7 +47,7 @@ public final class ZkServer implements AutoCloseable, ServerView {
     private static final Logger LOG = LoggerFactory.getLogger(ZkServer.class);
 
     private final ServerConfig config;
-    private final ServerMetrics metrics = new ServerMetrics();
+    private final ServerMetrics metrics;
     private final RequestProcessor processor;
     private final NettyServer net;
     private final TxnLog log;
@@ -73,6 +73,7 @@ public final class ZkServer implements AutoCloseable, ServerView {
      */
     private ZkServer(ServerConfig config, ServerClock clock, TxnLog log) throws IOException {
         this.config = config;
+        this.metrics = new ServerMetrics(config.metrics().prometheus());
         this.dataDir = null;
         this.sizes = null;
         this.node = null;
@@ -91,6 +92,7 @@ public final class ZkServer implements AutoCloseable, ServerView {
     private ZkServer(ServerConfig config, ServerClock clock, DataDir dataDir, FileTxnLog.Syncer syncer)
             throws IOException {
         this.config = config;
+        this.metrics = new ServerMetrics(config.metrics().prometheus());
         this.dataDir = dataDir;
         this.node = null;
         long loading = System.nanoTime();
@@ -129,6 +131,7 @@ public final class ZkServer implements AutoCloseable, ServerView {
     private ZkServer(ServerConfig config, ServerClock clock, RaftNode node, DataDir dataDir)
             throws IOException {
         this.config = config;
+        this.metrics = new ServerMetrics(config.metrics().prometheus());
         this.dataDir = dataDir;
         this.node = node;
         // ZooKeeper's leader proposes every write and commits each: here the leader counts each one it applies

@@ -140,6 +140,15 @@ class PrometheusTest {
                 assertTrue(value(families, "bytes_received_count", "bytes_received_count") > 0);
                 JsonNode writes = families.get("write_per_namespace summary");
                 assertTrue(writes.get("samples").toString().contains("\"key\":\"app\""), writes.toString());
+                // with Prometheus on, a namespace keeps a sample for its median (without it, none: mntr shows none)
+                double median = Double.NaN;
+                for (JsonNode s : writes.get("samples")) {
+                    if (s.get("labels").path("key").asText().equals("app")
+                            && s.get("labels").path("quantile").asText().equals("0.5")) {
+                        median = s.get("value").asDouble();
+                    }
+                }
+                assertTrue(median > 0, "write_per_namespace{key=app} median: " + writes);
             }
         }
     }

@@ -26,10 +26,33 @@ public final class ServerMetrics {
     private final MetricRegistry registry = new MetricRegistry();
     private final java.util.Map<String, LongAdder> counters = new java.util.LinkedHashMap<>();
     private final java.util.Map<String, Summary> summaries = new java.util.LinkedHashMap<>();
-    /** Keyed summaries (per namespace, per server id): each key's summary appears with its first value. */
-    private final java.util.Map<String, java.util.concurrent.ConcurrentSkipListMap<String, Summary>> summarySets =
+    /**
+     * Keyed summaries (per namespace, per server id): each key's summary appears with its first value, and stays,
+     * as in ZooKeeper's {@code AvgMinMaxCounterSet}. A hash map: a namespace's is looked up at every write and
+     * read; reports sort the keys.
+     */
+    private final java.util.Map<String, java.util.concurrent.ConcurrentHashMap<String, Summary>> summarySets =
             new java.util.LinkedHashMap<>();
     private final java.util.Map<String, ZooKeeperMetrics.Kind> kinds = new java.util.HashMap<>();
+    /**
+     * Values a BASIC set's key keeps for its percentiles. There is a key for every top-level znode ever written
+     * or read (per namespace), so a sample there is paid for by every one: 4,096 values (32 KB) a key made 14,000
+     * top-level znodes overflow a 512 MB heap on every member of an ensemble at once. Only Prometheus shows those
+     * percentiles (a median with ZooKeeper's 5% error, {@code PrometheusMetricsProvider}'s
+     * {@code quantile(0.5, 0.05)}; a uniform sample of 128 is within about 4.5%); without it, mntr shows none and
+     * a key keeps its count, sum, min and max alone, as ZooKeeper's {@code AvgMinMaxCounter} does.
+     */
+    private final int keySample;
+
+    /** Without Prometheus: BASIC sets' keys keep no sample. */
+    public ServerMetrics() {
+        this(false);
+    }
+
+    /** @param prometheus whether the Prometheus endpoint serves (its BASIC sets' keys then keep a small sample) */
+    public ServerMetrics(boolean prometheus) {
+        this.keySample = prometheus ? 128 : 0;
+    }
 
     {
         for (ZooKeeperMetrics.Metric m : ZooKeeperMetrics.ALL) {
@@ -39,7 +62,7 @@ public final class ServerMetrics {
                 case SUMMARY, SUMMARY_ADVANCED -> summaries.put(m.name(), new Summary(m.name(),
                         m.kind().advanced()));
                 case SUMMARY_SET, SUMMARY_SET_ADVANCED -> summarySets.put(m.name(),
-                        new java.util.concurrent.ConcurrentSkipListMap<>());
+                        new java.util.concurrent.ConcurrentHashMap<>());
                 case COUNTER_SET -> { } // quota_exceeded_error_per_namespace: quotaExceeded below
             }
         }
@@ -159,8 +182,15 @@ public final class ServerMetrics {
 
     /** A value of a keyed summary (a summary set), under {@code key}. */
     public void observe(String set, String key, long value) {
-        summarySets.get(set).computeIfAbsent(key, k -> new Summary(k + "_" + set, kinds.get(set).advanced()))
-                .add(value);
+        java.util.concurrent.ConcurrentHashMap<String, Summary> byKey = summarySets.get(set);
+        Summary s = byKey.get(key); // no lambda, no lock for a key that is there: once per request
+        if (s == null) {
+            boolean advanced = kinds.get(set).advanced();
+            // an ADVANCED set's keys are server ids, few: those keep ZooKeeper's whole sample
+            s = byKey.computeIfAbsent(key, k -> new Summary(k + "_" + set, advanced,
+                    advanced ? Summary.SAMPLE : keySample));
+        }
+        s.add(value);
     }
 
     /** I/O thread: a frame of {@code bytes} (its length prefix included) came in. */
@@ -192,7 +222,7 @@ public final class ServerMetrics {
         for (boolean advanced : new boolean[] {false, true}) {
             summarySets.forEach((set, byKey) -> {
                 if (kinds.get(set).advanced() == advanced) {
-                    byKey.values().forEach(m -> m.dump(m.name(), sink));
+                    new java.util.TreeMap<>(byKey).values().forEach(m -> m.dump(m.name(), sink));
                 }
             });
         }
@@ -213,7 +243,8 @@ public final class ServerMetrics {
     /** Every summary set of the catalog: its name, and its summaries by key. */
     public java.util.Map<String, java.util.Map<String, Summary>> summarySets() {
         java.util.Map<String, java.util.Map<String, Summary>> m = new java.util.LinkedHashMap<>();
-        summarySets.forEach((set, byKey) -> m.put(set, java.util.Collections.unmodifiableMap(byKey)));
+        summarySets.forEach((set, byKey) -> m.put(set, java.util.Collections.unmodifiableMap(
+                new java.util.TreeMap<>(byKey))));
         return m;
     }
 

@@ -9,15 +9,19 @@ import java.util.function.BiConsumer;
 
 /**
  * One summary metric, as ZooKeeper's {@code AvgMinMaxCounter} keeps it: count, sum, min and max since the last
- * reset, and a uniform sample of 4,096 values for percentiles ({@code AvgMinMaxPercentileCounter}'s, a Dropwizard
- * histogram as there): mntr shows an ADVANCED summary's, Prometheus every summary's median. The sample is made at
- * the first value, so the many summaries that stay empty here cost nothing. Any thread.
+ * reset, and a uniform sample for percentiles ({@code AvgMinMaxPercentileCounter}'s, a Dropwizard histogram as
+ * there): mntr shows an ADVANCED summary's, Prometheus every summary's median. The sample is made at the first
+ * value, so the many summaries that stay empty here cost nothing; a summary of a set's key may keep none
+ * ({@link ServerMetrics#observe}). Any thread.
  */
 public final class Summary {
-    private static final int SAMPLE = 4096;
+    /** ZooKeeper's {@code AvgMinMaxPercentileCounter} keeps 4,096 values. */
+    static final int SAMPLE = 4096;
 
     private final String name;
     private final boolean advanced;
+    /** Values kept for percentiles; 0 keeps none (then every percentile is 0, a quantile NaN). */
+    private final int sampleSize;
     private long count;
     private long sum;
     private long min = Long.MAX_VALUE;
@@ -25,8 +29,13 @@ public final class Summary {
     private Histogram sample;
 
     Summary(String name, boolean advanced) {
+        this(name, advanced, SAMPLE);
+    }
+
+    Summary(String name, boolean advanced, int sampleSize) {
         this.name = name;
         this.advanced = advanced;
+        this.sampleSize = sampleSize;
     }
 
     public synchronized void add(long value) {
@@ -34,8 +43,11 @@ public final class Summary {
         sum += value;
         min = Math.min(min, value);
         max = Math.max(max, value);
+        if (sampleSize == 0) {
+            return;
+        }
         if (sample == null) {
-            sample = new Histogram(new UniformReservoir(SAMPLE));
+            sample = new Histogram(new UniformReservoir(sampleSize));
         }
         sample.update(value);
     }
