@@ -423,9 +423,10 @@ public final class RaftNode implements Broadcast, AutoCloseable {
         RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
         // After a failed AppendEntries the appender waits by this policy before trying again. Ratis's default climbs
         // to five seconds a try; a member restarted meanwhile waited that long for the leader to find it. Twice
-        // without a wait, then the probe interval of PromptCommitAppender (which sends nothing more often).
+        // without a wait, then a tenth of the probe interval of PromptCommitAppender, which sends nothing more
+        // often than that interval and, between probes, has the channel connect again.
         RaftServerConfigKeys.Log.Appender.setRetryPolicy(p,
-                "1ms,2," + PromptCommitAppender.probeInterval(tick) + "ms," + Integer.MAX_VALUE);
+                "1ms,2," + Math.max(1, PromptCommitAppender.probeInterval(tick) / 10) + "ms," + Integer.MAX_VALUE);
         // zoo.cfg's raft.* keys last: an operator's tuning wins
         config.raftProperties().forEach(p::set);
         return p;
