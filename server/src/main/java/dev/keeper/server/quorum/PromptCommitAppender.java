@@ -36,8 +36,9 @@ import org.apache.ratis.util.Timestamp;
  * the leader found it: catch-up took 4 to 6 s where ZooKeeper's took 1.5, whose followers connect to their leader
  * as soon as they start. The probe's answer tells the leader where the follower's log ends, and entries follow at
  * once; with no writes the leader's wait for its next probe is the probe interval too, not a heartbeat interval
- * ({@link #getHeartbeatWaitTimeMs}). (While an AppendEntries is in flight the appender sends only heartbeats anyway, one AppendEntries being
- * in flight per follower, so a slow follower gets nothing less than it would have.) Nor is such a follower sent a
+ * ({@link #getHeartbeatWaitTimeMs}). (While an AppendEntries is in flight the appender sends only heartbeats
+ * anyway, one AppendEntries being in flight per follower, so a slow follower gets nothing less than it would
+ * have.) Nor is such a follower sent a
  * snapshot until it answers: the leader would read the snapshot in chunks for a member that is not there, again
  * and again once its log had been purged past the follower's place, and under a million znodes that ran a
  * 512 MB leader out of heap.
