@@ -23,9 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Every top-level znode written or read is a key of ZooKeeper's {@code write_per_namespace} and
  * {@code read_per_namespace} metrics, kept for the server's life ({@code DataTree.updateWriteStat}). Until
  * 2026-12-07 each of ours kept a sample of 4,096 values (32 KB) for percentiles nothing but Prometheus shows, so
- * 20,000 top-level znodes, created and read once each, needed over 600 MB of heap: an ensemble whose members had
- * 512 MB died at once, every member, at 14,000. Here a server with 256 MB of heap (the tests' usual) serves them
- * all and goes on serving.
+ * 20,000 top-level znodes, created and read once each, needed over 1.2 GB of heap (two keys each), and 20,000
+ * created through Kazoo ran every member of an ensemble with 512 MB out of heap before they were all made. Here a
+ * server with 256 MB of heap (the tests' usual) serves them all and goes on serving.
  */
 class TopLevelNamespacesTest {
     private static final int NAMESPACES = 20_000;

@@ -36,11 +36,12 @@ public final class ServerMetrics {
     private final java.util.Map<String, ZooKeeperMetrics.Kind> kinds = new java.util.HashMap<>();
     /**
      * Values a BASIC set's key keeps for its percentiles. There is a key for every top-level znode ever written
-     * or read (per namespace), so a sample there is paid for by every one: 4,096 values (32 KB) a key made 14,000
-     * top-level znodes overflow a 512 MB heap on every member of an ensemble at once. Only Prometheus shows those
-     * percentiles (a median with ZooKeeper's 5% error, {@code PrometheusMetricsProvider}'s
-     * {@code quantile(0.5, 0.05)}; a uniform sample of 128 is within about 4.5%); without it, mntr shows none and
-     * a key keeps its count, sum, min and max alone, as ZooKeeper's {@code AvgMinMaxCounter} does.
+     * or read (per namespace), so a sample there is paid for by every one: with 4,096 values (32 KB) a key, a
+     * client creating 20,000 top-level znodes ran every 512 MB member of an ensemble out of heap at once (14,000
+     * keys are 448 MB). Only Prometheus shows those percentiles (a median with ZooKeeper's 5% error,
+     * {@code PrometheusMetricsProvider}'s {@code quantile(0.5, 0.05)}; a uniform sample of 128 is within about
+     * 4.5%); without it, mntr shows none and a key keeps its count, sum, min and max alone, as ZooKeeper's
+     * {@code AvgMinMaxCounter} does.
      */
     private final int keySample;
 
