@@ -53,12 +53,10 @@ public final class Jute {
     public static byte[] toBytes(Record record) {
         ByteBuf buf = io.netty.buffer.Unpooled.buffer(128);
         try {
-            record.serialize(new ByteBufOutputArchive(buf), "");
+            write(record, buf);
             byte[] bytes = new byte[buf.readableBytes()];
             buf.readBytes(bytes);
             return bytes;
-        } catch (IOException e) {
-            throw new IllegalStateException("writing to memory cannot fail", e);
         } finally {
             buf.release();
         }
