@@ -71,6 +71,7 @@ final class PromptCommitAppender extends GrpcLogAppender {
         super(server, leaderState, follower);
         this.probeEveryMs = probeInterval(server.properties().minRpcTimeoutMs());
         this.lastProbeNanos = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(probeEveryMs);
+        this.lastReconnectNanos = lastProbeNanos;
     }
 
     /** A twentieth of the minimum RPC timeout (a tick), at least 5 ms. */
@@ -88,17 +89,26 @@ final class PromptCommitAppender extends GrpcLogAppender {
             return 0;
         }
         long wait = super.getHeartbeatWaitTimeMs();
-        return wait > 0 && unanswered() ? Math.min(wait, untilNextProbeMs()) : wait;
+        return wait > 0 && unanswered() ? Math.min(wait, untilNextLookMs()) : wait;
     }
 
     /**
-     * A follower that does not answer is probed every probe interval even when the leader has nothing to send: with
-     * no writes, the appender otherwise slept a heartbeat interval (half a tick) between tries, and a member
-     * restarted meanwhile waited up to that long to hear from the leader, serving no client until then.
+     * A follower that does not answer is looked at every quarter probe interval even when the leader has nothing to
+     * send: each look is a probe, when one is due, or else a reconnect of its channel ({@link
+     * #newAppendEntriesRequest}). With no writes, the appender otherwise slept a heartbeat interval (half a tick)
+     * between tries, and a member restarted meanwhile waited up to that long to hear from the leader, serving no
+     * client until then. (Until 2026-12-07 the wait here ran to the next probe alone, so a follower of a quiet
+     * ensemble, with no entries to be sent, got no reconnect between probes, and the first probe after its restart
+     * failed untried.)
      */
-    private long untilNextProbeMs() {
-        long since = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastProbeNanos);
-        return Math.max(0, probeEveryMs - since);
+    private long untilNextLookMs() {
+        long last = Math.max(lastProbeNanos, lastReconnectNanos);
+        long since = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - last);
+        return Math.max(0, lookEveryMs() - since);
+    }
+
+    private long lookEveryMs() {
+        return Math.max(1, probeEveryMs / 4);
     }
 
     /**
@@ -172,7 +182,7 @@ final class PromptCommitAppender extends GrpcLogAppender {
      * down each is a refused connection (or, across a network, an attempt already under way, left alone).
      */
     private void reconnectBeforeProbe(long now) {
-        if (now - lastReconnectNanos < TimeUnit.MILLISECONDS.toNanos(probeEveryMs) / 4) {
+        if (now - lastReconnectNanos < TimeUnit.MILLISECONDS.toNanos(lookEveryMs())) {
             return;
         }
         lastReconnectNanos = now;
@@ -187,7 +197,7 @@ final class PromptCommitAppender extends GrpcLogAppender {
     @Override
     public long getWaitTimeMs() {
         long wait = super.getWaitTimeMs();
-        return unanswered() ? Math.min(wait, Math.max(1, probeEveryMs / 4)) : wait;
+        return unanswered() ? Math.min(wait, lookEveryMs()) : wait;
     }
 
     /** No snapshot for a follower that has not answered: it is probed until it does. */
