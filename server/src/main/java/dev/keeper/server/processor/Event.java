@@ -63,6 +63,13 @@ public sealed interface Event {
     record Install(dev.keeper.server.tree.DataTree tree, SessionOwners owners, long term) implements Event {
     }
 
+    /**
+     * An ensemble member is about to read a snapshot its leader sent: it lets its tree go first and serves no one
+     * until the {@link Install} that follows; {@code released} completes once it has.
+     */
+    record Release(java.util.concurrent.CompletableFuture<Void> released) implements Event {
+    }
+
     /** A proposal of this member's that the log did not take. */
     record Rejected(Proposal proposal, Throwable cause) implements Event {
     }

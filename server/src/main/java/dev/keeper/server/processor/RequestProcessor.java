@@ -110,6 +110,8 @@ public final class RequestProcessor implements OpContext {
     private final ServerClock clock;
     /** Replaced only when an ensemble member installs a snapshot from its leader ({@link Event.Install}). */
     private DataTree tree;
+    /** Between {@link Event.Release} and {@link Event.Install}: the tree is let go, and no client is served. */
+    private boolean awaitingInstall;
     private final WatchManager watches = new WatchManager();
     private final SessionTracker sessions;
     private final Ops ops = new Ops();
@@ -467,6 +469,8 @@ public final class RequestProcessor implements OpContext {
             configured(c.members(), c.term());
         } else if (e instanceof Event.Snapshot s) {
             snapshot(s.done());
+        } else if (e instanceof Event.Release r) {
+            release(r.released());
         } else if (e instanceof Event.Install i) {
             install(i.tree(), i.owners(), i.term(), true);
         } else if (e instanceof Event.Connected c) {
@@ -539,6 +543,11 @@ public final class RequestProcessor implements OpContext {
 
     private void connected(Connection c, Handshake.Connect hs) throws IOException {
         ConnectRequest req = hs.request();
+        if (awaitingInstall) {
+            LOG.info("Closing connection from {}: this member is taking a snapshot from its leader", c.remote());
+            c.close();
+            return;
+        }
         if (broadcast != null && !broadcast.serving() && !readOnly) {
             // ZooKeeper's "ZooKeeperServer not running": the client tries another member.
             LOG.info("Closing connection from {}: this member has no leader and is not serving", c.remote());
@@ -659,6 +668,7 @@ public final class RequestProcessor implements OpContext {
             stopServing("this member takes the state of a snapshot");
         }
         tree = t;
+        awaitingInstall = false;
         owners = o == null ? new SessionOwners() : o;
         owners.retainAll(t.sessions().keySet());
         term = termOfLastEntry;
@@ -683,6 +693,31 @@ public final class RequestProcessor implements OpContext {
     }
 
     /**
+     * Lets the tree go before a snapshot the leader sent is read, as a ZooKeeper learner clears its database before
+     * it reads a SNAP ({@code ZKDatabase.deserializeSnapshot}). Otherwise the old tree and the new one are in the
+     * heap at once: a member of 512 MB holding 1.1 million znodes ran out of heap reading a snapshot of 1.47
+     * million, where either alone fits. Its clients reconnect, as they would at the install; until the install no
+     * client is served, since the tree is empty meanwhile (the last zxid stays, for what {@code srvr} shows), and
+     * no snapshot is taken of it. A snapshot of our own still being written walks the old tree: then it is kept.
+     */
+    private void release(CompletableFuture<Void> released) {
+        if (snapshots != null && snapshots.inProgress()) {
+            released.complete(null);
+            return;
+        }
+        stopServing("this member takes the state of a snapshot");
+        DataTree empty = new DataTree(tree.extendedTypesEnabled());
+        empty.setLastZxid(tree.lastZxid());
+        tree = empty;
+        if (snapshots != null) {
+            snapshots.tree(empty);
+        }
+        awaitingInstall = true;
+        LOG.info("Let the tree go to take a snapshot from the leader");
+        released.complete(null);
+    }
+
+    /**
      * A snapshot for the Raft log: the tree's file, written as standalone snapshots are, and a copy of the
      * sessions' owners now — no entry is applied until the snapshot is done, so both show the same point.
      */
@@ -694,6 +729,10 @@ public final class RequestProcessor implements OpContext {
         }
         if (imports.underWay()) {
             done.complete(null); // the pieces so far are in no tree yet: a snapshot now would lose them
+            return;
+        }
+        if (awaitingInstall) {
+            done.complete(null); // the tree is let go until the leader's snapshot is read (release)
             return;
         }
         SessionOwners at = owners.copy();

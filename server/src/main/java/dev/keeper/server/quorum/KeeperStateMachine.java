@@ -116,9 +116,22 @@ final class KeeperStateMachine extends BaseStateMachine {
         getLifeCycle().transition(LifeCycle.State.PAUSED);
     }
 
-    /** After Ratis installed a snapshot the leader sent: it becomes the member's state. */
+    /**
+     * After Ratis installed a snapshot the leader sent: it becomes the member's state. The processor lets its
+     * tree go first (Event.Release), so the old tree and the new are not in the heap at once.
+     */
     @Override
     public void reinitialize() throws IOException {
+        CompletableFuture<Void> released = new CompletableFuture<>();
+        processor.accept(new Event.Release(released));
+        try {
+            released.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while the processor let its tree go");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException(e.getCause());
+        }
         load(storage.loadLatestSnapshot());
         if (getLifeCycleState() == LifeCycle.State.PAUSED) {
             getLifeCycle().transition(LifeCycle.State.STARTING);

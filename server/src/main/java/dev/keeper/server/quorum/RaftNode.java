@@ -35,6 +35,7 @@ import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -411,6 +412,21 @@ public final class RaftNode implements Broadcast, AutoCloseable {
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
         RaftServerConfigKeys.Log.setPurgeGap(p, Math.max(1, Math.min(1024, config.snapCount() / 4)));
+        // Log entries kept in the heap: the segment being written and one more, at most 32 MB (Ratis 3.1.3: segments
+        // of 32 MB, six of them or 200 MB, evicted only once over that), so a leader under writes held up to 200 MB
+        // of entries already on disk, and leaders of 128 MB ran out of heap creating 50,000 znodes of 1 KB with a
+        // follower down (EnsembleSnapshotHeapTest). A follower further behind is sent entries read from the segment
+        // files. ZooKeeper's leader keeps its last 500 proposals (zookeeper.commitLogCount).
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("8MB"));
+        RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
+        RaftServerConfigKeys.Log.setSegmentCacheSizeMax(p, SizeInBytes.valueOf("32MB"));
+        // A snapshot goes to a member in chunks of 4 MB, two at a time unanswered (Ratis 3.1.3: 16 MB, eight). The
+        // leader holds what it sent until the member answers, and more while gRPC serializes it: sending a
+        // snapshot of 1.47 million znodes (251 MB) held some 270 MB more of the leader's heap (by hand, a class
+        // histogram during the transfer), and leaders of 512 MB holding that tree ran out of heap one after the
+        // other as each sent it. ZooKeeper's leader writes a SNAP onto the socket as it walks its tree.
+        RaftServerConfigKeys.Log.Appender.setSnapshotChunkSizeMax(p, SizeInBytes.valueOf("4MB"));
+        GrpcConfigKeys.Server.setInstallSnapshotRequestElementLimit(p, 2);
         // One AppendEntries in flight per follower. With Ratis 3.1.3's default of eight, a follower whose previous
         // batch is still being forced to disk answers the next one INCONSISTENCY (3.1.3 adds a batch to the log only
         // once the one before it is on disk; 3.2 does not wait), the leader rewinds and sends again, and under a
