@@ -1,6 +1,7 @@
 package dev.keeper.compat.ensemble;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,13 +59,14 @@ class EnsembleSnapshotHeapTest {
                 create(zk, "/b", (byte) 'b');
             }
             e.start(away);
-            String zxid = zxid(e, leader);
+            String zxid = e.zxid(leader);
+            assertNotNull(zxid, "the leader serves: " + e.logs());
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            while (!zxid.equals(zxid(e, away)) && System.nanoTime() < deadline) {
+            while (!zxid.equals(e.zxid(away)) && System.nanoTime() < deadline) {
                 assertTrue(e.isRunning(away) && e.isRunning(leader), "a member ran out of heap: " + e.logs());
                 Thread.sleep(100);
             }
-            assertEquals(zxid, zxid(e, away), "the member caught up with its leader\n" + e.logs());
+            assertEquals(zxid, e.zxid(away), "the member caught up with its leader\n" + e.logs());
             assertTrue(e.isRunning(leader) && e.isRunning(other), "every member still runs: " + e.logs());
             assertTrue(java.nio.file.Files.readString(e.logFile(away)).contains("Let the tree go"),
                     "the member took the leader's snapshot, not the log");
@@ -76,19 +78,6 @@ class EnsembleSnapshotHeapTest {
                 assertEquals('b', last[DATA_BYTES - 1]);
             }
         }
-    }
-
-    private static String zxid(EnsembleUnderTest e, int id) {
-        String srvr = e.fourLetterWord(id, "srvr");
-        if (srvr == null) {
-            return "";
-        }
-        for (String line : srvr.split("\n")) {
-            if (line.startsWith("Zxid: ")) {
-                return line.substring("Zxid: ".length()).trim();
-            }
-        }
-        return "";
     }
 
     /** {@code ZNODES} children of {@code parent}, 1 KB each, 200 at a time in flight. */

@@ -223,6 +223,20 @@ public final class EnsembleUnderTest implements AutoCloseable {
         return members[id] == null ? null : members[id].mode();
     }
 
+    /** What member {@code id}'s srvr says after "Zxid: ", or null when it is not serving (or not running). */
+    public String zxid(int id) {
+        String srvr = fourLetterWord(id, "srvr");
+        if (srvr == null) {
+            return null;
+        }
+        for (String line : srvr.split("\n")) {
+            if (line.startsWith("Zxid: ")) {
+                return line.substring("Zxid: ".length()).trim();
+            }
+        }
+        return null;
+    }
+
     /** Member {@code id} crashes: SIGKILL. */
     public void kill(int id) throws InterruptedException {
         members[id].kill();

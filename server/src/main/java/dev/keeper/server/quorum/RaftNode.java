@@ -412,11 +412,11 @@ public final class RaftNode implements Broadcast, AutoCloseable {
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
         RaftServerConfigKeys.Log.setPurgeGap(p, Math.max(1, Math.min(1024, config.snapCount() / 4)));
-        // Log entries kept in the heap: the segment being written and one more, at most 32 MB (Ratis 3.1.3: segments
-        // of 32 MB, six of them or 200 MB, evicted only once over that), so a leader under writes held up to 200 MB
-        // of entries already on disk, and leaders of 128 MB ran out of heap creating 50,000 znodes of 1 KB with a
-        // follower down (EnsembleSnapshotHeapTest). A follower further behind is sent entries read from the segment
-        // files. ZooKeeper's leader keeps its last 500 proposals (zookeeper.commitLogCount).
+        // Log entries kept in the heap: the segment being written and one more, at most 32 MB. Ratis 3.1.3 keeps
+        // segments of 32 MB, six of them or 200 MB, and evicts only once over that, so a member under writes could
+        // hold up to 200 MB of entries already on disk beside its tree. A follower further behind is sent entries
+        // read back from the segment files. ZooKeeper's leader keeps its last 500 proposals
+        // (zookeeper.commitLogCount).
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("8MB"));
         RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
         RaftServerConfigKeys.Log.setSegmentCacheSizeMax(p, SizeInBytes.valueOf("32MB"));
