@@ -225,16 +225,7 @@ public final class EnsembleUnderTest implements AutoCloseable {
 
     /** What member {@code id}'s srvr says after "Zxid: ", or null when it is not serving (or not running). */
     public String zxid(int id) {
-        String srvr = fourLetterWord(id, "srvr");
-        if (srvr == null) {
-            return null;
-        }
-        for (String line : srvr.split("\n")) {
-            if (line.startsWith("Zxid: ")) {
-                return line.substring("Zxid: ".length()).trim();
-            }
-        }
-        return null;
+        return members[id] == null ? null : members[id].srvr("Zxid: ");
     }
 
     /** Member {@code id} crashes: SIGKILL. */

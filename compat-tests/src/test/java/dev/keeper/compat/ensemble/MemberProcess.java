@@ -64,13 +64,18 @@ final class MemberProcess {
      * "not currently serving requests" (both servers' answer while they have no leader).
      */
     String mode() {
+        return srvr("Mode: ");
+    }
+
+    /** What srvr says after {@code prefix} on the line that starts with it, or null (as {@link #mode}). */
+    String srvr(String prefix) {
         String srvr = fourLetterWord("srvr");
         if (srvr == null) {
             return null;
         }
         for (String line : srvr.split("\n")) {
-            if (line.startsWith("Mode: ")) {
-                return line.substring("Mode: ".length()).trim();
+            if (line.startsWith(prefix)) {
+                return line.substring(prefix.length()).trim();
             }
         }
         return null;
